@@ -1,0 +1,7 @@
+"""``python -m pathway_sim``: the same as the ``pathway-sim`` command."""
+
+import sys
+
+from pathway_sim.cli import main
+
+sys.exit(main())

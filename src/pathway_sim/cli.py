@@ -1,0 +1,153 @@
+"""The ``pathway-sim`` command: parses options, calls the library, prints.
+
+Exit codes: 0 success, 2 bad input (scenario, option, path) with a message and
+no traceback, 1 an internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from pathway_sim import __version__
+from pathway_sim.outputs import manifest, write_run
+from pathway_sim.runner import run_replication
+from pathway_sim.scenario import ScenarioError, json_schema, load_scenario
+
+
+class UsageError(Exception):
+    """A bad option or path, reported with exit code 2."""
+
+
+def positive_int(option: str) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"expected a whole number greater than 0 for {option}, got {text!r}"
+            ) from None
+        if value < 1:
+            raise argparse.ArgumentTypeError(
+                f"expected a whole number greater than 0 for {option}, got {value}"
+            )
+        return value
+
+    return parse
+
+
+def seed_value(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {value}")
+    return value
+
+
+def add_scenario_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--reps", type=positive_int("--reps"), help="replications (default: the scenario's run.replications)")
+    parser.add_argument("--seed", type=seed_value, help="root seed (default: the scenario's run.seed)")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="PATH=VALUE",
+        help="override a scenario field, e.g. --set services.midwifery.staff=6 (repeatable)",
+    )
+    parser.add_argument("--out", type=Path, help="results directory (default: results/<scenario name>)")
+    parser.add_argument("--event-log", action="store_true", help="also write events.csv (one row per event)")
+    parser.add_argument("--quiet", action="store_true", help="print nothing but errors")
+
+
+def load_with_options(path: Path, args: argparse.Namespace):
+    settings = {}
+    if args.reps is not None:
+        settings["--reps"] = ("run.replications", args.reps)
+    if args.seed is not None:
+        settings["--seed"] = ("run.seed", args.seed)
+    return load_scenario(path, args.set, settings)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    scenario = load_with_options(args.scenario, args)
+    out = args.out or Path("results") / scenario.name
+    seed, reps = scenario.run.seed, scenario.run.replications
+    started = time.perf_counter()
+    results = [run_replication(scenario, seed, i, args.event_log) for i in range(reps)]
+    wall = time.perf_counter() - started
+    info = manifest(scenario, seed, reps, wall, executor="serial", workers=1, event_log=args.event_log)
+    summary = write_run(out, scenario, results, info, args.event_log)
+    if not args.quiet:
+        print(format_summary(summary))
+        print(f"\n{reps} replications in {wall:.1f} s; results in {out}")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    failures = 0
+    for path in args.scenarios:
+        try:
+            scenario = load_scenario(path)
+        except ScenarioError as exc:
+            failures += 1
+            print(f"pathway-sim: {path}: {exc}", file=sys.stderr)
+        else:
+            print(f"ok  {path}  ({scenario.model}: {scenario.name})")
+    return 2 if failures else 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    print(json.dumps(json_schema(), indent=2))
+    return 0
+
+
+def format_summary(summary: pd.DataFrame) -> str:
+    """A plain table of KPI means with their 95% confidence intervals."""
+    width = max(len(k) for k in summary["kpi"]) if len(summary) else 10
+    lines = [f"{'KPI':<{width}}  {'mean':>12}  95% CI"]
+    for row in summary.itertuples():
+        ci = "n/a" if pd.isna(row.ci_low) else f"[{row.ci_low:.4g}, {row.ci_high:.4g}]"
+        lines.append(f"{row.kpi:<{width}}  {row.mean:>12.4g}  {ci}")
+    return "\n".join(lines)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pathway-sim",
+        description="Discrete-event simulation of perinatal care pathways for women who use drugs.",
+    )
+    parser.add_argument("--version", action="version", version=f"pathway-sim {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = commands.add_parser("run", help="run replications of one scenario")
+    run.add_argument("scenario", type=Path, help="scenario YAML file")
+    add_scenario_options(run)
+    run.set_defaults(func=cmd_run)
+
+    validate = commands.add_parser("validate", help="check scenario files without running them")
+    validate.add_argument("scenarios", type=Path, nargs="+", metavar="SCENARIO")
+    validate.set_defaults(func=cmd_validate)
+
+    schema = commands.add_parser("schema", help="print the JSON Schema of scenario files")
+    schema.set_defaults(func=cmd_schema)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (ScenarioError, UsageError) as exc:
+        print(f"pathway-sim: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("pathway-sim: interrupted", file=sys.stderr)
+        return 130

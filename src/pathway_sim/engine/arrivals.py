@@ -1,0 +1,56 @@
+"""Referral (arrival) processes: Poisson or on a fixed schedule."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator, Iterator
+from typing import Annotated, Any, Literal, Union
+
+import numpy as np
+import simpy
+from pydantic import Field
+
+from pathway_sim.schema_base import Strict
+
+
+class PoissonArrivals(Strict):
+    """Arrivals one at a time with exponential gaps (a Poisson process)."""
+
+    process: Literal["poisson"]
+    rate_per_day: float = Field(gt=0, description="Mean arrivals per day.")
+
+    def times(self, rng: np.random.Generator) -> Iterator[float]:
+        t = 0.0
+        while True:
+            t += rng.exponential(1.0 / self.rate_per_day)
+            yield t
+
+
+class ScheduledArrivals(Strict):
+    """Arrivals at regular intervals, the first on ``first_day``."""
+
+    process: Literal["scheduled"]
+    interval_days: float = Field(gt=0, description="Days between arrivals.")
+    first_day: float = Field(default=0.0, ge=0, description="Day of the first arrival.")
+
+    def times(self, rng: np.random.Generator) -> Iterator[float]:
+        i = 0
+        while True:
+            yield self.first_day + i * self.interval_days
+            i += 1
+
+
+Arrivals = Annotated[Union[PoissonArrivals, ScheduledArrivals], Field(discriminator="process")]
+
+
+def arrival_process(
+    env: simpy.Environment,
+    times: Iterator[float],
+    on_arrival: Callable[[int], None],
+    until: float = float("inf"),
+) -> Generator[Any, Any, None]:
+    """Call ``on_arrival(i)`` at each arrival time before ``until``."""
+    for i, t in enumerate(times):
+        if t >= until:
+            return
+        yield env.timeout(t - env.now)
+        on_arrival(i)

@@ -1,0 +1,109 @@
+"""The results directory: every file written whole or not at all.
+
+Each file is written to a hidden temporary name in the same directory, flushed
+to disk and renamed over its final name, so a file that exists is complete.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import platform
+import sys
+from collections.abc import Callable, Sequence
+from importlib import metadata
+from pathlib import Path
+from typing import IO, Any
+
+import pandas as pd
+
+from pathway_sim import __version__
+from pathway_sim.analysis import summarise
+from pathway_sim.results import ReplicationResult
+from pathway_sim.runner import events_table, replications_table, services_table, women_table
+from pathway_sim.scenario import to_yaml
+
+LIBRARIES = ("simpy", "numpy", "pandas", "pydantic", "scipy", "PyYAML")
+
+
+def atomic_write(path: Path, write: Callable[[IO[str]], None]) -> None:
+    """Write ``path`` through ``write(handle)`` so that it appears only when complete."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "w", encoding="utf-8", newline="") as handle:
+            write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def write_text(path: Path, text: str) -> None:
+    atomic_write(path, lambda h: h.write(text))
+
+
+def write_csv(path: Path, table: pd.DataFrame) -> None:
+    """CSV with shortest round-trip floats, so identical results give identical bytes."""
+    atomic_write(path, lambda h: table.to_csv(h, index=False, lineterminator="\n"))
+
+
+def write_json(path: Path, data: Any) -> None:
+    write_text(path, json.dumps(data, indent=2, sort_keys=False) + "\n")
+
+
+def scenario_digest(scenario: Any) -> str:
+    """A fingerprint of the resolved scenario, to tell whether two runs are the same."""
+    return hashlib.sha256(to_yaml(scenario).encode()).hexdigest()
+
+
+def manifest(
+    scenario: Any, seed: int, replications: int, wall_seconds: float, **extra: Any
+) -> dict[str, Any]:
+    """Provenance of a run: what ran, from which seed, with what software."""
+    versions = {}
+    for name in LIBRARIES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    return {
+        "pathway_sim_version": __version__,
+        "scenario": scenario.name,
+        "scenario_sha256": scenario_digest(scenario),
+        "seed": seed,
+        "replications": replications,
+        "wall_seconds": round(wall_seconds, 3),
+        **extra,
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "libraries": versions,
+        "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "command": sys.argv[1:],
+    }
+
+
+def write_run(
+    out: Path,
+    scenario: Any,
+    results: Sequence[ReplicationResult],
+    run_manifest: dict[str, Any],
+    event_log: bool = False,
+) -> pd.DataFrame:
+    """Write the ``run`` output contract into ``out``; return the summary table."""
+    reps = replications_table(scenario.name, results)
+    summary = summarise(reps)
+    write_text(out / "scenario.yaml", to_yaml(scenario))
+    write_csv(out / "replications.csv", reps)
+    write_csv(out / "summary.csv", summary)
+    write_csv(out / "services.csv", services_table(scenario.name, results))
+    women = women_table(scenario.name, results)
+    if not women.empty:
+        write_csv(out / "women.csv", women)
+    if event_log:
+        write_csv(out / "events.csv", events_table(results))
+    write_json(out / "manifest.json", run_manifest)
+    return summary

@@ -1,0 +1,69 @@
+"""Replications: the small contract every executor, the replications algorithm and SALib call."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import pandas as pd
+
+from pathway_sim.engine import network
+from pathway_sim.randomness import Streams
+from pathway_sim.results import EVENT_COLUMNS, ReplicationResult
+
+
+def run_replication(
+    scenario: Any, seed: int, index: int, event_log: bool = False
+) -> ReplicationResult:
+    """Run replication ``index`` of ``scenario`` from root seed ``seed``.
+
+    The result depends on these three arguments alone (and ``event_log`` only
+    adds the log), whichever process or machine runs it.
+    """
+    streams = Streams(seed, index)
+    if isinstance(scenario, network.QueueNetworkScenario):
+        return network.simulate(scenario, streams, event_log)
+    from pathway_sim.pathway.model import simulate
+
+    return simulate(scenario, streams, event_log)
+
+
+def replications_table(scenario_name: str, results: Iterable[ReplicationResult]) -> pd.DataFrame:
+    """``replications.csv``: one row per replication, ordered by replication index."""
+    rows = [
+        {
+            "scenario": scenario_name,
+            "replication": r.replication,
+            "seed": r.seed,
+            "women": r.women,
+            **r.kpis,
+        }
+        for r in sorted(results, key=lambda r: r.replication)
+    ]
+    return pd.DataFrame(rows)
+
+
+def services_table(scenario_name: str, results: Iterable[ReplicationResult]) -> pd.DataFrame:
+    """``services.csv``: one row per replication and service."""
+    rows = [
+        {"scenario": scenario_name, "replication": r.replication, **service}
+        for r in sorted(results, key=lambda r: r.replication)
+        for service in r.services
+    ]
+    return pd.DataFrame(rows)
+
+
+def women_table(scenario_name: str, results: Iterable[ReplicationResult]) -> pd.DataFrame:
+    """``women.csv``: one row per woman counted, for subgroup analysis."""
+    rows = [
+        {"scenario": scenario_name, "replication": r.replication, **woman}
+        for r in sorted(results, key=lambda r: r.replication)
+        for woman in r.woman_rows
+    ]
+    return pd.DataFrame(rows)
+
+
+def events_table(results: Sequence[ReplicationResult]) -> pd.DataFrame:
+    """The event log in long format, one row per event (the output contract)."""
+    rows = [e for r in sorted(results, key=lambda r: r.replication) for e in r.events]
+    return pd.DataFrame(rows, columns=list(EVENT_COLUMNS))
