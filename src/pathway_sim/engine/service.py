@@ -8,7 +8,9 @@ continuity and shortages lengthen queues.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator
+import itertools
+from collections import deque
+from collections.abc import Generator
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,17 +21,23 @@ from pathway_sim.engine.monitors import Level, Tally
 
 @dataclass(slots=True)
 class Post:
-    """One staff post of a service, and who holds it now."""
+    """One staff post of a service, and who holds it now (``staff_id`` names the person)."""
 
     service: str
     index: int
     person: int = 0
     leaving: bool = False
     vacancy_days: float = 0.0
+    staff_id: str = ""
 
-    @property
-    def staff_id(self) -> str:
-        return f"{self.service}:{self.index}.{self.person}"
+    def __post_init__(self) -> None:
+        self.staff_id = f"{self.service}:{self.index}.{self.person}"
+
+    def refill(self) -> None:
+        """A new person takes the post."""
+        self.person += 1
+        self.leaving = False
+        self.staff_id = f"{self.service}:{self.index}.{self.person}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +55,13 @@ class ServiceStats:
 
 
 class Service:
-    """Staff posts as a simpy store of idle posts, with time-weighted monitors."""
+    """Staff posts that contacts queue for, first come first served.
+
+    A request names a post (her named worker) or takes any free post. Each post
+    has its own queue and there is one queue for "any post"; a freed post goes to
+    whichever eligible request has waited longest. Every operation is O(1) in the
+    queue length, unlike a filtered store that scans every waiting request.
+    """
 
     def __init__(self, env: simpy.Environment, name: str, staff: int) -> None:
         if staff < 1:
@@ -55,8 +69,10 @@ class Service:
         self.env = env
         self.name = name
         self.posts = [Post(name, i) for i in range(staff)]
-        self._idle = simpy.FilterStore(env, capacity=staff)
-        self._idle.items.extend(self.posts)
+        self._idle = [True] * staff
+        self._any: deque[_Request] = deque()
+        self._named: list[deque[_Request]] = [deque() for _ in range(staff)]
+        self._arrivals = itertools.count()
         self.busy = Level(0.0, env.now)
         self.waiting = Level(0.0, env.now)
         self.filled = Level(float(staff), env.now)
@@ -71,25 +87,32 @@ class Service:
         ``abort`` fires first the request is withdrawn and ``None`` returned.
         """
         arrived = self.env.now
-        self.waiting.change(arrived, 1)
-        if post_index is None:
-            request = self._idle.get()
-        else:
-            request = self._idle.get(_post_filter(post_index))
-        if abort is None:
-            post = yield request
-        else:
-            yield request | abort
-            if not request.triggered:
-                request.cancel()
-                self.waiting.change(self.env.now, -1)
+        post = self._take_idle(post_index)
+        if post is None:
+            if abort is not None and abort.triggered:
                 return None
-            post = request.value
+            self.waiting.change(arrived, 1)
+            request = _Request(next(self._arrivals), self.env.event())
+            (self._any if post_index is None else self._named[post_index]).append(request)
+            if abort is not None:
+                abort.callbacks.append(lambda _: self._withdraw(request))
+            post = yield request.granted
+            self.waiting.change(self.env.now, -1)
+            if post is None:
+                return None
         now = self.env.now
-        self.waiting.change(now, -1)
         self.busy.change(now, 1)
         self.waits.record(now - arrived)
         return post
+
+    def _withdraw(self, request: "_Request") -> None:
+        if not request.granted.triggered:
+            request.withdrawn = True
+            request.granted.succeed(None)
+
+    def release_after(self, post: Post, days: float) -> None:
+        """Release the post once ``days`` of work are done, without the caller waiting."""
+        self.env.timeout(days).callbacks.append(lambda _: self.release(post))
 
     def release(self, post: Post) -> None:
         """Hand the post back; a post whose holder is leaving becomes vacant instead."""
@@ -97,7 +120,7 @@ class Service:
         if post.leaving:
             self.env.process(self._vacancy(post))
         else:
-            self._idle.put(post)
+            self._hand_on(post)
 
     def vacate(self, post: Post, vacancy_days: float) -> None:
         """The post's holder leaves; after ``vacancy_days`` a new person fills it."""
@@ -105,17 +128,41 @@ class Service:
             return
         post.leaving = True
         post.vacancy_days = vacancy_days
-        if post in self._idle.items:
-            self._idle.items.remove(post)
+        if self._idle[post.index]:
+            self._idle[post.index] = False
             self.env.process(self._vacancy(post))
+
+    def _take_idle(self, post_index: int | None) -> Post | None:
+        if post_index is None:
+            for index, idle in enumerate(self._idle):
+                if idle:
+                    self._idle[index] = False
+                    return self.posts[index]
+            return None
+        if self._idle[post_index]:
+            self._idle[post_index] = False
+            return self.posts[post_index]
+        return None
+
+    def _hand_on(self, post: Post) -> None:
+        """Give a free post to the longest-waiting request it can serve, or leave it idle."""
+        named, anyone = self._named[post.index], self._any
+        for queue in (named, anyone):
+            while queue and queue[0].withdrawn:
+                queue.popleft()
+        if named and (not anyone or named[0].order < anyone[0].order):
+            named.popleft().granted.succeed(post)
+        elif anyone:
+            anyone.popleft().granted.succeed(post)
+        else:
+            self._idle[post.index] = True
 
     def _vacancy(self, post: Post) -> Generator[Any, Any, None]:
         self.filled.change(self.env.now, -1)
         yield self.env.timeout(post.vacancy_days)
-        post.person += 1
-        post.leaving = False
+        post.refill()
         self.filled.change(self.env.now, 1)
-        self._idle.put(post)
+        self._hand_on(post)
 
     def reset(self) -> None:
         """Start measuring afresh (end of warm-up)."""
@@ -140,5 +187,8 @@ class Service:
         )
 
 
-def _post_filter(index: int) -> Callable[[Post], bool]:
-    return lambda post: post.index == index
+@dataclass(slots=True)
+class _Request:
+    order: int
+    granted: simpy.Event
+    withdrawn: bool = False

@@ -153,11 +153,12 @@ class ServiceSpec(Strict):
     turnover_per_year: float = P(0.15, "rate/year", "Rate at which a post's holder leaves.", ge=0)
     vacancy_days: float = P(90.0, "days", "Mean days a post stays empty after its holder leaves.", ge=0)
     stigma_probability: Probability = P(
-        0.06, "probability", "Chance that a contact with untrained staff is stigmatising."
+        0.015, "probability", "Chance that a contact with untrained staff is stigmatising."
     )
     remote_eligible: bool = P(
         False, "switch", "Whether flexible contact can make some of these contacts by phone or video."
     )
+    rebook_days: float = P(7.0, "days", "Days until a missed first appointment is offered again.", gt=0)
 
 
 class Midwifery(ServiceSpec):
@@ -169,7 +170,6 @@ class Midwifery(ServiceSpec):
     booking_hours: Distribution = P(
         dist(dist="gamma", mean=2.0, sd=0.5), "staff hours", "Staff time for a booking appointment."
     )
-    rebook_days: float = P(7.0, "days", "Days until a missed booking is offered again.", gt=0)
     nulliparous_weeks: list[float] = P(
         [16, 25, 28, 31, 34, 36, 38, 40, 41], "weeks", "Routine antenatal contacts, first pregnancy (NICE)."
     )
@@ -195,6 +195,9 @@ class DrugTreatment(ServiceSpec):
         0.7, "probability", "Chance a woman not in treatment is referred for assessment at booking."
     )
     assessment_target_days: float = P(21.0, "days", "Target days from referral to assessment.", ge=0)
+    assessment_hours: Distribution = P(
+        dist(dist="gamma", mean=2.5, sd=0.75), "staff hours", "Staff time for a treatment assessment."
+    )
     start_probability: Probability = P(
         0.8, "probability", "Chance of starting treatment after an attended assessment."
     )
@@ -205,6 +208,9 @@ class DrugTreatment(ServiceSpec):
     )
     stop_per_year_postpartum: float = P(
         0.15, "rate/year", "Rate of stopping treatment after birth, apart from disengaging.", ge=0
+    )
+    removal_stop_multiplier: float = P(
+        2.0, "hazard ratio", "Rate of stopping treatment after her baby is removed.", gt=0
     )
 
 
@@ -251,7 +257,7 @@ class PeerAdvocacy(ServiceSpec):
     """Third-sector peer support and advocacy, which can end when funding ends."""
 
     uptake_probability: Probability = P(0.5, "probability", "Chance a woman offered peer support takes it up.")
-    contact_interval_days: float = P(14.0, "days", "Days between contacts.", gt=0)
+    contact_interval_days: float = P(21.0, "days", "Days between contacts.", gt=0)
     funding_end_day: float | None = P(
         None, "days", "Day (from the start of the run) funding ends and the service stops; none: never."
     )
@@ -283,41 +289,41 @@ class Services(Strict):
 
     midwifery: Midwifery = Midwifery(
         staff=4, hours_per_week=30.0, location="hospital", named_worker=False,
-        attendance_probability=0.78, turnover_per_year=0.14, stigma_probability=0.05,
+        attendance_probability=0.78, turnover_per_year=0.14, stigma_probability=0.02,
     )
     ultrasound: Ultrasound = Ultrasound(
         staff=2, hours_per_week=6.0, location="hospital", named_worker=False,
         contact_hours=dist(dist="gamma", mean=0.5, sd=0.15),
-        attendance_probability=0.8, turnover_per_year=0.1, stigma_probability=0.04,
+        attendance_probability=0.8, turnover_per_year=0.1, stigma_probability=0.01,
     )
     drug_treatment: DrugTreatment = DrugTreatment(
-        staff=3, hours_per_week=25.0, location="drug_service", named_worker=True,
-        attendance_probability=0.75, turnover_per_year=0.2, stigma_probability=0.04,
+        staff=4, hours_per_week=25.0, location="drug_service", named_worker=True,
+        attendance_probability=0.75, turnover_per_year=0.2, stigma_probability=0.015,
         remote_eligible=True,
     )
     social_work: SocialWork = SocialWork(
-        staff=4, hours_per_week=12.0, location="home", named_worker=True,
+        staff=6, hours_per_week=20.0, location="home", named_worker=True,
         contact_hours=dist(dist="gamma", mean=2.5, sd=0.75),
         attendance_probability=0.75, turnover_per_year=0.159, vacancy_days=120.0,
-        stigma_probability=0.08,
+        stigma_probability=0.03,
     )
     mental_health: MentalHealth = MentalHealth(
-        staff=1, hours_per_week=15.0, location="hospital", named_worker=True,
-        attendance_probability=0.68, turnover_per_year=0.12, stigma_probability=0.03,
+        staff=2, hours_per_week=15.0, location="hospital", named_worker=True,
+        attendance_probability=0.68, turnover_per_year=0.12, stigma_probability=0.01,
         remote_eligible=True,
     )
     health_visiting: HealthVisiting = HealthVisiting(
         staff=3, hours_per_week=8.0, location="home", named_worker=True,
-        attendance_probability=0.85, turnover_per_year=0.12, stigma_probability=0.05,
+        attendance_probability=0.85, turnover_per_year=0.12, stigma_probability=0.015,
     )
     peer_advocacy: PeerAdvocacy = PeerAdvocacy(
-        staff=1, hours_per_week=20.0, location="community", named_worker=True,
+        staff=2, hours_per_week=25.0, location="community", named_worker=True,
         attendance_probability=0.75, turnover_per_year=0.3, stigma_probability=0.0,
         remote_eligible=True,
     )
     parenting_support: ParentingSupport = ParentingSupport(
         available=False, staff=1, hours_per_week=15.0, location="community",
-        attendance_probability=0.7, turnover_per_year=0.25, stigma_probability=0.02,
+        attendance_probability=0.7, turnover_per_year=0.25, stigma_probability=0.01,
     )
     post_removal_support: PostRemovalSupport = PostRemovalSupport(
         available=False, staff=1, hours_per_week=15.0, location="community",
@@ -410,7 +416,7 @@ class Engagement(Strict):
     misses_to_disengage: int = P(3, "contacts", "Consecutive misses after which she drops out of a service.", ge=1)
     reengage_delay_days: float = P(28.0, "days", "Days between attempts to re-engage her.", gt=0)
     reengage_attempts: int = P(3, "attempts", "Attempts to re-engage before the service closes her case.", ge=0)
-    reengage_probability: Probability = P(0.1, "probability", "Chance an ordinary attempt re-engages her.")
+    reengage_probability: Probability = P(0.15, "probability", "Chance an ordinary attempt re-engages her.")
     outreach_reengage_probability: Probability = P(
         0.4, "probability", "Chance an assertive-outreach attempt re-engages her."
     )
@@ -434,11 +440,17 @@ class HostileCare(Strict):
         0.2, "probability", "Chance she must still tell her history to a new worker with shared records."
     )
     retell_retraumatise_probability: Probability = P(
-        0.06, "probability", "Chance that telling her history again re-traumatises (no trauma history)."
+        0.03, "probability", "Chance that telling her history again re-traumatises (no trauma history)."
     )
     trauma_history_multiplier: float = P(2.0, "multiplier", "Re-traumatisation risk with a trauma history.", ge=1)
+    core_group_retraumatise_probability: Probability = P(
+        0.1, "probability", "Chance a core group meeting re-traumatises her."
+    )
+    ward_stigma_probability: Probability = P(
+        0.1, "probability", "Chance her birth admission brings a stigmatising encounter, untrained ward staff."
+    )
     conference_retraumatise_probability: Probability = P(
-        0.4, "probability", "Chance a conference where her history is shared re-traumatises her."
+        0.3, "probability", "Chance a conference where her history is shared re-traumatises her."
     )
     advocate_conference_reduction: Probability = P(
         0.5, "proportion", "Relative reduction of that chance when an advocate supports her."
@@ -459,13 +471,12 @@ class HostileCare(Strict):
 class Birth(Strict):
     """Birth, prematurity and neonatal withdrawal care."""
 
-    preterm_probability: Probability = P(0.2, "probability", "Chance of birth before 37 weeks, hospital-based care.")
+    preterm_probability: Probability = P(
+        0.15, "probability", "Chance of birth at 28-37 weeks (spread evenly by week), hospital-based care."
+    )
     continuity_preterm_rr: float = P(0.77, "relative risk", "Preterm birth with midwife continuity of carer.", gt=0)
     community_preterm_rr: float = P(0.7, "relative risk", "Preterm birth with community-based antenatal care.", gt=0)
     inadequate_care_preterm_rr: float = P(1.5, "relative risk", "Preterm birth without adequate antenatal care.", gt=0)
-    preterm_gestation_weeks: Distribution = P(
-        dist(dist="uniform", low=28.0, high=37.0), "weeks", "Gestation of a preterm birth."
-    )
     term_gestation_weeks: Distribution = P(
         dist(dist="triangular", low=37.0, mode=39.5, high=42.0), "weeks", "Gestation of a term birth."
     )
@@ -499,16 +510,19 @@ class ChildProtection(Strict):
         28.0, "days", "Minimum days after referral allowed for a late-referred woman's conference.", ge=0
     )
     plan_probability: Probability = P(
-        0.6, "probability", "Chance the conference puts the baby on a child-protection plan, reference risk."
+        0.5, "probability", "Chance the conference puts the baby on a child-protection plan, reference risk."
     )
     separation_probability: Probability = P(
-        0.35, "probability", "Chance the baby is separated at birth under a plan, reference engagement."
+        0.3, "probability", "Chance the baby is separated at birth under a plan, reference engagement."
     )
     separation_no_plan_probability: Probability = P(
         0.02, "probability", "Chance of separation at birth without a plan."
     )
+    engagement_reference: Probability = P(
+        0.6, "proportion", "Antenatal attendance at which plan and separation chances are the reference ones."
+    )
     engagement_log_odds: float = P(
-        -3.0, "log-odds per unit", "Shift in separation per unit of antenatal attendance above 0.75.", le=0
+        -3.0, "log-odds per unit", "Shift in plan and separation per unit of antenatal attendance above it.", le=0
     )
     trust_log_odds: float = P(-1.5, "log-odds per unit", "Shift in separation per unit of trust above 0.5.", le=0)
     not_in_treatment_odds_ratio: float = P(2.0, "odds ratio", "Separation if not in treatment at birth.", gt=0)
@@ -517,9 +531,10 @@ class ChildProtection(Strict):
     )
     advocate_odds_ratio: float = P(0.85, "odds ratio", "Separation with an advocate supporting her.", gt=0)
     kinship_share: Probability = P(0.4, "proportion", "Share of separations to kinship care (else foster care).")
-    review_interval_days: float = P(28.0, "days", "Days between reviews of a baby at home under a plan.", gt=0)
     later_removal_probability: Probability = P(
-        0.03, "probability", "Chance a review removes the baby when she is engaged and in treatment."
+        0.01,
+        "probability",
+        "Chance a core group after birth removes the baby when she is engaged and in treatment.",
     )
     later_removal_disengaged_odds_ratio: float = P(
         4.0, "odds ratio", "Later removal when she is out of treatment or disengaged.", gt=0
@@ -546,6 +561,22 @@ class Harms(Strict):
     )
 
 
+class Indices(Strict):
+    """How the composite outcome indices are built (proposals, as the ToC has no measures yet)."""
+
+    confidence_base: Probability = P(0.5, "index 0-1", "Staff confidence with no training, no supervision, no strain.")
+    confidence_training_weight: Probability = P(0.3, "index per unit", "Confidence added by full training coverage.")
+    confidence_supervision_weight: Probability = P(0.15, "index", "Confidence added by clinical supervision.")
+    confidence_strain_threshold: Probability = P(0.8, "utilisation", "Utilisation above which staff are strained.")
+    confidence_strain_weight: float = P(1.0, "index per unit", "Confidence lost per unit of utilisation above it.", ge=0)
+    efficacy_trust_weight: Probability = P(0.35, "weight", "Weight of trust in self-efficacy.")
+    efficacy_knowledge_weight: Probability = P(0.35, "weight", "Weight of knowledge in self-efficacy.")
+    efficacy_treatment_weight: Probability = P(0.15, "weight", "Weight of being in treatment in self-efficacy.")
+    efficacy_baby_weight: Probability = P(0.15, "weight", "Weight of caring for her baby in self-efficacy.")
+    stable_trust_threshold: Probability = P(0.5, "trust", "Trust at 12 months counted as stable engagement.")
+    community_recent_days: float = P(90.0, "days", "Window before follow-up ends for community engagement.", gt=0)
+
+
 class PerinatalScenario(Strict):
     """A perinatal pathway scenario: the services, the site, the levers switched on."""
 
@@ -568,6 +599,7 @@ class PerinatalScenario(Strict):
     birth: Birth = Birth()
     child_protection: ChildProtection = ChildProtection()
     harms: Harms = Harms()
+    indices: Indices = Indices()
 
     @model_validator(mode="after")
     def _core_services(self) -> "PerinatalScenario":

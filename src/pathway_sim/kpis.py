@@ -1,0 +1,218 @@
+"""The KPI catalogue: what each output column measures and which Theory of Change outcome it speaks to.
+
+Display labels live here, not in column names. The ToC ids follow the paper's
+order: S1-S6 short-term outcomes, M1-M2 medium-term, I1-I5 impacts; OP marks
+the operational measures planners ask for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Literal
+
+import pandas as pd
+
+TOC_OUTCOMES: dict[str, str] = {
+    "S1": "Fewer women re-traumatised",
+    "S2": "Larger professional support networks",
+    "S3": "More joined-up care",
+    "S4": "More engagement with drug treatment and maternity services",
+    "S5": "More knowledge of how systems work and what is expected",
+    "S6": "Staff more confident in delivering care",
+    "M1": "Increased self-efficacy",
+    "M2": "Aware of and engaged with community support",
+    "I1": "More babies remain in the care of their mothers",
+    "I2": "Better health for mothers and babies",
+    "I3": "Fewer deaths by suicide or overdose after a child is removed",
+    "I4": "Better placed to manage life's challenges (wellbeing, stability)",
+    "I5": "A more understanding public discourse (outside what a service model can show)",
+    "OP": "Operational: contacts, burden, travel, waits, deadlines, staff",
+}
+
+SERVICE_LABELS: dict[str, str] = {
+    "midwifery": "Midwifery",
+    "ultrasound": "Ultrasound",
+    "drug_treatment": "Drug treatment",
+    "social_work": "Social work",
+    "mental_health": "Perinatal mental health",
+    "health_visiting": "Health visiting",
+    "peer_advocacy": "Peer support and advocacy",
+    "parenting_support": "Parenting support",
+    "post_removal_support": "Support after removal",
+    "care_coordination": "Care co-ordination",
+}
+
+Better = Literal["higher", "lower", "neither"]
+
+
+@dataclass(frozen=True)
+class KPI:
+    """One output measure: its column name, meaning, unit and which direction is better."""
+
+    name: str
+    toc_outcome: str
+    label: str
+    definition: str
+    unit: str
+    better: Better
+    evidence: str = ""
+
+
+_PATHWAY: tuple[KPI, ...] = (
+    KPI("retraumatised_pct", "S1", "Women re-traumatised",
+        "Share of women with at least one re-traumatising event: a stigmatising contact, telling her "
+        "history again in a way that re-traumatises, a child-protection meeting, or removal.",
+        "% of women", "lower", "No published per-event probabilities: assumptions to vary."),
+    KPI("retraumatising_events_per_woman", "S1", "Re-traumatising events per woman",
+        "Mean number of re-traumatising events per woman from first contact to 12 months after birth.",
+        "events/woman", "lower", "Assumption-based event probabilities."),
+    KPI("stigmatising_contacts_per_woman", "S1", "Stigmatising contacts per woman",
+        "Mean number of stigmatising encounters (contacts and the birth admission) per woman.",
+        "contacts/woman", "lower", "Assumed per-contact probabilities, lowered by training."),
+    KPI("support_network_at_birth", "S2", "Professional relationships at birth",
+        "Services with which she has an unbroken relationship at birth: her last two or more attended "
+        "contacts were with the same worker, the latest within 8 weeks.",
+        "services/woman", "higher", "Model construct; turnover rates are sourced."),
+    KPI("continuity_breaks_per_woman", "S2", "Changes of named worker per woman",
+        "Times a named worker changed between her contacts (staff turnover).",
+        "changes/woman", "lower", "Turnover from workforce statistics."),
+    KPI("history_retold_per_woman", "S3", "Times history retold",
+        "Times she had to tell her history to a professional she had not met before.",
+        "times/woman", "lower", "Assumption; fewer with shared records."),
+    KPI("distinct_professionals_per_woman", "S3", "Different professionals met",
+        "Number of different staff she attended a contact with.", "people/woman", "lower"),
+    KPI("handover_failure_pct", "S3", "Failed hand-overs",
+        "Share of hospital-to-community hand-overs (midwifery, prescribing) that failed.",
+        "% of hand-overs", "lower", "Assumption."),
+    KPI("antenatal_attendance_pct", "S4", "Antenatal contacts attended",
+        "Attended midwifery contacts before birth (booking offers included) as a share of those "
+        "scheduled; contacts cancelled because she had dropped out count as not attended.",
+        "% of contacts", "higher", "Calibrated to DNA rates of 15-40% (register section 2)."),
+    KPI("booking_gestation_weeks", "S4", "Gestation at booking",
+        "Mean gestation at the attended booking appointment, among women booked before birth.",
+        "weeks", "lower", "Calibrated to 15-18 weeks among women on OST."),
+    KPI("late_booking_pct", "S4", "Booked after 20 weeks",
+        "Share of women booked before birth whose booking was after 20 weeks.",
+        "% of booked women", "lower", "Calibrated to 25-45% among women on methadone."),
+    KPI("unbooked_pct", "S4", "Never booked",
+        "Share of women who gave birth without an attended booking.", "% of women", "lower"),
+    KPI("drug_treatment_attendance_pct", "S4", "Drug-treatment contacts attended",
+        "Attended drug-treatment contacts as a share of those scheduled.", "% of contacts", "higher"),
+    KPI("in_treatment_at_birth_pct", "S4", "In drug treatment at birth",
+        "Share of women in drug treatment when they gave birth.", "% of women", "higher"),
+    KPI("knowledge_at_birth", "S5", "Knowledge of systems at birth",
+        "Mean knowledge index at birth (0-1): grows with each contact, faster with clear, "
+        "co-produced information and with a co-ordinator or advocate.",
+        "index 0-1", "higher", "Model construct; no outcome measure exists yet."),
+    KPI("staff_confidence_index", "S6", "Staff confidence",
+        "Index (0-1) from training coverage, clinical supervision and workload strain "
+        "(utilisation above a threshold), averaged over staff posts.",
+        "index 0-1", "higher", "Nothing quantitative found: structure and weights are assumptions."),
+    KPI("self_efficacy_index", "M1", "Self-efficacy at 12 months",
+        "Index (0-1) at 12 months after birth from trust, knowledge, being in treatment and caring "
+        "for her baby.", "index 0-1", "higher", "Model construct with assumed weights."),
+    KPI("community_support_engaged_pct", "M2", "Engaged with community support at 12 months",
+        "Share of women who attended peer support, parenting support or support after removal in "
+        "the last 90 days of follow-up.", "% of women", "higher", "Depends on third-sector availability."),
+    KPI("baby_with_mother_at_discharge_pct", "I1", "Babies going home with their mothers",
+        "Share of babies discharged from hospital to their mother's care (with or without a plan).",
+        "% of babies", "higher", "Calibrated to 82-83% discharged home (register section 4)."),
+    KPI("baby_with_mother_at_12m_pct", "I1", "Babies with their mothers at 12 months",
+        "Share of babies in their mother's care 12 months after birth.", "% of babies", "higher"),
+    KPI("adequate_antenatal_care_pct", "I2", "Adequate antenatal care",
+        "Share of women booked by 20 weeks who attended at least 70% of scheduled antenatal contacts.",
+        "% of women", "higher", "Definition is a proposal."),
+    KPI("preterm_birth_pct", "I2", "Preterm births",
+        "Share of births before 37 weeks.", "% of births", "lower",
+        "Base risk assumed; continuity RR 0.77 (Cochrane)."),
+    KPI("nas_treatment_pct", "I2", "Babies treated for withdrawal",
+        "Share of opioid-exposed babies treated for neonatal withdrawal.", "% of exposed babies", "lower",
+        "Assumption."),
+    KPI("treatment_retention_12m_pct", "I2", "Still in treatment at 12 months",
+        "Of women in drug treatment at birth, the share in treatment 12 months later.",
+        "% of women", "higher", "Calibrated to 64% (34-80%) at 12 months postpartum."),
+    KPI("overdoses_per_1000", "I2", "Expected overdoses",
+        "Expected overdoses (fatal and non-fatal) per 1,000 women from first contact to 12 months "
+        "after birth (integrated hazards).", "per 1,000 women", "lower",
+        "Rates from Schiff et al. 2018 (US); multipliers partly assumed."),
+    KPI("harm_after_removal_per_1000", "I3", "Overdoses and suicides after removal",
+        "Expected overdoses (fatal and non-fatal) and suicides after a baby's removal, per 1,000 women.",
+        "per 1,000 women", "lower", "Removal multipliers from Canadian cohorts; support effect assumed."),
+    KPI("deaths_after_removal_per_1000", "I3", "Deaths after removal",
+        "Expected deaths (fatal overdose and suicide) after a baby's removal, per 1,000 women.",
+        "per 1,000 women", "lower", "As above."),
+    KPI("stable_at_12m_pct", "I4", "Stable at 12 months",
+        "Share of women who at 12 months are in treatment (or do not use opioids), have trust at "
+        "or above the threshold, and are caring for their baby or had support after removal.",
+        "% of women", "higher", "Model construct."),
+    KPI("contacts_per_woman", "OP", "Contacts per woman",
+        "Contacts attended or missed per woman, all services.", "contacts/woman", "neither"),
+    KPI("missed_contact_pct", "OP", "Contacts missed",
+        "Missed contacts as a share of contacts attended or missed, all services.", "% of contacts", "lower"),
+    KPI("antenatal_missed_pct", "OP", "Antenatal contacts missed (DNA)",
+        "Missed midwifery contacts before birth as a share of those attended or missed.",
+        "% of contacts", "lower", "Register: 25% (15-40%) among women who use drugs."),
+    KPI("appointments_per_week_pregnant", "OP", "Appointments per week in pregnancy",
+        "Contacts attended or missed per week from first contact to birth.", "contacts/week", "lower"),
+    KPI("locations_per_week_pregnant", "OP", "Places visited per week in pregnancy",
+        "Mean over pregnancy weeks with a trip of the number of distinct places she travelled to.",
+        "places/week", "lower"),
+    KPI("trips_per_woman", "OP", "Trips per woman",
+        "Journeys to appointments (same place, same day counts once).", "trips/woman", "lower"),
+    KPI("travel_hours_per_woman", "OP", "Travel time per woman",
+        "Door-to-door travel hours to attended appointments.", "hours/woman", "lower",
+        "Door-to-door times are assumptions."),
+    KPI("travel_cost_per_woman", "OP", "Travel cost per woman",
+        "Fares and fuel she paid (nothing when transport help pays).", "GBP/woman", "lower"),
+    KPI("assessment_late_pct", "OP", "Pre-birth assessments late",
+        "Share of pre-birth assessments finished too late for the conference deadline.",
+        "% of assessments", "lower"),
+    KPI("conference_late_pct", "OP", "Conferences after their deadline",
+        "Share of pre-birth child-protection conferences held after the deadline.",
+        "% of conferences", "lower"),
+)
+
+
+def _service_kpis(service: str, label: str) -> tuple[KPI, ...]:
+    return (
+        KPI(f"{service}_attended_per_woman", "OP", f"{label}: contacts attended",
+            f"{label} contacts attended per woman.", "contacts/woman", "neither"),
+        KPI(f"{service}_missed_per_woman", "OP", f"{label}: contacts missed",
+            f"{label} contacts missed per woman.", "contacts/woman", "lower"),
+        KPI(f"{service}_wait_days", "OP", f"{label}: mean wait",
+            f"Mean days a {label.lower()} contact waited for staff beyond its planned day.",
+            "days", "lower"),
+        KPI(f"{service}_utilisation", "OP", f"{label}: staff utilisation",
+            f"Share of filled {label.lower()} staff time spent on contacts (missed slots included).",
+            "proportion", "neither"),
+    )
+
+
+PATHWAY_KPIS: tuple[KPI, ...] = _PATHWAY + tuple(
+    kpi for service, label in SERVICE_LABELS.items() for kpi in _service_kpis(service, label)
+)
+
+QUEUE_KPIS: tuple[KPI, ...] = (
+    KPI("throughput_per_day", "OP", "Throughput", "Completed visits per measured day.", "per day", "higher"),
+    KPI("time_in_system_mean_days", "OP", "Time in system", "Mean days from arrival to leaving.", "days", "lower"),
+    KPI("wait_mean_days", "OP", "Wait in queue", "Sum over services of the mean wait for staff.", "days", "lower"),
+    KPI("utilisation_mean", "OP", "Utilisation", "Mean staff utilisation over services.", "proportion", "neither"),
+)
+
+_BY_NAME = {k.name: k for k in PATHWAY_KPIS + QUEUE_KPIS}
+
+
+def kpi(name: str) -> KPI | None:
+    """The catalogue entry for a column name, if it has one."""
+    return _BY_NAME.get(name)
+
+
+def label(name: str) -> str:
+    """A readable label for a KPI column (the column name itself if unknown)."""
+    entry = _BY_NAME.get(name)
+    return entry.label if entry else name
+
+
+def catalogue() -> pd.DataFrame:
+    """The pathway KPI catalogue as a table, in the paper's order of outcomes."""
+    return pd.DataFrame([asdict(k) for k in PATHWAY_KPIS])

@@ -1,0 +1,42 @@
+"""The random numbers each woman brings with her: one per decision, drawn when she arrives.
+
+Every decision a scenario can change (a referral, a plan, a separation, a preterm
+week...) reads its own fixed number, so two scenarios that differ in one lever
+still meet the same woman with the same luck: common random numbers, paired
+comparisons. Repeated decisions (attendance at each contact, re-engagement
+attempts) use her named streams instead.
+"""
+
+from enum import IntEnum
+
+
+class Fate(IntEnum):
+    LATE_DISCLOSURE = 0
+    NULLIPAROUS = 1
+    OPIOID_USE = 2
+    IN_TREATMENT = 3
+    MENTAL_HEALTH_NEED = 4
+    HOUSING_UNSTABLE = 5
+    DOMESTIC_ABUSE = 6
+    TRAUMA_HISTORY = 7
+    RURAL = 8
+    HUB_DAY = 9
+    TREATMENT_REFERRAL = 10
+    TREATMENT_START = 11
+    MENTAL_HEALTH_REFERRAL = 12
+    PEER_UPTAKE = 13
+    SOCIAL_WORK_REFERRAL = 14
+    CONFERENCE_HARM = 15
+    PLAN = 16
+    SEPARATION = 17
+    KINSHIP = 18
+    HANDOVER_MIDWIFERY = 19
+    HANDOVER_PRESCRIBING = 20
+    WARD_STIGMA = 21
+    NAS_TREATMENT = 22
+    PRETERM_DAY = 23
+    PRETERM_WEEK = 24  # first of one number per preterm week (28..36)
+
+
+FATES = int(Fate.PRETERM_WEEK) + 9
+"""How many numbers she draws."""
