@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -16,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from pathway_sim import __version__
+from pathway_sim.kpis import TOC_OUTCOMES, catalogue
 from pathway_sim.outputs import manifest, write_run
 from pathway_sim.runner import run_replication
 from pathway_sim.scenario import ScenarioError, json_schema, load_scenario
@@ -109,6 +111,21 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_kpis(args: argparse.Namespace) -> int:
+    table = catalogue()
+    if args.csv:
+        table[["name", "toc_outcome", "definition", "unit", "better"]].to_csv(
+            sys.stdout, index=False, lineterminator="\n"
+        )
+        return 0
+    for outcome, group in table.groupby("toc_outcome", sort=False):
+        print(f"\n{outcome}  {TOC_OUTCOMES[outcome]}")
+        for row in group.itertuples():
+            print(f"  {row.name:<40} {row.unit:<18} better: {row.better}")
+            print(f"      {row.definition}")
+    return 0
+
+
 def format_summary(summary: pd.DataFrame) -> str:
     """A plain table of KPI means with their 95% confidence intervals."""
     width = max(len(k) for k in summary["kpi"]) if len(summary) else 10
@@ -138,6 +155,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     schema = commands.add_parser("schema", help="print the JSON Schema of scenario files")
     schema.set_defaults(func=cmd_schema)
+
+    kpis = commands.add_parser("kpis", help="print the KPI catalogue and the ToC outcome each measures")
+    kpis.add_argument("--csv", action="store_true", help="as CSV: name, toc_outcome, definition, unit, better")
+    kpis.set_defaults(func=cmd_kpis)
     return parser
 
 
@@ -151,3 +172,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("pathway-sim: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0

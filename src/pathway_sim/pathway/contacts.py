@@ -41,6 +41,8 @@ def contact(
 ) -> Generator[Any, Any, str]:
     """Schedule a contact for ``day``, wait for it, and return its outcome.
 
+    A contact counts as scheduled once its day comes within her follow-up; it is
+    then attended, missed or cancelled, exactly one of the three.
     Use as ``outcome = yield from contact(...)``. Staff time is spent whether she
     attends or not (a missed slot is lost), and runs on after the outcome (notes,
     admin) while she goes on; a cancelled contact costs nothing. A
@@ -49,14 +51,16 @@ def contact(
     location. The day it happened is ``rec.last_contact_day``.
     """
     env = system.env
-    rec = woman.record(service)
-    rec.scheduled += 1
-    counts_antenatal = antenatal and service == "midwifery"
-    woman.antenatal_scheduled += counts_antenatal
     if align:
         day = system.align(woman, service, day)
     if day > env.now:
         yield env.timeout(day - env.now)
+    if woman.ended.triggered:
+        return CANCELLED  # due after her follow-up: not part of her record
+    rec = woman.record(service)
+    rec.scheduled += 1
+    counts_antenatal = antenatal and service == "midwifery"
+    woman.antenatal_scheduled += counts_antenatal
     if not _wanted(system, woman, rec, service, antenatal, needs_baby, mandatory):
         return _cancel(system, woman, rec, service, kind)
     spec = system.specs[service]
@@ -106,6 +110,8 @@ def attendance_probability(
     a = system.scenario.attendance
     iv = system.iv
     spec = system.specs[service]
+    if spec.attendance_probability in (0.0, 1.0):
+        return spec.attendance_probability  # certain either way, whatever shifts the odds
     x = logit(spec.attendance_probability)
     x += a.trust_log_odds * (woman.trust - 0.5) + a.knowledge_log_odds * (woman.knowledge - 0.5)
     if place not in ("home", "remote"):

@@ -207,6 +207,8 @@ def woman_row(w: Woman, harms: ExpectedHarms, scenario: PerinatalScenario) -> di
     row: dict[str, Any] = {
         "woman_id": w.id,
         "arrival_day": w.arrival_day,
+        "birth_day": w.birth_day,
+        "end_day": w.end_day,
         "rural": w.rural,
         "nulliparous": w.nulliparous,
         "opioid_use": w.opioid_use,

@@ -72,6 +72,8 @@ def simulate(scenario: PerinatalScenario, streams: Streams, event_log: bool = Fa
     env.process(_measure_after_warmup(system, run.warmup_days))
     env.process(_close_cohort(env, cohort_end, open_women, done))
     env.run(until=done)
+    while env.peek() == env.now:  # settle what the last woman's end set in motion
+        env.step()
 
     stats = {name: service.stats() for name, service in system.services.items()}
     kpis, rows = replication_kpis(counted, scenario, stats)

@@ -103,7 +103,8 @@ def regular_visits(
         if not rec.engaged and not (yield from wait_until_engaged(system, woman, service)):
             return attended
         day = max(day, system.env.now)
-        if day >= until_day() or (stop and stop()) or not system.available(service):
+        ended = woman.ended.triggered or day >= until_day() or (stop and stop())
+        if ended or not system.available(service):
             return attended
         if before_visit is not None:
             before_visit()

@@ -1,0 +1,39 @@
+"""The KPI catalogue matches what the model writes, and covers the Theory of Change."""
+
+import io
+
+import pandas as pd
+
+from pathway_sim.kpis import PATHWAY_KPIS, TOC_OUTCOMES, catalogue, label
+from pathway_sim.runner import replications_table, run_replication
+
+from .pathway_helpers import small
+
+
+def test_every_written_kpi_is_catalogued_and_every_catalogued_kpi_is_written():
+    result = run_replication(small(), 2, 0)
+    columns = [c for c in replications_table("s", [result]).columns if c not in ("scenario", "replication", "seed", "women")]
+    assert columns == [k.name for k in PATHWAY_KPIS]
+
+
+def test_each_outcome_and_impact_a_service_model_can_speak_to_has_a_kpi():
+    covered = {k.toc_outcome for k in PATHWAY_KPIS}
+    assert {"S1", "S2", "S3", "S4", "S5", "S6", "M1", "M2", "I1", "I2", "I3", "I4"} <= covered
+    assert covered <= set(TOC_OUTCOMES)
+    assert "I5" not in covered  # public discourse: outside what a service model can show
+
+
+def test_catalogue_entries_are_complete():
+    for k in PATHWAY_KPIS:
+        assert k.better in ("higher", "lower", "neither")
+        assert k.definition and k.unit and k.label and k.label != k.name
+    assert label("preterm_birth_pct") == "Preterm births"
+    assert label("not_a_kpi") == "not_a_kpi"
+
+
+def test_kpis_csv_command(cli):
+    code, out, _ = cli("kpis", "--csv")
+    table = pd.read_csv(io.StringIO(out))
+    assert code == 0
+    assert list(table.columns) == ["name", "toc_outcome", "definition", "unit", "better"]
+    assert list(table["name"]) == list(catalogue()["name"])

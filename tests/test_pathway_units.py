@@ -1,0 +1,138 @@
+"""Pieces of the perinatal model checked by hand: schedules, odds, harms, alignment."""
+
+import math
+
+import numpy as np
+import pytest
+import simpy
+
+from pathway_sim.pathway.contacts import attendance_probability
+from pathway_sim.pathway.fates import FATES
+from pathway_sim.pathway.harms import EARLY_POSTPARTUM_DAYS, expected_harms
+from pathway_sim.pathway.maternity import antenatal_weeks
+from pathway_sim.pathway.odds import logistic, logit, per_period, with_odds_ratio
+from pathway_sim.pathway.parameters import Harms, PerinatalScenario
+from pathway_sim.pathway.system import CareSystem
+from pathway_sim.pathway.woman import Woman, draw_woman
+from pathway_sim.randomness import Streams
+
+DEFAULTS = PerinatalScenario(model="perinatal", name="t")
+
+
+def test_nice_schedule_after_booking():
+    mw = DEFAULTS.services.midwifery
+    assert antenatal_weeks(True, 10, mw) == [16, 20, 24, 25, 28, 31, 32, 34, 36, 38, 40, 41]
+    assert antenatal_weeks(False, 10, mw) == [16, 20, 24, 28, 32, 34, 36, 38, 41]
+    # booked at 27.5 weeks: only contacts at least a week later
+    assert antenatal_weeks(False, 27.5, mw) == [32, 34, 36, 38, 41]
+
+
+def test_odds_ratio_arithmetic():
+    assert with_odds_ratio(0.5, 3.0) == pytest.approx(0.75)
+    assert with_odds_ratio(0.0, 5.0) == 0.0 and with_odds_ratio(1.0, 0.2) == 1.0
+    assert logistic(logit(0.3)) == pytest.approx(0.3)
+    assert logistic(logit(0.3) + math.log(1.76)) == pytest.approx(with_odds_ratio(0.3, 1.76))
+    assert 1 - (1 - per_period(0.2, 9)) ** 9 == pytest.approx(0.2)
+
+
+def _woman(**changes) -> Woman:
+    base = dict(
+        id=0, counted=True, arrival_day=0.0, known_gestation_weeks=20.0, nulliparous=False,
+        opioid_use=True, in_treatment=True, mental_health_need=False, housing_unstable=False,
+        domestic_abuse=False, trauma_history=False, rural=False, trust=0.5, knowledge=0.5,
+        hub_weekday=2.0, term_gestation_weeks=40.0, nas_stay_days=10.0, fate=np.zeros(FATES),
+        in_treatment_at_known=True,
+    )
+    base.update(changes)
+    woman = Woman(**base)
+    woman.treatment_changes.append((0.0, woman.in_treatment))
+    return woman
+
+
+def test_harms_integrate_piecewise_constant_hazards():
+    h = Harms()
+    w = _woman()
+    w.birth_day, w.end_day = 140.0, 505.0
+    got = expected_harms(w, h, supported_from=None)
+    late_days = 365.0 - EARLY_POSTPARTUM_DAYS
+    expected = (
+        140 * h.overdose_per_100k_days_pregnant
+        + EARLY_POSTPARTUM_DAYS * h.overdose_per_100k_days_early_postpartum
+        + late_days * h.overdose_per_100k_days_late_postpartum
+    ) / 1e5
+    assert got.overdoses == pytest.approx(expected)
+    assert got.overdose_deaths == pytest.approx(expected * h.overdose_fatal_share)
+    assert got.suicides_after_removal == 0 and got.overdoses_after_removal == 0
+
+
+def test_harms_after_removal_out_of_treatment_and_with_support():
+    h = Harms()
+    w = _woman()
+    w.birth_day, w.end_day, w.removal_day = 140.0, 505.0, 150.0
+    w.set_treatment(200.0, False)
+    got = expected_harms(w, h, supported_from=300.0)
+    early = h.overdose_per_100k_days_early_postpartum / 1e5
+    late = h.overdose_per_100k_days_late_postpartum / 1e5
+    r, t, s = h.removal_overdose_multiplier, h.not_in_treatment_multiplier, h.post_removal_support_multiplier
+    split = 140.0 + EARLY_POSTPARTUM_DAYS
+    after = early * r * 50 + early * r * t * 100 + early * r * t * s * (split - 300) + late * r * t * s * (505 - split)
+    assert got.overdoses_after_removal == pytest.approx(after)
+    suicide = h.suicide_per_100k_years / 1e5 / 365 * h.removal_suicide_multiplier
+    assert got.suicides_after_removal == pytest.approx(suicide * (150 + s * 205))
+
+
+def test_same_woman_whatever_the_scenario():
+    other = PerinatalScenario(model="perinatal", name="o", interventions={"training_coverage": 0.9})
+    a = draw_woman(3, 10.0, True, DEFAULTS, Streams(5, 0).get("woman", 3))
+    b = draw_woman(3, 10.0, True, other, Streams(5, 0).get("woman", 3))
+    assert (a.known_gestation_weeks, a.trust, a.opioid_use) == (b.known_gestation_weeks, b.trust, b.opioid_use)
+    assert np.array_equal(a.fate, b.fate)
+
+
+def _system(**interventions) -> CareSystem:
+    scenario = PerinatalScenario(model="perinatal", name="s", interventions=interventions)
+    return CareSystem(simpy.Environment(), scenario, Streams(1, 0), event_log=False)
+
+
+def test_hub_day_alignment_snaps_to_her_weekday():
+    system = _system(co_located_hub=True)
+    woman = _woman(hub_weekday=2.0)
+    assert system.align(woman, "drug_treatment", 10.0) == 9.0  # nearest day = 2 (mod 7)
+    assert system.align(woman, "drug_treatment", 13.0) == 16.0
+    assert system.align(woman, "ultrasound", 13.0) == 13.0  # scans stay at the hospital
+    assert system.location("drug_treatment") == "hub" and system.location("social_work") == "home"
+    assert _system().align(woman, "drug_treatment", 13.0) == 13.0
+
+
+def test_training_only_adds_trained_staff():
+    low, high = _system(training_coverage=0.3), _system(training_coverage=0.8)
+    posts = [p for s in low.services.values() for p in s.posts]
+    trained_low = {p.staff_id for p in posts if low.trained(p)}
+    trained_high = {p.staff_id for s in high.services.values() for p in s.posts if high.trained(p)}
+    assert trained_low < trained_high
+
+
+def test_named_worker_goes_to_smallest_caseload():
+    system = _system()
+    assert [system.assign_named_worker("social_work") for _ in range(7)] == [0, 1, 2, 3, 4, 5, 0]
+    system.discharge_named_worker("social_work", 3)
+    assert system.assign_named_worker("social_work") == 3
+
+
+def test_removal_is_separation():
+    w = _woman()
+    for placement, separated in [("with_mother", False), ("with_mother_under_plan", False),
+                                 ("kinship_care", True), ("foster_care", True)]:
+        w.placement = placement
+        assert w.separated is separated
+
+
+def test_reference_attendance_when_nothing_shifts_the_odds():
+    system = _system(training_coverage=0.0)
+    woman = _woman(trust=0.5, knowledge=0.5)
+    post = system.services["social_work"].posts[0]
+    p = attendance_probability(system, woman, "social_work", "home", post)
+    assert p == pytest.approx(system.specs["social_work"].attendance_probability)
+    assert attendance_probability(system, woman, "social_work", "social_work_office", post) < p  # a trip
+    woman.trust = 0.9
+    assert attendance_probability(system, woman, "social_work", "home", post) > p
