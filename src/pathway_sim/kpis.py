@@ -100,6 +100,10 @@ _PATHWAY: tuple[KPI, ...] = (
         "Attended drug-treatment contacts as a share of those scheduled.", "% of contacts", "higher"),
     KPI("in_treatment_at_birth_pct", "S4", "In drug treatment at birth",
         "Share of women in drug treatment when they gave birth.", "% of women", "higher"),
+    KPI("treatment_stopped_pregnancy_pct", "S4", "Left drug treatment in pregnancy",
+        "Of women in drug treatment when services learned of the pregnancy, the share not in "
+        "treatment when they gave birth (stopped or dropped out).",
+        "% of women", "lower", "Calibrated to 0-33% stopping methadone in pregnancy (Wilder 2015)."),
     KPI("knowledge_at_birth", "S5", "Knowledge of systems at birth",
         "Mean knowledge index at birth (0-1): grows with each contact, faster with clear, "
         "co-produced information and with a co-ordinator or advocate.",
@@ -117,6 +121,9 @@ _PATHWAY: tuple[KPI, ...] = (
     KPI("baby_with_mother_at_discharge_pct", "I1", "Babies going home with their mothers",
         "Share of babies discharged from hospital to their mother's care (with or without a plan).",
         "% of babies", "higher", "Calibrated to 82-83% discharged home (register section 4)."),
+    KPI("baby_in_care_3m_pct", "I1", "Babies in care within 3 months",
+        "Share of babies removed from their mother's care (kinship or foster care) within 91 days "
+        "of birth.", "% of babies", "lower", "Calibrated to 12-20% (register section 4)."),
     KPI("baby_with_mother_at_12m_pct", "I1", "Babies with their mothers at 12 months",
         "Share of babies in their mother's care 12 months after birth.", "% of babies", "higher"),
     KPI("adequate_antenatal_care_pct", "I2", "Adequate antenatal care",
@@ -170,6 +177,12 @@ _PATHWAY: tuple[KPI, ...] = (
     KPI("conference_late_pct", "OP", "Conferences after their deadline",
         "Share of pre-birth child-protection conferences held after the deadline.",
         "% of conferences", "lower"),
+    KPI("social_work_referral_pct", "OP", "Referred to children's social care",
+        "Share of women referred to children's social care before birth.", "% of women", "neither",
+        "Calibrated to 55% of pregnant women in a specialist drug service (n=85)."),
+    KPI("mental_health_first_missed_pct", "OP", "Perinatal mental health: first assessments missed",
+        "Missed first-assessment appointments (re-offers included) as a share of those attended or "
+        "missed.", "% of appointments", "lower", "Calibrated to 35.3% (40% clinic-based), one audit."),
 )
 
 
