@@ -120,7 +120,7 @@ _PATHWAY: tuple[KPI, ...] = (
         "the last 90 days of follow-up.", "% of women", "higher", "Depends on third-sector availability."),
     KPI("baby_with_mother_at_discharge_pct", "I1", "Babies going home with their mothers",
         "Share of babies discharged from hospital to their mother's care (with or without a plan).",
-        "% of babies", "higher", "Calibrated to 82-83% discharged home (register section 4)."),
+        "% of babies", "higher", "Calibrated to 80-85% (82-83% in two cohorts, register section 4)."),
     KPI("baby_in_care_3m_pct", "I1", "Babies in care within 3 months",
         "Share of babies removed from their mother's care (kinship or foster care) within 91 days "
         "of birth.", "% of babies", "lower", "Calibrated to 12-20% (register section 4)."),
@@ -137,7 +137,8 @@ _PATHWAY: tuple[KPI, ...] = (
         "Assumption."),
     KPI("treatment_retention_12m_pct", "I2", "Still in treatment at 12 months",
         "Of women in drug treatment at birth, the share in treatment 12 months later.",
-        "% of women", "higher", "Calibrated to 64% (34-80%) at 12 months postpartum."),
+        "% of women", "higher",
+        "Calibrated to 60-80% (Massachusetts 64%, 80% if treated throughout pregnancy; NSW 79%)."),
     KPI("overdoses_per_1000", "I2", "Expected overdoses",
         "Expected overdoses (fatal and non-fatal) per 1,000 women from first contact to 12 months "
         "after birth (integrated hazards).", "per 1,000 women", "lower",
