@@ -18,7 +18,13 @@ import pandas as pd
 
 from pathway_sim import __version__
 from pathway_sim.kpis import TOC_OUTCOMES, catalogue
-from pathway_sim.outputs import manifest, write_run
+from pathway_sim.calibration import format_table as format_calibration
+from pathway_sim.calibration import run_calibration
+from pathway_sim.evidence import kpi_evidence
+from pathway_sim.outputs import manifest, write_csv, write_run
+from pathway_sim.pathway.parameters import PerinatalScenario
+from pathway_sim.register import format_table as format_register
+from pathway_sim.register import register_table
 from pathway_sim.runner import run_replication
 from pathway_sim.scenario import ScenarioError, json_schema, load_scenario
 
@@ -88,8 +94,30 @@ def cmd_run(args: argparse.Namespace) -> int:
     info = manifest(scenario, seed, reps, wall, executor="serial", workers=1, event_log=args.event_log)
     summary = write_run(out, scenario, results, info, args.event_log)
     if not args.quiet:
-        print(format_summary(summary))
+        print(format_summary(summary, assumption_flags(scenario)))
         print(f"\n{reps} replications in {wall:.1f} s; results in {out}")
+    return 0
+
+
+def cmd_calibration(args: argparse.Namespace) -> int:
+    scenario = load_with_options(args.scenario, args)
+    if not isinstance(scenario, PerinatalScenario):
+        raise UsageError(f"{args.scenario}: calibration needs a perinatal scenario (model: perinatal)")
+    out = args.out or Path("results") / "calibration" / scenario.name
+    started = time.perf_counter()
+    results, table = run_calibration(scenario, args.event_log)
+    wall = time.perf_counter() - started
+    reps = scenario.run.replications
+    info = manifest(
+        scenario, scenario.run.seed, reps, wall, executor="serial", workers=1, event_log=args.event_log
+    )
+    write_run(out, scenario, results, info, args.event_log)
+    write_csv(out / "calibration.csv", table)
+    if not args.quiet:
+        print(format_calibration(table))
+        met = int(table["in_range"].sum())
+        print(f"\n{met} of {len(table)} targets in range; {reps} replications in {wall:.1f} s")
+        print(f"results in {out}")
     return 0
 
 
@@ -104,6 +132,15 @@ def cmd_validate(args: argparse.Namespace) -> int:
         else:
             print(f"ok  {path}  ({scenario.model}: {scenario.name})")
     return 2 if failures else 0
+
+
+def cmd_params(args: argparse.Namespace) -> int:
+    table = register_table()
+    if args.csv:
+        table.to_csv(sys.stdout, index=False, lineterminator="\n")
+    else:
+        print(format_register(table))
+    return 0
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -126,14 +163,25 @@ def cmd_kpis(args: argparse.Namespace) -> int:
     return 0
 
 
-def format_summary(summary: pd.DataFrame) -> str:
-    """A plain table of KPI means with their 95% confidence intervals."""
+def format_summary(summary: pd.DataFrame, flagged: frozenset[str] = frozenset()) -> str:
+    """A plain table of KPI means with their 95% confidence intervals; ``flagged`` KPIs get a *."""
     width = max(len(k) for k in summary["kpi"]) if len(summary) else 10
     lines = [f"{'KPI':<{width}}  {'mean':>12}  95% CI"]
     for row in summary.itertuples():
         ci = "n/a" if pd.isna(row.ci_low) else f"[{row.ci_low:.4g}, {row.ci_high:.4g}]"
-        lines.append(f"{row.kpi:<{width}}  {row.mean:>12.4g}  {ci}")
+        mark = " *" if row.kpi in flagged else ""
+        lines.append(f"{row.kpi:<{width}}  {row.mean:>12.4g}  {ci}{mark}")
+    if flagged:
+        lines.append("\n* rest mainly on assumption-status parameters (kpi_evidence.csv, pathway-sim params)")
     return "\n".join(lines)
+
+
+def assumption_flags(scenario) -> frozenset[str]:
+    """KPIs that rest mainly on assumptions, for a perinatal scenario (none for a queue network)."""
+    if not isinstance(scenario, PerinatalScenario):
+        return frozenset()
+    evidence = kpi_evidence()
+    return frozenset(evidence.loc[evidence["rests_on_assumptions"], "kpi"])
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -149,9 +197,20 @@ def build_parser() -> argparse.ArgumentParser:
     add_scenario_options(run)
     run.set_defaults(func=cmd_run)
 
+    calibration = commands.add_parser(
+        "calibration", help="compare a scenario's outputs with published targets"
+    )
+    calibration.add_argument("scenario", type=Path, help="scenario YAML file (a base or site archetype)")
+    add_scenario_options(calibration)
+    calibration.set_defaults(func=cmd_calibration)
+
     validate = commands.add_parser("validate", help="check scenario files without running them")
     validate.add_argument("scenarios", type=Path, nargs="+", metavar="SCENARIO")
     validate.set_defaults(func=cmd_validate)
+
+    params = commands.add_parser("params", help="print the parameter register (value, range, source, status)")
+    params.add_argument("--csv", action="store_true", help="print the whole register as CSV")
+    params.set_defaults(func=cmd_params)
 
     schema = commands.add_parser("schema", help="print the JSON Schema of scenario files")
     schema.set_defaults(func=cmd_schema)
@@ -169,9 +228,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ScenarioError, UsageError) as exc:
         print(f"pathway-sim: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader (e.g. `| head`) stopped early: not an error; silence the final flush.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print("pathway-sim: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
+

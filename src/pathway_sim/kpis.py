@@ -100,6 +100,10 @@ _PATHWAY: tuple[KPI, ...] = (
         "Attended drug-treatment contacts as a share of those scheduled.", "% of contacts", "higher"),
     KPI("in_treatment_at_birth_pct", "S4", "In drug treatment at birth",
         "Share of women in drug treatment when they gave birth.", "% of women", "higher"),
+    KPI("treatment_stopped_pregnancy_pct", "S4", "Left drug treatment in pregnancy",
+        "Of women in drug treatment when services learned of the pregnancy, the share not in "
+        "treatment when they gave birth (stopped or dropped out).",
+        "% of women", "lower", "Calibrated to 0-33% stopping methadone in pregnancy (Wilder 2015)."),
     KPI("knowledge_at_birth", "S5", "Knowledge of systems at birth",
         "Mean knowledge index at birth (0-1): grows with each contact, faster with clear, "
         "co-produced information and with a co-ordinator or advocate.",
@@ -116,7 +120,10 @@ _PATHWAY: tuple[KPI, ...] = (
         "the last 90 days of follow-up.", "% of women", "higher", "Depends on third-sector availability."),
     KPI("baby_with_mother_at_discharge_pct", "I1", "Babies going home with their mothers",
         "Share of babies discharged from hospital to their mother's care (with or without a plan).",
-        "% of babies", "higher", "Calibrated to 82-83% discharged home (register section 4)."),
+        "% of babies", "higher", "Calibrated to 80-85% (82-83% in two cohorts, register section 4)."),
+    KPI("baby_in_care_3m_pct", "I1", "Babies in care within 3 months",
+        "Share of babies removed from their mother's care (kinship or foster care) within 91 days "
+        "of birth.", "% of babies", "lower", "Calibrated to 12-20% (register section 4)."),
     KPI("baby_with_mother_at_12m_pct", "I1", "Babies with their mothers at 12 months",
         "Share of babies in their mother's care 12 months after birth.", "% of babies", "higher"),
     KPI("adequate_antenatal_care_pct", "I2", "Adequate antenatal care",
@@ -130,7 +137,8 @@ _PATHWAY: tuple[KPI, ...] = (
         "Assumption."),
     KPI("treatment_retention_12m_pct", "I2", "Still in treatment at 12 months",
         "Of women in drug treatment at birth, the share in treatment 12 months later.",
-        "% of women", "higher", "Calibrated to 64% (34-80%) at 12 months postpartum."),
+        "% of women", "higher",
+        "Calibrated to 60-80% (Massachusetts 64%, 80% if treated throughout pregnancy; NSW 79%)."),
     KPI("overdoses_per_1000", "I2", "Expected overdoses",
         "Expected overdoses (fatal and non-fatal) per 1,000 women from first contact to 12 months "
         "after birth (integrated hazards).", "per 1,000 women", "lower",
@@ -170,6 +178,12 @@ _PATHWAY: tuple[KPI, ...] = (
     KPI("conference_late_pct", "OP", "Conferences after their deadline",
         "Share of pre-birth child-protection conferences held after the deadline.",
         "% of conferences", "lower"),
+    KPI("social_work_referral_pct", "OP", "Referred to children's social care",
+        "Share of women referred to children's social care before birth.", "% of women", "neither",
+        "Calibrated to 55% of pregnant women in a specialist drug service (n=85)."),
+    KPI("mental_health_first_missed_pct", "OP", "Perinatal mental health: first assessments missed",
+        "Missed first-assessment appointments (re-offers included) as a share of those attended or "
+        "missed.", "% of appointments", "lower", "Calibrated to 35.3% (40% clinic-based), one audit."),
 )
 
 

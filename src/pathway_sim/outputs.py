@@ -21,6 +21,8 @@ import pandas as pd
 
 from pathway_sim import __version__
 from pathway_sim.analysis import summarise
+from pathway_sim.evidence import kpi_evidence
+from pathway_sim.pathway.parameters import PerinatalScenario
 from pathway_sim.results import ReplicationResult
 from pathway_sim.runner import events_table, replications_table, services_table, women_table
 from pathway_sim.scenario import to_yaml
@@ -93,7 +95,11 @@ def write_run(
     run_manifest: dict[str, Any],
     event_log: bool = False,
 ) -> pd.DataFrame:
-    """Write the ``run`` output contract into ``out``; return the summary table."""
+    """Write the ``run`` output contract into ``out``; return the summary table.
+
+    A perinatal run also gets ``kpi_evidence.csv``: which KPIs rest mainly on
+    assumption-status parameters of the register.
+    """
     reps = replications_table(scenario.name, results)
     summary = summarise(reps)
     write_text(out / "scenario.yaml", to_yaml(scenario))
@@ -105,5 +111,7 @@ def write_run(
         write_csv(out / "women.csv", women)
     if event_log:
         write_csv(out / "events.csv", events_table(results))
+    if isinstance(scenario, PerinatalScenario):
+        write_csv(out / "kpi_evidence.csv", kpi_evidence())
     write_json(out / "manifest.json", run_manifest)
     return summary

@@ -22,6 +22,8 @@ COMMUNITY_SERVICES = ("peer_advocacy", "parenting_support", "post_removal_suppor
 LATE_BOOKING_WEEKS = 20.0
 ADEQUATE_BOOKING_WEEKS = 20.0
 ADEQUATE_ATTENDANCE = 0.7
+IN_CARE_WITHIN_DAYS = 91.0
+"""Three months after birth: the window of the published 'fostered or in care' figures."""
 
 
 def pct(flags: Iterable[bool]) -> float:
@@ -67,6 +69,9 @@ def replication_kpis(
         "unbooked_pct": pct(w.booking_gestation_weeks is None for w in women),
         "drug_treatment_attendance_pct": ratio(*_attended_of_scheduled(women, "drug_treatment")),
         "in_treatment_at_birth_pct": pct(bool(w.in_treatment_at_birth) for w in women),
+        "treatment_stopped_pregnancy_pct": pct(
+            not w.in_treatment_at_birth for w in women if w.in_treatment_at_known
+        ),
         "knowledge_at_birth": mean(w.knowledge_at_birth for w in women),
         "staff_confidence_index": staff_confidence(scenario, stats),
         "self_efficacy_index": mean(self_efficacy(w, scenario) for w in women),
@@ -74,6 +79,7 @@ def replication_kpis(
         "baby_with_mother_at_discharge_pct": pct(
             w.placement_at_discharge in ("with_mother", "with_mother_under_plan") for w in women
         ),
+        "baby_in_care_3m_pct": pct(in_care_within(w, IN_CARE_WITHIN_DAYS) for w in women),
         "baby_with_mother_at_12m_pct": pct(not w.separated for w in women),
         "adequate_antenatal_care_pct": pct(adequate_antenatal_care(w) for w in women),
         "preterm_birth_pct": pct(w.birth_gestation_weeks < 37 for w in women),
@@ -100,6 +106,8 @@ def replication_kpis(
         "travel_cost_per_woman": mean(w.travel_cost_gbp for w in women),
         "assessment_late_pct": pct(w.assessment_late for w in referred if w.assessment_done_day is not None),
         "conference_late_pct": pct(w.conference_late for w in conferences),
+        "social_work_referral_pct": pct(w.referral_day is not None for w in women),
+        "mental_health_first_missed_pct": ratio(*_first_missed_of_offered(women, "mental_health")),
     }
     for service in SERVICE_LABELS:
         recs = [w.services[service] for w in women if service in w.services]
@@ -116,6 +124,11 @@ def adequate_antenatal_care(w: Woman) -> bool:
     if w.booking_gestation_weeks is None or w.booking_gestation_weeks > ADEQUATE_BOOKING_WEEKS:
         return False
     return w.antenatal_attended >= ADEQUATE_ATTENDANCE * w.antenatal_scheduled
+
+
+def in_care_within(w: Woman, days: float) -> bool:
+    """Her baby was removed (kinship or foster care) within ``days`` of birth."""
+    return w.removal_day is not None and w.removal_day - w.birth_day <= days
 
 
 def staff_confidence(scenario: PerinatalScenario, stats: dict[str, ServiceStats]) -> float:
@@ -166,6 +179,11 @@ def _community_engaged(w: Woman, scenario: PerinatalScenario) -> bool:
 def _attended_of_scheduled(women: list[Woman], service: str) -> tuple[float, float]:
     recs = [w.services[service] for w in women if service in w.services]
     return sum(r.attended for r in recs), sum(r.scheduled for r in recs)
+
+
+def _first_missed_of_offered(women: list[Woman], service: str) -> tuple[float, float]:
+    recs = [w.services[service] for w in women if service in w.services]
+    return sum(r.first_missed for r in recs), sum(r.first_missed + r.first_attended for r in recs)
 
 
 def _totals(women: list[Woman]) -> dict[str, int]:

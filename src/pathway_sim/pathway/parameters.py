@@ -57,7 +57,7 @@ class Population(Strict):
         0.33, "probability", "Chance that services first learn of the pregnancy after 20 weeks."
     )
     early_known_gestation_weeks: Distribution = P(
-        dist(dist="lognormal", mean=10.0, sd=3.0),
+        dist(dist="lognormal", mean=9.0, sd=3.0),
         "weeks",
         "Gestation when services learn of the pregnancy, for women who disclose early.",
     )
@@ -207,7 +207,7 @@ class DrugTreatment(ServiceSpec):
         0.12, "rate/year", "Rate of stopping treatment during pregnancy, apart from disengaging.", ge=0
     )
     stop_per_year_postpartum: float = P(
-        0.15, "rate/year", "Rate of stopping treatment after birth, apart from disengaging.", ge=0
+        0.2, "rate/year", "Rate of stopping treatment after birth, apart from disengaging.", ge=0
     )
     removal_stop_multiplier: float = P(
         2.0, "hazard ratio", "Rate of stopping treatment after her baby is removed.", gt=0
@@ -309,7 +309,7 @@ class Services(Strict):
     )
     mental_health: MentalHealth = MentalHealth(
         staff=2, hours_per_week=15.0, location="hospital", named_worker=True,
-        attendance_probability=0.68, turnover_per_year=0.12, stigma_probability=0.01,
+        attendance_probability=0.78, turnover_per_year=0.12, stigma_probability=0.01,
         remote_eligible=True,
     )
     health_visiting: HealthVisiting = HealthVisiting(
@@ -498,7 +498,7 @@ class ChildProtection(Strict):
     """Referral to social work, the conference deadline, plans and where the baby lives."""
 
     referral_probability: Probability = P(
-        0.55, "probability", "Chance of a pre-birth referral to social work, reference risk."
+        0.4, "probability", "Chance of a pre-birth referral to social work, reference risk."
     )
     referral_not_in_treatment_odds_ratio: float = P(2.0, "odds ratio", "Referral if not in treatment.", gt=0)
     referral_domestic_abuse_odds_ratio: float = P(2.0, "odds ratio", "Referral with domestic abuse.", gt=0)
@@ -513,7 +513,7 @@ class ChildProtection(Strict):
         0.5, "probability", "Chance the conference puts the baby on a child-protection plan, reference risk."
     )
     separation_probability: Probability = P(
-        0.3, "probability", "Chance the baby is separated at birth under a plan, reference engagement."
+        0.45, "probability", "Chance the baby is separated at birth under a plan, reference engagement."
     )
     separation_no_plan_probability: Probability = P(
         0.02, "probability", "Chance of separation at birth without a plan."

@@ -6,7 +6,7 @@ from collections.abc import Callable, Generator, Iterable
 from typing import Any
 
 from pathway_sim.distributions import Distribution
-from pathway_sim.pathway.contacts import ATTENDED, CANCELLED, contact
+from pathway_sim.pathway.contacts import ATTENDED, CANCELLED, MISSED, contact
 from pathway_sim.pathway.engagement import wait_until_engaged
 from pathway_sim.pathway.system import CareSystem
 from pathway_sim.pathway.woman import Woman
@@ -43,6 +43,8 @@ def first_appointment(
         outcome = yield from contact(
             system, woman, service, kind, day, hours=hours, antenatal=antenatal, align=False
         )
+        rec.first_attended += outcome == ATTENDED
+        rec.first_missed += outcome == MISSED
         if outcome == ATTENDED:
             return True
         if (outcome == CANCELLED and rec.engaged) or (antenatal and woman.born.triggered):

@@ -33,6 +33,8 @@ class ServiceRecord:
     attended: int = 0
     missed: int = 0
     cancelled: int = 0
+    first_attended: int = 0
+    first_missed: int = 0
     continuity_breaks: int = 0
     wait_days: float = 0.0
     reengaged: simpy.Event | None = None

@@ -1,0 +1,159 @@
+"""The parameter register: every numeric model parameter with its range, unit, source and status.
+
+The register (``data/parameters.csv``) has one row per numeric leaf of the
+built-in base scenario, named by its scenario path (``services.midwifery.staff``,
+``population.early_known_gestation_weeks.mean``). Its ``default`` repeats the
+built-in default so a test can hold the two to a single truth; ``low`` and
+``high`` bound the plausible range that sensitivity analysis samples; ``status``
+says how far the evidence goes: *sourced* (read in the source), *derived*
+(worked out from a source, the working in ``note``) or *assumption*.
+List-valued schedules (antenatal weeks, visit days) are one row each, with
+``low``/``high`` bounding every entry.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import fnmatch
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import pandas as pd
+
+COLUMNS = ("name", "default", "low", "high", "unit", "source", "status", "quality", "note")
+STATUSES = ("sourced", "derived", "assumption")
+QUALITIES = ("H", "M", "L")
+NOT_PARAMETERS = frozenset({"extends", "run.seed", "run.replications"})
+"""Leaves that say how to read or run a scenario, not what the system is like."""
+
+Default = float | tuple[float, ...] | None
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One register row."""
+
+    name: str
+    default: Default
+    low: float
+    high: float
+    unit: str
+    source: str
+    status: str
+    quality: str
+    note: str
+
+    @property
+    def is_assumption(self) -> bool:
+        return self.status == "assumption"
+
+    @property
+    def is_schedule(self) -> bool:
+        """A list of weeks or days: bounded entry by entry, not varied as one number."""
+        return isinstance(self.default, tuple)
+
+    @property
+    def varies(self) -> bool:
+        """Whether sensitivity analysis has a range to sample (design choices have low = high)."""
+        return not self.is_schedule and self.low < self.high
+
+
+def _read_rows() -> list[dict[str, str]]:
+    text = resources.files("pathway_sim").joinpath("data", "parameters.csv").read_text("utf-8")
+    return list(csv.DictReader(text.splitlines()))
+
+
+def _parse_default(text: str) -> Default:
+    """A number, a schedule written ``[16, 28, 34]``, or empty for an unset number."""
+    if text == "":
+        return None
+    if text.startswith("["):
+        return tuple(float(x) for x in json.loads(text))
+    return float(text)
+
+
+@lru_cache(maxsize=1)
+def load_register() -> dict[str, Parameter]:
+    """Every register row by name, in the register's order."""
+    return {
+        r["name"]: Parameter(
+            r["name"], _parse_default(r["default"]), float(r["low"]), float(r["high"]),
+            r["unit"], r["source"], r["status"], r["quality"], r["note"],
+        )
+        for r in _read_rows()
+    }
+
+
+def register_table() -> pd.DataFrame:
+    """The register as a table, exactly as stored."""
+    return pd.DataFrame(_read_rows(), columns=list(COLUMNS))
+
+
+def parameter(name: str) -> Parameter:
+    """The register row for a scenario path; a KeyError names the nearest row."""
+    register = load_register()
+    if name not in register:
+        close = difflib.get_close_matches(name, list(register), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise KeyError(f"{name!r} is not in the parameter register{hint}")
+    return register[name]
+
+
+def ranges(names: Iterable[str] | None = None) -> dict[str, tuple[float, float]]:
+    """``name -> (low, high)`` for sensitivity analysis: the named rows, or every row that varies."""
+    if names is None:
+        return {p.name: (p.low, p.high) for p in load_register().values() if p.varies}
+    return {n: (parameter(n).low, parameter(n).high) for n in names}
+
+
+def matching(patterns: Iterable[str]) -> list[Parameter]:
+    """Register rows whose name matches any shell-style pattern (``services.*.staff``)."""
+    patterns = list(patterns)
+    return [p for p in load_register().values() if any(fnmatch.fnmatchcase(p.name, pat) for pat in patterns)]
+
+
+def numeric_leaves(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Dotted path -> value for every number, number list or unset number in a scenario's data.
+
+    Switches, labels and text are levers and descriptions, not numeric
+    parameters; run settings (seed, replications) and ``extends`` are left out too. An unset
+    optional number (``funding_end_day: null``) is kept, as ``None``.
+    """
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            out.update(numeric_leaves(value, f"{path}."))
+        elif path in NOT_PARAMETERS or isinstance(value, (bool, str)):
+            continue
+        elif value is None or isinstance(value, (int, float)):
+            out[path] = value
+        elif isinstance(value, list) and value and all(_is_number(v) for v in value):
+            out[path] = value
+    return out
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def format_table(table: pd.DataFrame, source_width: int = 60) -> str:
+    """The register as plain text: name, default, range, unit, status and (shortened) source."""
+    width = max((len(n) for n in table["name"]), default=4)
+    lines = [f"{'name':<{width}}  {'default':>10}  {'range':<17}  {'unit':<20}  {'status':<10}  source"]
+    for row in table.itertuples():
+        default = row.default if len(row.default) <= 10 else row.default[:9] + "…"
+        span = f"{row.low}-{row.high}"
+        source = row.source if len(row.source) <= source_width else row.source[: source_width - 1] + "…"
+        lines.append(
+            f"{row.name:<{width}}  {default:>10}  {span:<17}  {row.unit:<20}  {row.status:<10}  {source}"
+        )
+    counts = table["status"].value_counts()
+    tally = ", ".join(f"{counts.get(s, 0)} {s}" for s in STATUSES)
+    lines.append(f"\n{len(table)} parameters: {tally}. Full rows with --csv.")
+    return "\n".join(lines)
