@@ -29,12 +29,19 @@ def test_a_scenario_object_takes_the_same_overrides_as_a_file():
     scenario = ps.load_scenario(MMC)
     from_object = ps.run(scenario, reps=2, overrides=[*SHORT, "services.clinic.staff=4"])
     from_file = ps.run(MMC, reps=2, overrides=[*SHORT, "services.clinic.staff=4"])
-    pd.testing.assert_frame_equal(from_object.replications, from_file.replications, check_exact=True)
-    assert from_object.scenario.services["clinic"].staff == 4 and scenario.services["clinic"].staff == 3
+    pd.testing.assert_frame_equal(
+        from_object.replications, from_file.replications, check_exact=True
+    )
+    assert (
+        from_object.scenario.services["clinic"].staff == 4
+        and scenario.services["clinic"].staff == 3
+    )
 
 
 def test_compare_returns_the_comparison_and_every_replication():
-    comparison = ps.compare(MMC, ps.load_scenario(MMC).model_copy(update={"name": "same"}), reps=3, overrides=SHORT)
+    comparison = ps.compare(
+        MMC, ps.load_scenario(MMC).model_copy(update={"name": "same"}), reps=3, overrides=SHORT
+    )
     assert list(comparison.replications["scenario"].unique()) == ["mmc", "same"]
     assert (comparison.table["diff_vs_base"] == 0).all() and comparison.out is None
 

@@ -7,12 +7,23 @@ from pathway_sim import api
 
 from .conftest import MMC, SHORT, mmc_variant, short_options
 
-CONTRACT_COLUMNS = ["kpi", "scenario", "mean", "ci_low", "ci_high", "diff_vs_base", "diff_ci_low", "diff_ci_high"]
+CONTRACT_COLUMNS = [
+    "kpi",
+    "scenario",
+    "mean",
+    "ci_low",
+    "ci_high",
+    "diff_vs_base",
+    "diff_ci_low",
+    "diff_ci_high",
+]
 
 
 def test_a_scenario_compared_with_itself_differs_by_exactly_zero(cli, tmp_path):
     copy = mmc_variant(tmp_path, "mmc_again")
-    code, out, err = cli("compare", MMC, copy, "--reps", "4", *short_options(), "--out", tmp_path / "C")
+    code, out, err = cli(
+        "compare", MMC, copy, "--reps", "4", *short_options(), "--out", tmp_path / "C"
+    )
     assert code == 0, err
     table = pd.read_csv(tmp_path / "C" / "comparison.csv")
     assert list(table.columns[:8]) == CONTRACT_COLUMNS
@@ -21,12 +32,20 @@ def test_a_scenario_compared_with_itself_differs_by_exactly_zero(cli, tmp_path):
     assert "common random numbers" in out and "no multiple-comparison correction" in out
     for name in ("mmc", "mmc_again"):  # each scenario gets the run contract
         names = {p.name for p in (tmp_path / "C" / name).iterdir()}
-        assert {"replications.csv", "summary.csv", "services.csv", "scenario.yaml", "manifest.json"} <= names
+        assert {
+            "replications.csv",
+            "summary.csv",
+            "services.csv",
+            "scenario.yaml",
+            "manifest.json",
+        } <= names
 
 
 def test_paired_interval_is_narrower_than_unpaired_for_more_staff(tmp_path):
     staffed = mmc_variant(tmp_path, "mmc_staff4", "services:\n  clinic:\n    staff: 4\n")
-    table = api.compare(MMC, staffed, reps=10, overrides=("run.horizon_days=200", "run.warmup_days=20")).table
+    table = api.compare(
+        MMC, staffed, reps=10, overrides=("run.horizon_days=200", "run.warmup_days=20")
+    ).table
     other = table[table["scenario"] == "mmc_staff4"].set_index("kpi")
     for kpi in ("wait_mean_days", "time_in_system_mean_days", "utilisation_mean"):
         row = other.loc[kpi]
@@ -37,7 +56,10 @@ def test_paired_interval_is_narrower_than_unpaired_for_more_staff(tmp_path):
 
 
 def test_bonferroni_widens_each_interval_and_says_so(cli, tmp_path):
-    others = [mmc_variant(tmp_path, f"staff{c}", f"services:\n  clinic:\n    staff: {c}\n") for c in (4, 5)]
+    others = [
+        mmc_variant(tmp_path, f"staff{c}", f"services:\n  clinic:\n    staff: {c}\n")
+        for c in (4, 5)
+    ]
     runs = {}
     for correction in ("none", "bonferroni"):
         code, out, _ = cli(
@@ -75,4 +97,6 @@ def test_compare_runs_all_scenarios_on_one_process_pool(tmp_path):
     serial = api.compare(MMC, staffed, reps=4, overrides=SHORT, out=tmp_path / "s")
     pooled = api.compare(MMC, staffed, reps=4, overrides=SHORT, out=tmp_path / "p", workers=2)
     pd.testing.assert_frame_equal(serial.table, pooled.table, check_exact=True)
-    assert (tmp_path / "s" / "comparison.csv").read_bytes() == (tmp_path / "p" / "comparison.csv").read_bytes()
+    assert (tmp_path / "s" / "comparison.csv").read_bytes() == (
+        tmp_path / "p" / "comparison.csv"
+    ).read_bytes()

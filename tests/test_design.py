@@ -1,7 +1,5 @@
 """Experiment files: validation, factorial designs and their effects, one command to run."""
 
-import itertools
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -9,7 +7,6 @@ import pytest
 from pathway_sim import api
 from pathway_sim.analysis import factorial_effects
 from pathway_sim.design import load_experiment
-from pathway_sim.scenario import ScenarioError
 
 from .conftest import MMC, ROOT, mmc_variant, write
 
@@ -31,7 +28,9 @@ def test_a_factorial_expands_in_standard_order_from_the_base(tmp_path):
     assert experiment.levels["faster"] == {"staff": 0, "faster": 1}
     both = experiment.scenarios[3]
     assert both.services["clinic"].staff == 4 and both.services["clinic"].duration_days.mean == 0.5
-    assert {(s.run.seed, s.run.replications, s.run.horizon_days) for s in experiment.scenarios} == {(3, 4, 60)}
+    assert {(s.run.seed, s.run.replications, s.run.horizon_days) for s in experiment.scenarios} == {
+        (3, 4, 60)
+    }
 
 
 def test_effects_recover_a_known_interaction():
@@ -53,11 +52,20 @@ def test_effects_recover_a_known_interaction():
 
 @pytest.mark.slow
 def test_experiment_command_writes_one_tidy_table_and_effects(cli, tmp_path):
-    code, out, err = cli("experiment", write(tmp_path / "e.yaml", FACTORIAL), "--out", tmp_path / "R", "--workers", "2")
+    code, out, err = cli(
+        "experiment",
+        write(tmp_path / "e.yaml", FACTORIAL),
+        "--out",
+        tmp_path / "R",
+        "--workers",
+        "2",
+    )
     assert code == 0, err
     table = pd.read_csv(tmp_path / "R" / "experiment.csv")
     assert list(table.columns[:4]) == ["scenario", "staff", "faster", "kpi"]
-    assert len(table) == 4 * 4 and table.loc[table["scenario"] == "staff+faster", "staff"].eq(1).all()
+    assert (
+        len(table) == 4 * 4 and table.loc[table["scenario"] == "staff+faster", "staff"].eq(1).all()
+    )
     effects = pd.read_csv(tmp_path / "R" / "effects.csv")
     assert list(effects["effect"].unique()) == ["staff", "faster", "staff:faster"]
     diff = table.set_index(["kpi", "scenario"])["diff_vs_base"]
@@ -66,7 +74,9 @@ def test_experiment_command_writes_one_tidy_table_and_effects(cli, tmp_path):
         assert row["estimate"] == pytest.approx(expected, abs=1e-12)
     for name in ("mmc", "staff", "faster", "staff+faster"):
         assert (tmp_path / "R" / name / "manifest.json").is_file()
-    assert "Factorial effects" in out and (tmp_path / "R" / "experiment.yaml").read_text() == FACTORIAL
+    assert (
+        "Factorial effects" in out and (tmp_path / "R" / "experiment.yaml").read_text() == FACTORIAL
+    )
 
 
 def test_listed_scenarios_and_variants_run_against_the_base(tmp_path):
@@ -86,21 +96,47 @@ correction: bonferroni
     assert list(result.table["scenario"].unique()) == ["mmc", "staff4", "busier"]
     assert result.effects is None and not (tmp_path / "R" / "effects.csv").exists()
     assert set(result.table["diff_confidence"]) == {0.975}
-    busier = result.table[(result.table["scenario"] == "busier") & (result.table["kpi"] == "utilisation_mean")]
+    busier = result.table[
+        (result.table["scenario"] == "busier") & (result.table["kpi"] == "utilisation_mean")
+    ]
     assert busier["diff_vs_base"].iloc[0] > 0
 
 
 BAD = {
-    "unknown field": ("name: x\nbase: b.yaml\nfactorials: {}\n", "factorials: unknown field (expected one of name,"),
+    "unknown field": (
+        "name: x\nbase: b.yaml\nfactorials: {}\n",
+        "factorials: unknown field (expected one of name,",
+    ),
     "nothing to compare": ("name: x\nbase: b.yaml\n", "expected scenarios, variants or factorial"),
-    "both designs": ("name: x\nbase: b.yaml\nscenarios: [a.yaml]\nfactorial: {f: {a: 1}}\n", "either factorial or"),
+    "both designs": (
+        "name: x\nbase: b.yaml\nscenarios: [a.yaml]\nfactorial: {f: {a: 1}}\n",
+        "either factorial or",
+    ),
     "factor name": ("name: x\nbase: b.yaml\nfactorial: {'2x': {a: 1}}\n", "factorial.2x"),
-    "replications": ("name: x\nbase: b.yaml\nreplications: 0\nvariants: [{name: v, set: {a: 1}}]\n", "replications: expected greater than 0, got 0"),
-    "overlap": (f"name: x\nbase: {MMC}\nfactorial:\n  a: {{services.clinic: {{staff: 4}}}}\n  b: {{services.clinic.staff: 5}}\n", "b and a both change services.clinic"),
-    "reserved": (f"name: x\nbase: {MMC}\nfactorial:\n  kpi: {{services.clinic.staff: 4}}\n", "reserved"),
-    "bad set path": (f"name: x\nbase: {MMC}\nset: {{services.clinic.stafff: 4}}\nvariants: [{{name: v, set: {{services.clinic.staff: 4}}}}]\n", "did you mean 'staff'"),
-    "bad variant value": (f"name: x\nbase: {MMC}\nvariants: [{{name: v, set: {{services.clinic.staff: 0}}}}]\n", "variants: v: services.clinic.staff"),
-    "missing base": ("name: x\nbase: nowhere.yaml\nvariants: [{name: v, set: {a: 1}}]\n", "nowhere.yaml not found"),
+    "replications": (
+        "name: x\nbase: b.yaml\nreplications: 0\nvariants: [{name: v, set: {a: 1}}]\n",
+        "replications: expected greater than 0, got 0",
+    ),
+    "overlap": (
+        f"name: x\nbase: {MMC}\nfactorial:\n  a: {{services.clinic: {{staff: 4}}}}\n  b: {{services.clinic.staff: 5}}\n",
+        "b and a both change services.clinic",
+    ),
+    "reserved": (
+        f"name: x\nbase: {MMC}\nfactorial:\n  kpi: {{services.clinic.staff: 4}}\n",
+        "reserved",
+    ),
+    "bad set path": (
+        f"name: x\nbase: {MMC}\nset: {{services.clinic.stafff: 4}}\nvariants: [{{name: v, set: {{services.clinic.staff: 4}}}}]\n",
+        "did you mean 'staff'",
+    ),
+    "bad variant value": (
+        f"name: x\nbase: {MMC}\nvariants: [{{name: v, set: {{services.clinic.staff: 0}}}}]\n",
+        "variants: v: services.clinic.staff",
+    ),
+    "missing base": (
+        "name: x\nbase: nowhere.yaml\nvariants: [{name: v, set: {a: 1}}]\n",
+        "nowhere.yaml not found",
+    ),
 }
 
 
@@ -114,9 +150,15 @@ def test_a_bad_experiment_file_exits_2_naming_file_and_field(cli, tmp_path, case
     assert not (tmp_path / "R").exists()
 
 
-@pytest.mark.parametrize("path", sorted((ROOT / "experiments").glob("*.yaml")), ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", sorted((ROOT / "experiments").glob("*.yaml")), ids=lambda p: p.name
+)
 def test_shipped_experiment_files_are_valid(path):
-    base = path.parent / next(line.split(":", 1)[1].strip() for line in path.read_text().splitlines() if line.startswith("base:"))
+    base = path.parent / next(
+        line.split(":", 1)[1].strip()
+        for line in path.read_text().splitlines()
+        if line.startswith("base:")
+    )
     if not base.exists():
         pytest.skip(f"{base} is not in this tree yet")
     experiment = load_experiment(path)

@@ -106,12 +106,16 @@ def dask_cluster():
 
 
 @pytest.mark.slow
-def test_existing_dask_cluster_runs_every_replication_on_its_workers(tmp_path, serial_bytes, dask_cluster):
+def test_existing_dask_cluster_runs_every_replication_on_its_workers(
+    tmp_path, serial_bytes, dask_cluster
+):
     from distributed import get_task_stream
 
     cluster, client = dask_cluster
     with get_task_stream(client) as stream:
-        api.run(MMC, reps=6, seed=4, overrides=SHORT, out=tmp_path, scheduler=cluster.scheduler_address)
+        api.run(
+            MMC, reps=6, seed=4, overrides=SHORT, out=tmp_path, scheduler=cluster.scheduler_address
+        )
     assert {name: (tmp_path / name).read_bytes() for name in CONTRACT} == serial_bytes
     tasks = [t for t in stream.data if t["key"].startswith("run_replication")]
     assert len(tasks) == 6 and len({t["worker"] for t in tasks}) == 2

@@ -90,9 +90,13 @@ def test_reps_auto_writes_the_precision_reached(cli, tmp_path):
 
 def test_reps_auto_reports_a_target_not_reached(tmp_path):
     goal = PrecisionGoal(target=0.001, kpis=("wait_mean_days",), max_reps=9)
-    result = api.run(MMC, reps=goal, overrides=("run.horizon_days=60", "run.warmup_days=10"), out=tmp_path)
+    result = api.run(
+        MMC, reps=goal, overrides=("run.horizon_days=60", "run.warmup_days=10"), out=tmp_path
+    )
     assert len(result.replications) == 9
-    assert not result.precision.loc[0, "met"] and pd.isna(result.precision.loc[0, "replications_needed"])
+    assert not result.precision.loc[0, "met"] and pd.isna(
+        result.precision.loc[0, "replications_needed"]
+    )
 
 
 @pytest.mark.slow
@@ -101,7 +105,9 @@ def test_reps_auto_chooses_the_same_replications_on_any_executor(tmp_path):
     overrides = ("run.horizon_days=100", "run.warmup_days=10")
     serial = api.run(MMC, reps=goal, overrides=overrides, out=tmp_path / "s")
     pooled = api.run(MMC, reps=goal, overrides=overrides, out=tmp_path / "p", workers=2)
-    assert (tmp_path / "s" / "replications.csv").read_bytes() == (tmp_path / "p" / "replications.csv").read_bytes()
+    assert (tmp_path / "s" / "replications.csv").read_bytes() == (
+        tmp_path / "p" / "replications.csv"
+    ).read_bytes()
     assert len(serial.replications) == len(pooled.replications) > 8
 
 

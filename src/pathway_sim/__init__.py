@@ -21,7 +21,15 @@ _API = {
     "load_experiment": "pathway_sim.design",
     "PrecisionGoal": "pathway_sim.precision",
 }
-__all__ = ["__version__", *_API]
+__all__ = [
+    "PrecisionGoal",
+    "__version__",
+    "compare",
+    "load_experiment",
+    "load_scenario",
+    "run",
+    "run_experiment",
+]
 
 
 def __getattr__(name: str) -> Any:

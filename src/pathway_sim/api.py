@@ -25,11 +25,12 @@ from pathway_sim.executors import ExecutorSpec, choose_executor
 from pathway_sim.experiment import (
     Comparison,
     ExperimentResult,
-    ScenarioRun,
     choose_replications,
     compare_scenarios,
-    run_experiment as run_loaded_experiment,
     run_scenarios,
+)
+from pathway_sim.experiment import (
+    run_experiment as run_loaded_experiment,
 )
 from pathway_sim.precision import PrecisionGoal
 from pathway_sim.scenario import _parse_override, load_scenario, with_changes
@@ -106,18 +107,17 @@ def run(
     spec = executor_spec(workers, executor, scheduler)
     goal = PrecisionGoal() if reps == "auto" else reps if isinstance(reps, PrecisionGoal) else None
     resolved = resolve(scenario, overrides, None if goal else reps, seed)
-    out = Path(out) if out is not None else None
     options = {"event_log": event_log, "resume": resume, "progress": progress}
     precision = None
     if goal is not None:
-        ran, precision = choose_replications(resolved, out, goal, spec, **options)
+        ran, precision = choose_replications(resolved, _path(out), goal, spec, **options)
     else:
-        (ran,) = run_scenarios([resolved], [out], spec, **options)
-    return _run_result(ran, precision)
-
-
-def _run_result(ran: ScenarioRun, precision: pd.DataFrame | None) -> RunResult:
+        (ran,) = run_scenarios([resolved], [_path(out)], spec, **options)
     return RunResult(ran.scenario, ran.replications, ran.summary, ran.services, precision, ran.out)
+
+
+def _path(out: str | Path | None) -> Path | None:
+    return Path(out) if out is not None else None
 
 
 def compare(
@@ -146,7 +146,7 @@ def compare(
     spec = executor_spec(workers, executor, scheduler)
     scenarios = [resolve(s, overrides, reps, seed) for s in (base, *others)]
     return compare_scenarios(
-        scenarios, Path(out) if out is not None else None, spec, correction=correction,
+        scenarios, _path(out), spec, correction=correction,
         event_log=event_log, resume=resume, progress=progress,
     )  # fmt: skip
 
@@ -166,6 +166,4 @@ def run_experiment(
     and ``.comparison`` the comparison with the base."""
     loaded = experiment if isinstance(experiment, Experiment) else load_experiment(experiment)
     spec = executor_spec(workers, executor, scheduler)
-    return run_loaded_experiment(
-        loaded, Path(out) if out is not None else None, spec, resume=resume, progress=progress
-    )
+    return run_loaded_experiment(loaded, _path(out), spec, resume=resume, progress=progress)

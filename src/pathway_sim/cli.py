@@ -138,6 +138,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(format_summary(result.summary))
         if result.precision is not None:
             print("\n" + format_precision(result.precision))
+            if not result.precision["met"].all():
+                print(f"target not reached within {len(result.replications)} replications: "
+                      "raise --max-reps or loosen --target-precision")
         print(f"\n{len(result.replications)} replications in {wall:.1f} s; results in {out}")
     return 0
 
@@ -228,7 +231,7 @@ def format_comparison(table: pd.DataFrame) -> str:
     for kpi, rows in table.groupby("kpi", sort=False):
         lines.append(kpi)
         for i, row in enumerate(rows.itertuples()):
-            diff = "(base)" if i == 0 else f"{row.diff_vs_base:>12.4g}  {interval(row.diff_ci_low, row.diff_ci_high)}"
+            diff = f"{'(base)':>12}" if i == 0 else f"{row.diff_vs_base:>12.4g}  {interval(row.diff_ci_low, row.diff_ci_high)}"
             lines.append(
                 f"  {row.scenario:<{width - 2}}  {row.mean:>10.4g}  "
                 f"{interval(row.ci_low, row.ci_high):<22}  {diff}"

@@ -25,7 +25,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import Field, ValidationError, model_validator
 
-from pathway_sim.analysis import CORRECTIONS, COMPARISON_COLUMNS
+from pathway_sim.analysis import COMPARISON_COLUMNS, CORRECTIONS
 from pathway_sim.scenario import ScenarioError, load_scenario, with_changes
 from pathway_sim.schema_base import Strict
 
@@ -48,7 +48,9 @@ class ExperimentFile(Strict):
     name: str = Field(min_length=1)
     description: str = ""
     base: str = Field(description="Base scenario file, relative to this file.")
-    replications: int | None = Field(default=None, gt=0, description="Replications of every scenario.")
+    replications: int | None = Field(
+        default=None, gt=0, description="Replications of every scenario."
+    )
     seed: int | None = Field(default=None, ge=0, description="Root seed shared by every scenario.")
     set: Changes = Field(default_factory=dict, description="Changes applied to every scenario.")
     scenarios: list[str] = Field(default_factory=list, description="Scenario files to compare.")
@@ -59,11 +61,13 @@ class ExperimentFile(Strict):
     correction: Literal[CORRECTIONS] = "none"  # type: ignore[valid-type]
 
     @model_validator(mode="after")
-    def _one_design(self) -> "ExperimentFile":
+    def _one_design(self) -> ExperimentFile:
         if self.factorial and (self.scenarios or self.variants):
             raise ValueError("give either factorial or scenarios/variants, not both")
         if not (self.factorial or self.scenarios or self.variants):
-            raise ValueError("expected scenarios, variants or factorial: something to compare with the base")
+            raise ValueError(
+                "expected scenarios, variants or factorial: something to compare with the base"
+            )
         return self
 
 
@@ -124,7 +128,9 @@ def _read(path: Path) -> tuple[str, ExperimentFile]:
 def _describe(err: Any) -> str:
     where = ".".join(str(p) for p in err["loc"]) or "(top level)"
     if err["type"] == "extra_forbidden":
-        known = ", ".join(ExperimentFile.model_fields if len(err["loc"]) == 1 else Variant.model_fields)
+        known = ", ".join(
+            ExperimentFile.model_fields if len(err["loc"]) == 1 else Variant.model_fields
+        )
         return f"{where}: unknown field (expected one of {known})"
     if err["type"] == "missing":
         return f"{where}: required field is missing"
@@ -151,7 +157,9 @@ def _check_factors_disjoint(path: Path, factorial: dict[str, Changes]) -> None:
     """Two factors changing one field would make their effects meaningless."""
     clash = sorted(RESERVED & set(factorial))
     if clash:
-        raise ScenarioError(f"{path}: factorial: factor names {clash} are reserved for table columns")
+        raise ScenarioError(
+            f"{path}: factorial: factor names {clash} are reserved for table columns"
+        )
     owner: dict[str, str] = {}
     for factor, changes in factorial.items():
         if not changes:

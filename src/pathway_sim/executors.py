@@ -10,10 +10,10 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
-from typing import Any, Hashable, Literal, Protocol
+from typing import Any, Literal, Protocol
 
 from pathway_sim.errors import UsageError
 

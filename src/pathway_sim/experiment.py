@@ -37,6 +37,9 @@ from pathway_sim.store import ReplicationStore, identity
 
 log = logging.getLogger("pathway_sim")
 
+SERIAL = ExecutorSpec()
+AUTO = PrecisionGoal()
+
 Replicate = Callable[[Any, int, int, bool], ReplicationResult]
 """``run_replication``'s signature: (scenario, seed, index, event_log) -> result."""
 
@@ -60,7 +63,9 @@ class Run:
         """Prepare ``out`` (clearing an earlier run's files) and take up what can be resumed."""
         if out is None:
             if resume:
-                raise UsageError("--resume needs the results directory (--out) of the run to resume")
+                raise UsageError(
+                    "--resume needs the results directory (--out) of the run to resume"
+                )
             return cls(scenario, None, event_log, None)
         store = ReplicationStore(out)
         finished = store.open(identity(scenario, event_log), resume)
@@ -130,7 +135,9 @@ def finish(
         scenario = with_changes(scenario, {"run.replications": reps}, "--reps auto")
     results = run.results(reps)
     if run.out is None:
-        return ScenarioRun(scenario, results, summarise(replications_table(scenario.name, results)), None)
+        return ScenarioRun(
+            scenario, results, summarise(replications_table(scenario.name, results)), None
+        )
     info = manifest(
         scenario,
         scenario.run.seed,
@@ -161,7 +168,7 @@ def progress_bar(total: int, done: int, enabled: bool) -> tqdm:
 def run_scenarios(
     scenarios: Sequence[Any],
     outs: Sequence[Path | None],
-    spec: ExecutorSpec = ExecutorSpec(),
+    spec: ExecutorSpec = SERIAL,
     *,
     event_log: bool = False,
     resume: bool = False,
@@ -186,8 +193,8 @@ def run_scenarios(
 def choose_replications(
     scenario: Any,
     out: Path | None,
-    goal: PrecisionGoal = PrecisionGoal(),
-    spec: ExecutorSpec = ExecutorSpec(),
+    goal: PrecisionGoal = AUTO,
+    spec: ExecutorSpec = SERIAL,
     *,
     event_log: bool = False,
     resume: bool = False,
@@ -230,7 +237,9 @@ def _goal_kpis(goal: PrecisionGoal, table: pd.DataFrame) -> list[str]:
     known = kpi_columns(table)
     unknown = [k for k in goal.kpis or () if k not in known]
     if unknown:
-        raise UsageError(f"--kpis: unknown KPI {', '.join(unknown)}; this model reports: {', '.join(known)}")
+        raise UsageError(
+            f"--kpis: unknown KPI {', '.join(unknown)}; this model reports: {', '.join(known)}"
+        )
     return list(goal.kpis or known)
 
 
@@ -254,7 +263,7 @@ class Comparison:
 def compare_scenarios(
     scenarios: Sequence[Any],
     out: Path | None,
-    spec: ExecutorSpec = ExecutorSpec(),
+    spec: ExecutorSpec = SERIAL,
     *,
     correction: str = "none",
     event_log: bool = False,
@@ -328,7 +337,7 @@ class ExperimentResult:
 def run_experiment(
     experiment: Experiment,
     out: Path | None,
-    spec: ExecutorSpec = ExecutorSpec(),
+    spec: ExecutorSpec = SERIAL,
     *,
     resume: bool = False,
     progress: bool = False,
@@ -345,7 +354,9 @@ def run_experiment(
     table = experiment_table(comparison.table, experiment)
     effects = None
     if experiment.factors:
-        effects = factorial_effects(comparison.replications, experiment.levels, experiment.correction)
+        effects = factorial_effects(
+            comparison.replications, experiment.levels, experiment.correction
+        )
     if out is not None:
         write_csv(out / "experiment.csv", table)
         if effects is not None:
@@ -359,7 +370,7 @@ def experiment_table(comparison: pd.DataFrame, experiment: Experiment) -> pd.Dat
     order = {s.name: i for i, s in enumerate(experiment.scenarios)}
     table = comparison.sort_values("scenario", key=lambda s: s.map(order), kind="stable")
     for factor in experiment.factors:
-        table[factor] = table["scenario"].map(lambda s: experiment.levels[s][factor])
+        table[factor] = [experiment.levels[s][factor] for s in table["scenario"]]
     columns = ["scenario", *experiment.factors, "kpi", "mean", "ci_low", "ci_high",
                "diff_vs_base", "diff_ci_low", "diff_ci_high", "diff_confidence", "correction"]  # fmt: skip
     return table[columns].reset_index(drop=True)

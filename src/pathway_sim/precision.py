@@ -40,7 +40,9 @@ class PrecisionGoal:
 
     def __post_init__(self) -> None:
         if not 0 < self.target < 1:
-            raise ValueError(f"target precision: expected a number between 0 and 1, got {self.target}")
+            raise ValueError(
+                f"target precision: expected a number between 0 and 1, got {self.target}"
+            )
         if self.max_reps < self.initial + self.k_limit:
             raise ValueError(
                 f"max reps: expected at least {self.initial + self.k_limit} "
@@ -90,7 +92,9 @@ class PrecisionTracker:
         """Extend each path with the replications (in index order) not yet counted."""
         for kpi, path in self.paths.items():
             values = replications[kpi].to_numpy(dtype=float)
-            path.extend(relative_half_width(values[:n]) for n in range(len(path) + 1, len(values) + 1))
+            path.extend(
+                relative_half_width(values[:n]) for n in range(len(path) + 1, len(values) + 1)
+            )
 
     def decision(self) -> int | None:
         """Replications that every KPI needs, or None while any is undecided."""

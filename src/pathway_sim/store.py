@@ -56,6 +56,8 @@ class ReplicationStore:
         discarding what was stored, and says so.
         """
         stored = self._identity()
+        for leftover in self.directory.glob(f".*{TEMPORARY_SUFFIX}"):  # a killed write
+            leftover.unlink()
         if resume and stored is not None and stored != wanted:
             raise UsageError(
                 f"--resume: {self.directory} holds replications of a different run "
@@ -66,8 +68,11 @@ class ReplicationStore:
             return self._load()
         finished = len(self._files())
         if finished:
-            log.info("starting afresh: discarding %d finished replications in %s "
-                     "(--resume reuses them)", finished, self.directory)
+            log.info(
+                "starting afresh: discarding %d finished replications in %s (--resume reuses them)",
+                finished,
+                self.directory,
+            )
         self._clear()
         write_json(self.directory / "identity.json", wanted)
         return {}
@@ -98,7 +103,7 @@ class ReplicationStore:
         return results
 
     def _clear(self) -> None:
-        for path in [*self._files(), *self.directory.glob(f".*{TEMPORARY_SUFFIX}")]:
+        for path in self._files():
             path.unlink()
 
 
@@ -108,7 +113,9 @@ def differences(stored: Any, wanted: Any, path: str = "") -> list[str]:
         return [
             line
             for key in [*stored, *(k for k in wanted if k not in stored)]
-            for line in differences(stored.get(key), wanted.get(key), f"{path}.{key}" if path else key)
+            for line in differences(
+                stored.get(key), wanted.get(key), f"{path}.{key}" if path else key
+            )
         ]
     if stored == wanted:
         return []
