@@ -1,14 +1,16 @@
 """Executors: the same bytes from serial, a process pool and a dask cluster, in any order."""
 
+import contextlib
 import logging
 import os
+import threading
 import time
 
 import pytest
 
 from pathway_sim import api
 from pathway_sim.errors import UsageError
-from pathway_sim.executors import ExecutorSpec, choose_executor
+from pathway_sim.executors import ExecutorSpec, choose_executor, process_context
 from pathway_sim.experiment import run_scenarios
 from pathway_sim.runner import run_replication
 
@@ -76,11 +78,31 @@ def serial_bytes(tmp_path_factory):
     return {name: (out / name).read_bytes() for name in CONTRACT}
 
 
+@contextlib.contextmanager
+def another_thread():
+    """A second thread running, as in a notebook or beside a dask client."""
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
 @pytest.mark.slow
-def test_process_pool_gives_serial_bytes_whatever_the_completion_order(tmp_path, serial_bytes):
+@pytest.mark.parametrize("start", ["fork", "forkserver"])
+def test_process_pool_gives_serial_bytes_whatever_the_completion_order(
+    tmp_path, serial_bytes, start
+):
+    if start == "fork" and threading.active_count() > 1:
+        pytest.skip("a thread left by an earlier test rules out forking here")
     scenario = api.resolve(MMC, SHORT, reps=6, seed=4)
     spec = ExecutorSpec("processes", 2)
-    run_scenarios([scenario], [tmp_path], spec, replicate_fn=slow_early_replications)
+    with another_thread() if start == "forkserver" else contextlib.nullcontext():
+        assert process_context().get_start_method() == start
+        run_scenarios([scenario], [tmp_path], spec, replicate_fn=slow_early_replications)
     order = completion_order(tmp_path)
     assert sorted(order) == list(range(6)) and order != sorted(order)  # really out of order
     assert {name: (tmp_path / name).read_bytes() for name in CONTRACT} == serial_bytes

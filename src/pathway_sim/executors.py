@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import sys
+import threading
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -122,7 +124,7 @@ class executing:
 
     def __enter__(self) -> Executor:
         if self.spec.kind == "processes":
-            pool = ProcessPoolExecutor(self.spec.workers, mp_context=_process_context())
+            pool = ProcessPoolExecutor(self.spec.workers, mp_context=process_context())
             self._closers.append(lambda: pool.shutdown(wait=True, cancel_futures=True))
             return ProcessExecutor(pool)
         if self.spec.kind == "dask":
@@ -157,13 +159,18 @@ class executing:
         return client
 
 
-def _process_context() -> multiprocessing.context.BaseContext:
-    """A start method that is safe with threads (forking a threaded process can deadlock).
+def process_context() -> multiprocessing.context.BaseContext:
+    """How to start pool workers: chosen per pool, never for the whole process.
 
-    The fork server imports the main module and the runner once, and each worker
-    forks from it ready to run; the choice is made per pool, never for the process.
+    Forking is fastest (workers start with everything imported) but unsafe once
+    other threads run, since a lock one of them holds is never released in the
+    child, and on macOS; then the fork server, which imports the main module and
+    the runner once and forks each worker from that clean process.
     """
-    if "forkserver" in multiprocessing.get_all_start_methods():
+    methods = multiprocessing.get_all_start_methods()
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    if "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["__main__", "pathway_sim.runner"])
         return context

@@ -80,6 +80,9 @@ class Run:
     def missing(self, reps: int) -> list[int]:
         return [i for i in range(reps) if i not in self.finished]
 
+    def done(self, reps: int) -> int:
+        return reps - len(self.missing(reps))
+
     def results(self, reps: int) -> list[ReplicationResult]:
         return [self.finished[i] for i in range(reps)]
 
@@ -152,9 +155,15 @@ def finish(
     return ScenarioRun(scenario, results, summary, run.out)
 
 
+class ProgressBar(tqdm):
+    """tqdm without its monitor thread, so that worker processes can still be forked."""
+
+    monitor_interval = 0
+
+
 def progress_bar(total: int, done: int, enabled: bool) -> tqdm:
     """Replications done of total, with rate and time left, on a terminal only."""
-    return tqdm(
+    return ProgressBar(
         total=total,
         initial=done,
         unit="rep",
@@ -179,7 +188,7 @@ def run_scenarios(
     executor (so a pool or cluster starts once), writing each to its ``outs`` entry."""
     runs = [Run.start(s, out, event_log, resume) for s, out in zip(scenarios, outs, strict=True)]
     reps = [s.run.replications for s in scenarios]
-    done = sum(len(set(run.finished) & set(range(n))) for run, n in zip(runs, reps))
+    done = sum(run.done(n) for run, n in zip(runs, reps))
     started = time.perf_counter()
     with executing(spec) as executor, progress_bar(sum(reps), done, progress) as bar:
         replicate(runs, reps, executor, bar, replicate_fn)
@@ -210,7 +219,7 @@ def choose_replications(
     reps = goal.initial + goal.k_limit
     tracker: PrecisionTracker | None = None
     started = time.perf_counter()
-    with executing(spec) as executor, progress_bar(reps, len(run.finished), progress) as bar:
+    with executing(spec) as executor, progress_bar(reps, run.done(reps), progress) as bar:
         while True:
             replicate([run], [reps], executor, bar)
             table = replications_table(scenario.name, run.results(reps))
