@@ -28,3 +28,18 @@ def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+MMC = SCENARIOS / "verification" / "mmc.yaml"
+SHORT = ("run.horizon_days=60", "run.warmup_days=10")
+"""A run short enough for tests that only need the machinery, not the statistics."""
+
+
+def short_options(horizon_days: int = 60) -> list[str]:
+    """``--set`` options for a short run of a verification scenario."""
+    return ["--set", f"run.horizon_days={horizon_days}", "--set", "run.warmup_days=10"]
+
+
+def mmc_variant(directory: Path, name: str, text: str = "") -> Path:
+    """A scenario file that extends mmc.yaml under another name (plus ``text``)."""
+    return write(directory / f"{name}.yaml", f"extends: {MMC}\nname: {name}\n{text}")

@@ -7,7 +7,14 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from pathway_sim.analysis import summarise, t_interval
+from pathway_sim.analysis import (
+    comparison_table,
+    corrected_confidence,
+    paired_difference,
+    summarise,
+    t_interval,
+    welch_difference,
+)
 
 
 def test_matches_scipy_t_interval():
@@ -51,3 +58,47 @@ def test_summary_has_one_row_per_kpi():
     assert list(summary["kpi"]) == ["a", "b"]
     assert list(summary.columns) == ["scenario", "kpi", "mean", "std", "ci_low", "ci_high", "n"]
     assert summary.loc[1, "ci_low"] == summary.loc[1, "ci_high"] == 0.0
+
+
+def test_paired_difference_of_identical_runs_is_exactly_zero():
+    x = np.array([0.123456789, 2.5, 1e-9, 7.0])
+    ci = paired_difference(x, x.copy())
+    assert (ci.mean, ci.low, ci.high, ci.std) == (0.0, 0.0, 0.0, 0.0)
+
+
+def test_paired_difference_is_the_t_interval_of_differences():
+    base = np.array([3.0, 4.0, 6.0, 5.0])
+    other = base + np.array([1.0, 1.5, 0.5, 1.0])
+    ci = paired_difference(base, other)
+    low, high = stats.ttest_rel(other, base).confidence_interval()
+    assert ci.mean == pytest.approx(1.0) and (ci.low, ci.high) == pytest.approx((low, high))
+
+
+def test_welch_difference_matches_scipy():
+    a = np.array([3.1, 2.7, 3.6, 2.9, 3.3])
+    b = np.array([4.2, 3.1, 5.0, 4.4, 3.9, 4.8])
+    low, high = stats.ttest_ind(b, a, equal_var=False).confidence_interval(0.9)
+    assert welch_difference(a, b, 0.9) == pytest.approx((low, high))
+    assert math.isnan(welch_difference(a[:1], b)[0])
+
+
+def test_bonferroni_divides_the_error_rate_among_comparisons():
+    assert corrected_confidence(0.95, 4, "bonferroni") == pytest.approx(0.9875)
+    assert corrected_confidence(0.95, 4, "none") == 0.95
+    assert corrected_confidence(0.95, 1, "bonferroni") == 0.95
+    with pytest.raises(ValueError, match="correction"):
+        corrected_confidence(0.95, 2, "holm")
+
+
+def test_comparison_table_pairs_by_replication_and_keeps_contract_columns_first():
+    reps = pd.DataFrame(
+        {"scenario": ["b", "b", "b", "o", "o", "o"], "replication": [0, 1, 2, 2, 1, 0],
+         "seed": 1, "women": 0, "k": [1.0, 2.0, 4.0, 5.0, 3.0, 2.0]}
+    )  # fmt: skip
+    table = comparison_table(reps, "b")
+    assert list(table.columns[:8]) == [
+        "kpi", "scenario", "mean", "ci_low", "ci_high", "diff_vs_base", "diff_ci_low", "diff_ci_high"
+    ]  # fmt: skip
+    other = table.iloc[1]
+    assert other["scenario"] == "o" and other["diff_vs_base"] == 1.0 and other["diff_ci_low"] == 1.0
+    assert table.iloc[0][["diff_vs_base", "diff_ci_low", "diff_ci_high"]].tolist() == [0.0, 0.0, 0.0]

@@ -1,8 +1,38 @@
-"""pathway-sim: discrete-event simulation of perinatal care pathways for women who use drugs."""
+"""pathway-sim: discrete-event simulation of perinatal care pathways for women who use drugs.
 
-from importlib import metadata
+The notebook API (``run``, ``compare``, ``run_experiment``, ``load_scenario``,
+``load_experiment``, ``PrecisionGoal``) is imported on first use, so that
+``import pathway_sim`` stays light for worker processes.
+"""
+
+from importlib import import_module, metadata
+from typing import Any
 
 try:
     __version__ = metadata.version("pathway-sim")
 except metadata.PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0+unknown"
+
+_API = {
+    "run": "pathway_sim.api",
+    "compare": "pathway_sim.api",
+    "run_experiment": "pathway_sim.api",
+    "load_scenario": "pathway_sim.scenario",
+    "load_experiment": "pathway_sim.design",
+    "PrecisionGoal": "pathway_sim.precision",
+}
+__all__ = [
+    "PrecisionGoal",
+    "__version__",
+    "compare",
+    "load_experiment",
+    "load_scenario",
+    "run",
+    "run_experiment",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _API:
+        return getattr(import_module(_API[name]), name)
+    raise AttributeError(f"module 'pathway_sim' has no attribute {name!r}")

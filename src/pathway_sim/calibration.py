@@ -11,13 +11,10 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
 
 import pandas as pd
 
 from pathway_sim.analysis import t_interval
-from pathway_sim.results import ReplicationResult
-from pathway_sim.runner import replications_table, run_replication
 
 COLUMNS = ("target", "source", "low", "high", "simulated_mean", "ci_low", "ci_high", "in_range")
 """Columns of ``calibration.csv`` (the output contract)."""
@@ -68,15 +65,6 @@ def calibration_table(replications: pd.DataFrame, targets: list[Target]) -> pd.D
             }
         )
     return pd.DataFrame(rows, columns=list(COLUMNS))
-
-
-def run_calibration(
-    scenario: Any, event_log: bool = False
-) -> tuple[list[ReplicationResult], pd.DataFrame]:
-    """Run the scenario's replications and compare them with every target."""
-    seed, reps = scenario.run.seed, scenario.run.replications
-    results = [run_replication(scenario, seed, i, event_log) for i in range(reps)]
-    return results, calibration_table(replications_table(scenario.name, results), load_targets())
 
 
 def format_table(table: pd.DataFrame) -> str:

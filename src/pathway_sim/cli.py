@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 import time
@@ -16,21 +17,21 @@ from pathlib import Path
 
 import pandas as pd
 
-from pathway_sim import __version__
-from pathway_sim.kpis import TOC_OUTCOMES, catalogue
+from pathway_sim import __version__, api
+from pathway_sim.analysis import CORRECTIONS
+from pathway_sim.calibration import calibration_table, load_targets
 from pathway_sim.calibration import format_table as format_calibration
-from pathway_sim.calibration import run_calibration
+from pathway_sim.design import load_experiment
+from pathway_sim.errors import UsageError
 from pathway_sim.evidence import kpi_evidence
-from pathway_sim.outputs import manifest, write_csv, write_run
+from pathway_sim.executors import EXECUTORS
+from pathway_sim.kpis import TOC_OUTCOMES, catalogue
+from pathway_sim.outputs import write_csv
 from pathway_sim.pathway.parameters import PerinatalScenario
+from pathway_sim.precision import PrecisionGoal
 from pathway_sim.register import format_table as format_register
 from pathway_sim.register import register_table
-from pathway_sim.runner import run_replication
 from pathway_sim.scenario import ScenarioError, json_schema, load_scenario
-
-
-class UsageError(Exception):
-    """A bad option or path, reported with exit code 2."""
 
 
 def positive_int(option: str) -> Callable[[str], int]:
@@ -60,8 +61,18 @@ def seed_value(text: str) -> int:
     return value
 
 
-def add_scenario_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--reps", type=positive_int("--reps"), help="replications (default: the scenario's run.replications)")
+def reps_value(text: str) -> int | str:
+    """``--reps N`` or ``--reps auto`` (the replications algorithm chooses N)."""
+    return "auto" if text == "auto" else positive_int("--reps")(text)
+
+
+def add_scenario_options(parser: argparse.ArgumentParser, auto_reps: bool = False) -> None:
+    parser.add_argument(
+        "--reps",
+        type=reps_value if auto_reps else positive_int("--reps"),
+        help="replications (default: the scenario's run.replications)"
+        + ("; auto: as many as --target-precision needs" if auto_reps else ""),
+    )
     parser.add_argument("--seed", type=seed_value, help="root seed (default: the scenario's run.seed)")
     parser.add_argument(
         "--set",
@@ -75,27 +86,95 @@ def add_scenario_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", action="store_true", help="print nothing but errors")
 
 
+def add_execution_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--workers", type=positive_int("--workers"), help="replications run at once (default 1)")
+    parser.add_argument(
+        "--executor",
+        choices=EXECUTORS,
+        help="where replications run (default: processes when --workers > 1, else serial)",
+    )
+    parser.add_argument("--scheduler", metavar="ADDRESS", help="an existing dask cluster, e.g. tcp://host:8786")
+    parser.add_argument("--resume", action="store_true", help="reuse the finished replications in --out")
+
+
+def add_precision_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--target-precision", type=float, metavar="D", help="with --reps auto: relative CI half-width to reach (default 0.05)")
+    parser.add_argument("--kpis", metavar="A,B", help="with --reps auto: the KPIs that must reach it (default: all)")
+    parser.add_argument("--max-reps", type=positive_int("--max-reps"), help="with --reps auto: most replications to run (default 200)")
+
+
 def load_with_options(path: Path, args: argparse.Namespace):
-    settings = {}
-    if args.reps is not None:
-        settings["--reps"] = ("run.replications", args.reps)
-    if args.seed is not None:
-        settings["--seed"] = ("run.seed", args.seed)
-    return load_scenario(path, args.set, settings)
+    reps = None if args.reps == "auto" else args.reps
+    return api.resolve(path, args.set, reps, args.seed)
+
+
+def execution(args: argparse.Namespace) -> dict:
+    """The keyword arguments of the API that the execution options give."""
+    return {
+        "workers": args.workers,
+        "executor": args.executor,
+        "scheduler": args.scheduler,
+        "resume": args.resume,
+        "progress": not args.quiet,
+    }
+
+
+def precision_goal(args: argparse.Namespace) -> PrecisionGoal | None:
+    given = {
+        "target": args.target_precision,
+        "kpis": tuple(k.strip() for k in args.kpis.split(",")) if args.kpis else None,
+        "max_reps": args.max_reps,
+    }
+    given = {k: v for k, v in given.items() if v is not None}
+    if args.reps != "auto":
+        if given:
+            raise UsageError("--target-precision, --kpis and --max-reps go with --reps auto")
+        return None
+    try:
+        return PrecisionGoal(**given)
+    except ValueError as exc:
+        raise UsageError(f"--reps auto: {exc}") from None
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     scenario = load_with_options(args.scenario, args)
+    goal = precision_goal(args)
     out = args.out or Path("results") / scenario.name
-    seed, reps = scenario.run.seed, scenario.run.replications
     started = time.perf_counter()
-    results = [run_replication(scenario, seed, i, args.event_log) for i in range(reps)]
+    result = api.run(scenario, reps=goal, out=out, event_log=args.event_log, **execution(args))
     wall = time.perf_counter() - started
-    info = manifest(scenario, seed, reps, wall, executor="serial", workers=1, event_log=args.event_log)
-    summary = write_run(out, scenario, results, info, args.event_log)
     if not args.quiet:
-        print(format_summary(summary, assumption_flags(scenario)))
-        print(f"\n{reps} replications in {wall:.1f} s; results in {out}")
+        print(format_summary(result.summary, assumption_flags(scenario)))
+        if result.precision is not None:
+            print("\n" + format_precision(result.precision))
+            if not result.precision["met"].all():
+                print(f"target not reached within {len(result.replications)} replications: "
+                      "raise --max-reps or loosen --target-precision")
+        print(f"\n{len(result.replications)} replications in {wall:.1f} s; results in {out}")
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    scenarios = [load_with_options(path, args) for path in args.scenarios]
+    out = args.out or Path("results") / f"compare_{scenarios[0].name}"
+    comparison = api.compare(
+        *scenarios, out=out, correction=args.correction, event_log=args.event_log, **execution(args)
+    )
+    if not args.quiet:
+        print(format_comparison(comparison.table))
+        print(f"\nresults in {out}")
+    return 0
+
+
+def cmd_experiment(args: argparse.Namespace) -> int:
+    experiment = load_experiment(args.experiment)
+    out = args.out or Path("results") / experiment.name
+    result = api.run_experiment(experiment, out=out, **execution(args))
+    if not args.quiet:
+        print(format_comparison(result.comparison.table))
+        if result.effects is not None:
+            print("\n" + format_effects(result.effects))
+        print(f"\nresults in {out}")
     return 0
 
 
@@ -105,18 +184,14 @@ def cmd_calibration(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.scenario}: calibration needs a perinatal scenario (model: perinatal)")
     out = args.out or Path("results") / "calibration" / scenario.name
     started = time.perf_counter()
-    results, table = run_calibration(scenario, args.event_log)
+    result = api.run(scenario, out=out, event_log=args.event_log, **execution(args))
     wall = time.perf_counter() - started
-    reps = scenario.run.replications
-    info = manifest(
-        scenario, scenario.run.seed, reps, wall, executor="serial", workers=1, event_log=args.event_log
-    )
-    write_run(out, scenario, results, info, args.event_log)
+    table = calibration_table(result.replications, load_targets())
     write_csv(out / "calibration.csv", table)
     if not args.quiet:
         print(format_calibration(table))
         met = int(table["in_range"].sum())
-        print(f"\n{met} of {len(table)} targets in range; {reps} replications in {wall:.1f} s")
+        print(f"\n{met} of {len(table)} targets in range; {len(result.replications)} replications in {wall:.1f} s")
         print(f"results in {out}")
     return 0
 
@@ -163,16 +238,69 @@ def cmd_kpis(args: argparse.Namespace) -> int:
     return 0
 
 
+def interval(low: float, high: float) -> str:
+    return "n/a" if pd.isna(low) else f"[{low:.4g}, {high:.4g}]"
+
+
 def format_summary(summary: pd.DataFrame, flagged: frozenset[str] = frozenset()) -> str:
     """A plain table of KPI means with their 95% confidence intervals; ``flagged`` KPIs get a *."""
     width = max(len(k) for k in summary["kpi"]) if len(summary) else 10
     lines = [f"{'KPI':<{width}}  {'mean':>12}  95% CI"]
     for row in summary.itertuples():
-        ci = "n/a" if pd.isna(row.ci_low) else f"[{row.ci_low:.4g}, {row.ci_high:.4g}]"
         mark = " *" if row.kpi in flagged else ""
-        lines.append(f"{row.kpi:<{width}}  {row.mean:>12.4g}  {ci}{mark}")
+        lines.append(f"{row.kpi:<{width}}  {row.mean:>12.4g}  {interval(row.ci_low, row.ci_high)}{mark}")
     if flagged:
         lines.append("\n* rest mainly on assumption-status parameters (kpi_evidence.csv, pathway-sim params)")
+    return "\n".join(lines)
+
+
+def format_precision(precision: pd.DataFrame) -> str:
+    """Per KPI: the relative half-width reached against the target."""
+    lines = ["Precision (95% CI half-width / |mean|; Hoad, Robinson & Davies 2010):"]
+    for row in precision.itertuples():
+        needed = "undecided" if pd.isna(row.replications_needed) else f"needs {row.replications_needed}"
+        verdict = "met" if row.met else "NOT met"
+        lines.append(f"  {row.kpi:<30} {row.precision:8.4f}  target {row.target:g}: {verdict} ({needed})")
+    return "\n".join(lines)
+
+
+def comparison_heading(table: pd.DataFrame) -> str:
+    """Which intervals the differences are, and which correction was used."""
+    base = table["scenario"].iloc[0]
+    others = table["scenario"].nunique() - 1
+    level = f"{table['diff_confidence'].iloc[0]:.4g}"
+    correction = (
+        f"Bonferroni-corrected for {others} comparisons: each interval at {level}"
+        if table["correction"].iloc[0] == "bonferroni"
+        else f"each interval at {level}, no multiple-comparison correction"
+    )
+    return f"Paired differences from the base {base!r} over common random numbers ({correction})."
+
+
+def format_comparison(table: pd.DataFrame) -> str:
+    """Per KPI, each scenario's mean and its paired difference from the base."""
+    width = max(len(s) for s in table["scenario"]) + 2
+    lines = [comparison_heading(table), ""]
+    lines.append(f"{'KPI / scenario':<{width}}  {'mean':>10}  {'95% CI':<22}  {'diff vs base':>12}  CI")
+    for kpi, rows in table.groupby("kpi", sort=False):
+        lines.append(kpi)
+        for i, row in enumerate(rows.itertuples()):
+            diff = f"{'(base)':>12}" if i == 0 else f"{row.diff_vs_base:>12.4g}  {interval(row.diff_ci_low, row.diff_ci_high)}"
+            lines.append(
+                f"  {row.scenario:<{width - 2}}  {row.mean:>10.4g}  "
+                f"{interval(row.ci_low, row.ci_high):<22}  {diff}"
+            )
+    return "\n".join(lines)
+
+
+def format_effects(effects: pd.DataFrame) -> str:
+    """Main effects and two-way interactions per KPI, with their intervals."""
+    level = f"{effects['confidence'].iloc[0]:.4g}"
+    lines = [f"Factorial effects (paired over replications; intervals at {level}):"]
+    for kpi, rows in effects.groupby("kpi", sort=False):
+        lines.append(kpi)
+        for row in rows.itertuples():
+            lines.append(f"  {row.effect:<30} {row.estimate:>10.4g}  {interval(row.ci_low, row.ci_high)}")
     return "\n".join(lines)
 
 
@@ -194,14 +322,33 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="run replications of one scenario")
     run.add_argument("scenario", type=Path, help="scenario YAML file")
-    add_scenario_options(run)
+    add_scenario_options(run, auto_reps=True)
+    add_execution_options(run)
+    add_precision_options(run)
     run.set_defaults(func=cmd_run)
+
+    compare = commands.add_parser(
+        "compare", help="run scenarios on common random numbers and compare each with the first"
+    )
+    compare.add_argument("scenarios", type=Path, nargs="+", metavar="SCENARIO", help="the base, then the others")
+    add_scenario_options(compare)
+    add_execution_options(compare)
+    compare.add_argument("--correction", choices=CORRECTIONS, default="none", help="multiple-comparison correction of the difference intervals (default none)")
+    compare.set_defaults(func=cmd_compare)
+
+    experiment = commands.add_parser("experiment", help="run an experiment file (scenarios or a factorial)")
+    experiment.add_argument("experiment", type=Path, help="experiment YAML file")
+    experiment.add_argument("--out", type=Path, help="results directory (default: results/<experiment name>)")
+    add_execution_options(experiment)
+    experiment.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    experiment.set_defaults(func=cmd_experiment)
 
     calibration = commands.add_parser(
         "calibration", help="compare a scenario's outputs with published targets"
     )
     calibration.add_argument("scenario", type=Path, help="scenario YAML file (a base or site archetype)")
     add_scenario_options(calibration)
+    add_execution_options(calibration)
     calibration.set_defaults(func=cmd_calibration)
 
     validate = commands.add_parser("validate", help="check scenario files without running them")
@@ -221,8 +368,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def show_notes(quiet: bool) -> None:
+    """Print the library's notes (e.g. a run starting afresh) on stderr, unless quiet."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("pathway-sim: note: %(message)s"))
+    logger = logging.getLogger("pathway_sim")
+    logger.handlers[:] = [handler]
+    logger.setLevel(logging.ERROR if quiet else logging.INFO)
+    logger.propagate = False
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    show_notes(getattr(args, "quiet", False))
     try:
         return args.func(args)
     except (ScenarioError, UsageError) as exc:

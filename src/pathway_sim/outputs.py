@@ -27,21 +27,43 @@ from pathway_sim.results import ReplicationResult
 from pathway_sim.runner import events_table, replications_table, services_table, women_table
 from pathway_sim.scenario import to_yaml
 
-LIBRARIES = ("simpy", "numpy", "pandas", "pydantic", "scipy", "PyYAML")
+LIBRARIES = ("simpy", "numpy", "pandas", "pydantic", "scipy", "PyYAML", "dask", "distributed")
+TEMPORARY_SUFFIX = ".tmp"
+RUN_FILES = (
+    "scenario.yaml",
+    "replications.csv",
+    "summary.csv",
+    "services.csv",
+    "women.csv",
+    "events.csv",
+    "precision.csv",
+    "manifest.json",
+)
+"""Files a finished run leaves in its directory; ``manifest.json`` is written last."""
 
 
-def atomic_write(path: Path, write: Callable[[IO[str]], None]) -> None:
+def atomic_write(path: Path, write: Callable[[IO[Any]], None], binary: bool = False) -> None:
     """Write ``path`` through ``write(handle)`` so that it appears only when complete."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}{TEMPORARY_SUFFIX}")
     try:
-        with open(tmp, "w", encoding="utf-8", newline="") as handle:
+        with open(tmp, "wb") if binary else open(tmp, "w", encoding="utf-8", newline="") as handle:
             write(handle)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def remove_stale(out: Path, names: Sequence[str] = RUN_FILES) -> None:
+    """Remove the files of an earlier run in ``out`` (and temporary files a killed run
+    left), so that the directory never mixes whole files from two runs."""
+    for name in names:
+        (out / name).unlink(missing_ok=True)
+    if out.is_dir():
+        for tmp in out.glob(f".*{TEMPORARY_SUFFIX}"):
+            tmp.unlink(missing_ok=True)
 
 
 def write_text(path: Path, text: str) -> None:

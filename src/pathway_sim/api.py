@@ -1,0 +1,169 @@
+"""The notebook API: ``run``, ``compare`` and ``run_experiment``, mirroring the CLI.
+
+Each takes what the matching command takes (scenario files or scenario objects,
+``reps``, ``seed``, ``overrides`` as ``--set`` strings, ``out``, ``workers``,
+``executor``, ``scheduler``, ``resume``) and returns its tables as pandas
+DataFrames. Without ``out`` nothing is written. Example::
+
+    import pathway_sim as ps
+    result = ps.run("scenarios/verification/mmc.yaml", reps=10, workers=2)
+    result.summary
+    ps.compare("a.yaml", "b.yaml", reps=30).table
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+
+from pathway_sim.design import Experiment, load_experiment
+from pathway_sim.executors import ExecutorSpec, choose_executor
+from pathway_sim.experiment import (
+    Comparison,
+    ExperimentResult,
+    choose_replications,
+    compare_scenarios,
+    run_scenarios,
+)
+from pathway_sim.experiment import (
+    run_experiment as run_loaded_experiment,
+)
+from pathway_sim.precision import PrecisionGoal
+from pathway_sim.scenario import _parse_override, load_scenario, with_changes
+
+ScenarioLike = str | Path | Any
+"""A scenario file, or a scenario object (e.g. from ``load_scenario``)."""
+
+Reps = int | Literal["auto"] | PrecisionGoal | None
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """One scenario's replications, summary and services tables (and, with
+    ``reps="auto"``, the precision reached per KPI)."""
+
+    scenario: Any
+    replications: pd.DataFrame
+    summary: pd.DataFrame
+    services: pd.DataFrame
+    precision: pd.DataFrame | None
+    out: Path | None
+
+
+def resolve(
+    scenario: ScenarioLike,
+    overrides: Sequence[str] = (),
+    reps: int | None = None,
+    seed: int | None = None,
+) -> Any:
+    """A validated scenario: a file resolved with ``overrides`` (``--set`` strings), then
+    ``reps`` and ``seed``; or a scenario object with the same changes applied."""
+    settings = {}
+    if reps is not None:
+        settings["--reps"] = ("run.replications", reps)
+    if seed is not None:
+        settings["--seed"] = ("run.seed", seed)
+    if isinstance(scenario, (str, Path)):
+        return load_scenario(scenario, overrides, settings)
+    parsed = (_parse_override(text) for text in overrides)
+    changes = {".".join(path): value for path, value in parsed}
+    changes.update(dict(settings.values()))
+    return with_changes(scenario, changes, "overrides") if changes else scenario
+
+
+def executor_spec(
+    workers: int | None = None, executor: str | None = None, scheduler: str | None = None
+) -> ExecutorSpec:
+    """The executor the CLI options ask for (see ``executors.choose_executor``)."""
+    return choose_executor(executor, workers, scheduler)
+
+
+def run(
+    scenario: ScenarioLike,
+    *,
+    reps: Reps = None,
+    seed: int | None = None,
+    overrides: Sequence[str] = (),
+    out: str | Path | None = None,
+    event_log: bool = False,
+    workers: int | None = None,
+    executor: str | None = None,
+    scheduler: str | None = None,
+    resume: bool = False,
+    progress: bool = False,
+) -> RunResult:
+    """Run replications of one scenario, like ``pathway-sim run``.
+
+    ``reps`` is a number, ``"auto"`` (Hoad et al. 2010: enough replications for a 95%
+    interval within 5% of the mean for every KPI) or a ``PrecisionGoal`` naming the
+    target, KPIs and maximum. ``workers``/``executor``/``scheduler`` choose where the
+    replications run (the results are the same to the byte); ``resume`` reuses the
+    finished replications stored in ``out``.
+    """
+    spec = executor_spec(workers, executor, scheduler)
+    goal = PrecisionGoal() if reps == "auto" else reps if isinstance(reps, PrecisionGoal) else None
+    resolved = resolve(scenario, overrides, None if goal else reps, seed)
+    options = {"event_log": event_log, "resume": resume, "progress": progress}
+    precision = None
+    if goal is not None:
+        ran, precision = choose_replications(resolved, _path(out), goal, spec, **options)
+    else:
+        (ran,) = run_scenarios([resolved], [_path(out)], spec, **options)
+    return RunResult(ran.scenario, ran.replications, ran.summary, ran.services, precision, ran.out)
+
+
+def _path(out: str | Path | None) -> Path | None:
+    return Path(out) if out is not None else None
+
+
+def compare(
+    base: ScenarioLike,
+    *others: ScenarioLike,
+    reps: int | None = None,
+    seed: int | None = None,
+    overrides: Sequence[str] = (),
+    out: str | Path | None = None,
+    correction: str = "none",
+    event_log: bool = False,
+    workers: int | None = None,
+    executor: str | None = None,
+    scheduler: str | None = None,
+    resume: bool = False,
+    progress: bool = False,
+) -> Comparison:
+    """Run the base and each other scenario on common random numbers, like
+    ``pathway-sim compare``; ``.table`` is ``comparison.csv`` (paired differences
+    from the base, Bonferroni-corrected if ``correction="bonferroni"``), ``.runs``
+    each scenario's run and ``.replications`` all their replications.
+
+    Every scenario runs with the base's seed and replications unless ``seed`` and
+    ``reps`` are given; ``overrides`` apply to every scenario.
+    """
+    spec = executor_spec(workers, executor, scheduler)
+    scenarios = [resolve(s, overrides, reps, seed) for s in (base, *others)]
+    return compare_scenarios(
+        scenarios, _path(out), spec, correction=correction,
+        event_log=event_log, resume=resume, progress=progress,
+    )  # fmt: skip
+
+
+def run_experiment(
+    experiment: str | Path | Experiment,
+    *,
+    out: str | Path | None = None,
+    workers: int | None = None,
+    executor: str | None = None,
+    scheduler: str | None = None,
+    resume: bool = False,
+    progress: bool = False,
+) -> ExperimentResult:
+    """Run an experiment file, like ``pathway-sim experiment``; ``.table`` is the tidy
+    ``experiment.csv``, ``.effects`` the factorial effects (None for a plain list)
+    and ``.comparison`` the comparison with the base."""
+    loaded = experiment if isinstance(experiment, Experiment) else load_experiment(experiment)
+    spec = executor_spec(workers, executor, scheduler)
+    return run_loaded_experiment(loaded, _path(out), spec, resume=resume, progress=progress)
