@@ -107,7 +107,7 @@ BAD = {
         "name: x\nbase: b.yaml\nfactorials: {}\n",
         "factorials: unknown field (expected one of name,",
     ),
-    "nothing to compare": ("name: x\nbase: b.yaml\n", "expected scenarios, variants or factorial"),
+    "nothing to compare": ("name: x\nbase: b.yaml\n", "expected scenarios, overlays, variants or factorial"),
     "both designs": (
         "name: x\nbase: b.yaml\nscenarios: [a.yaml]\nfactorial: {f: {a: 1}}\n",
         "either factorial or",

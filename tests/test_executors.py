@@ -62,7 +62,7 @@ def test_bad_executor_options_exit_2(capsys, tmp_path, argv, message):
 
 def slow_early_replications(scenario, seed, index, event_log=False):
     """Early replications finish last, so completion order is the reverse of index order."""
-    time.sleep(0.08 * (6 - index))
+    time.sleep(0.25 * (6 - index))
     return run_replication(scenario, seed, index, event_log)
 
 

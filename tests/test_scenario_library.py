@@ -79,7 +79,7 @@ def test_whole_system_staffs_the_longer_relational_contacts():
     whole = _load(INTERVENTIONS / "whole_system.yaml").services
     staffed = _load(INTERVENTIONS / "kr4_staffing_supervision.yaml").services
     for name in ("midwifery", "drug_treatment", "social_work", "mental_health", "health_visiting"):
-        assert getattr(whole, name).staff >= 1.25 * getattr(staffed, name).staff - 0.5
+        assert getattr(whole, name).posts >= 1.25 * getattr(staffed, name).posts - 0.5
 
 
 def _mean_trip_hours(scenario) -> float:

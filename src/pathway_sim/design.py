@@ -1,7 +1,8 @@
 """Experiment files: a base scenario and what to compare with it, in one YAML file.
 
-An experiment either lists scenarios (files, or ``variants`` written as changes
-from the base) or declares a full 2^k ``factorial``: each factor is a set of
+An experiment either lists scenarios (files; ``overlays``, files whose own
+changes are laid over the base, so an intervention carries to a site; or
+``variants`` written as changes from the base) or declares a full 2^k ``factorial``: each factor is a set of
 changes switched on or off, and every combination is run (the all-off one is the
 base). Every scenario shares the experiment's replications and seed, so all
 differences are paired over common random numbers. Paths are relative to the
@@ -12,8 +13,8 @@ experiment file. Example::
     replications: 30
     seed: 1
     factorial:
-      coordinator: {interventions.care_coordinator.enabled: true}
-      training: {interventions.trauma_informed_training.coverage: 0.9}
+      coordinator: {services.care_coordination.available: true}
+      training: {interventions.training_coverage: 0.9}
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ import yaml
 from pydantic import Field, ValidationError, model_validator
 
 from pathway_sim.analysis import COMPARISON_COLUMNS, CORRECTIONS
-from pathway_sim.scenario import ScenarioError, load_scenario, with_changes
+from pathway_sim.scenario import ScenarioError, load_scenario, overlay_file, with_changes
 from pathway_sim.schema_base import Strict
 
 Changes = dict[str, Any]
@@ -54,6 +55,10 @@ class ExperimentFile(Strict):
     seed: int | None = Field(default=None, ge=0, description="Root seed shared by every scenario.")
     set: Changes = Field(default_factory=dict, description="Changes applied to every scenario.")
     scenarios: list[str] = Field(default_factory=list, description="Scenario files to compare.")
+    overlays: list[str] = Field(
+        default_factory=list,
+        description="Scenario files whose own changes are laid over the base (their extends ignored).",
+    )
     variants: list[Variant] = Field(default_factory=list, description="Changes from the base.")
     factorial: dict[FactorName, Changes] = Field(
         default_factory=dict, description="Factors: each a set of changes switched on or off."
@@ -62,11 +67,12 @@ class ExperimentFile(Strict):
 
     @model_validator(mode="after")
     def _one_design(self) -> ExperimentFile:
-        if self.factorial and (self.scenarios or self.variants):
-            raise ValueError("give either factorial or scenarios/variants, not both")
-        if not (self.factorial or self.scenarios or self.variants):
+        listed = self.scenarios or self.overlays or self.variants
+        if self.factorial and listed:
+            raise ValueError("give either factorial or scenarios/overlays/variants, not both")
+        if not (self.factorial or listed):
             raise ValueError(
-                "expected scenarios, variants or factorial: something to compare with the base"
+                "expected scenarios, overlays, variants or factorial: something to compare with the base"
             )
         return self
 
@@ -98,11 +104,12 @@ def load_experiment(path: str | Path) -> Experiment:
         scenarios, levels = _factorial(path, base, spec.factorial)
     else:
         files = [load_scenario(path.parent / f, settings=shared) for f in spec.scenarios]
+        overlays = [overlay_file(base, path.parent / f) for f in spec.overlays]
         variants = [
             with_changes(base, {**v.set, "name": v.name}, f"{path}: variants: {v.name}")
             for v in spec.variants
         ]
-        scenarios, levels = [base, *files, *variants], {}
+        scenarios, levels = [base, *files, *overlays, *variants], {}
     return Experiment(
         spec.name, spec.description, scenarios, list(spec.factorial), levels, spec.correction, text
     )

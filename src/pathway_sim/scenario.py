@@ -93,6 +93,27 @@ def with_changes(scenario: Scenario, changes: Mapping[str, Any], source: str) ->
     return _validate(model, data, origins, source)
 
 
+def overlay_file(scenario: Scenario, path: str | Path) -> Scenario:
+    """``scenario`` with what the file at ``path`` writes itself laid over it.
+
+    The file's own ``extends`` is ignored, so an intervention written against one
+    base can be applied to another (a site archetype, say). A file without a
+    ``name`` is named after itself.
+    """
+    path = Path(path)
+    layer = _read_yaml(path, None)
+    layer.pop("extends", None)
+    model = type(scenario)
+    if layer.get("model", scenario.model) != scenario.model:
+        raise ScenarioError(f"{path}: model: expected {scenario.model!r} to overlay {scenario.name!r}")
+    data = scenario.model_dump(mode="json", exclude={"extends"})
+    origins: dict[tuple, str] = {}
+    _overlay(data, layer, str(path), origins)
+    if "name" not in layer:
+        data["name"] = path.stem
+    return _validate(model, data, origins, str(path))
+
+
 def to_yaml(scenario: BaseModel) -> str:
     """The resolved scenario as YAML, keys in schema order."""
     data = scenario.model_dump(mode="json", exclude={"extends"})

@@ -147,8 +147,8 @@ def staff_confidence(scenario: PerinatalScenario, stats: dict[str, ServiceStats]
             + (ix.confidence_supervision_weight if iv.supervision else 0.0)
             - ix.confidence_strain_weight * strain
         )
-        total += spec.staff * min(max(score, 0.0), 1.0)
-        weight += spec.staff
+        total += spec.posts * min(max(score, 0.0), 1.0)
+        weight += spec.posts
     return total / weight if weight else math.nan
 
 

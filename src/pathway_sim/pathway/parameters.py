@@ -133,6 +133,9 @@ class ServiceSpec(Strict):
 
     available: bool = P(True, "switch", "Whether the site has this service at all.")
     staff: int = P(2, "posts", "Staff posts serving these women.", gt=0)
+    added_posts: int = P(
+        0, "posts", "Posts a staffing intervention adds on top of `staff` (so it carries across sites).", ge=0
+    )
     hours_per_week: float = P(
         20.0, "hours/week per post", "Working hours per post available for these women.", gt=0, le=60
     )
@@ -158,6 +161,12 @@ class ServiceSpec(Strict):
     remote_eligible: bool = P(
         False, "switch", "Whether flexible contact can make some of these contacts by phone or video."
     )
+
+    @property
+    def posts(self) -> int:
+        """Posts in all: the establishment plus any added by an intervention."""
+        return self.staff + self.added_posts
+
     rebook_days: float = P(7.0, "days", "Days until a missed first appointment is offered again.", gt=0)
 
 

@@ -36,8 +36,8 @@ class CareSystem:
         self.specs: dict[str, ServiceSpec] = {
             name: spec for name, spec in scenario.services if spec.available
         }
-        self.services = {name: Service(env, name, spec.staff) for name, spec in self.specs.items()}
-        self.caseload = {name: [0] * spec.staff for name, spec in self.specs.items()}
+        self.services = {name: Service(env, name, spec.posts) for name, spec in self.specs.items()}
+        self.caseload = {name: [0] * spec.posts for name, spec in self.specs.items()}
         self._funded_until = {
             name: getattr(spec, "funding_end_day", None) or float("inf") for name, spec in self.specs.items()
         }
