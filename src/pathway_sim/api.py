@@ -155,6 +155,7 @@ def run_experiment(
     experiment: str | Path | Experiment,
     *,
     out: str | Path | None = None,
+    event_log: bool = False,
     workers: int | None = None,
     executor: str | None = None,
     scheduler: str | None = None,
@@ -166,4 +167,6 @@ def run_experiment(
     and ``.comparison`` the comparison with the base."""
     loaded = experiment if isinstance(experiment, Experiment) else load_experiment(experiment)
     spec = executor_spec(workers, executor, scheduler)
-    return run_loaded_experiment(loaded, _path(out), spec, resume=resume, progress=progress)
+    return run_loaded_experiment(
+        loaded, _path(out), spec, event_log=event_log, resume=resume, progress=progress
+    )
