@@ -61,13 +61,15 @@ def women_per_week(women: pd.DataFrame) -> pd.Series:
     return pd.Series(np.cumsum(counts)[:-1], index=weeks, name="women")
 
 
-def _followed(weekly: pd.DataFrame, at_risk: pd.Series) -> pd.DataFrame:
+def _followed(weekly: pd.DataFrame, at_risk: pd.Series, min_women: int) -> pd.DataFrame:
     """Keep weeks with enough women to be worth plotting."""
-    keep = at_risk[at_risk >= MIN_WOMEN_PER_WEEK].index
+    keep = at_risk[at_risk >= min_women].index
     return weekly[weekly["week"].isin(keep)]
 
 
-def weekly_burden(events: pd.DataFrame, women: pd.DataFrame) -> pd.DataFrame:
+def weekly_burden(
+    events: pd.DataFrame, women: pd.DataFrame, min_women: int = MIN_WOMEN_PER_WEEK
+) -> pd.DataFrame:
     """Per week from birth: mean contacts (attended or missed) and mean distinct places
     travelled to (attended contacts away from home, remote ones excluded) per woman
     followed that week. Columns ``week, contacts, places, women``."""
@@ -83,7 +85,7 @@ def weekly_burden(events: pd.DataFrame, women: pd.DataFrame) -> pd.DataFrame:
         "places": places.groupby("week").size(),
     }).reindex(at_risk.index, fill_value=0)
     table = table.div(at_risk.replace(0, np.nan), axis=0).assign(women=at_risk)
-    return _followed(table.reset_index(), at_risk)
+    return _followed(table.reset_index(), at_risk, min_women)
 
 
 def _engagement_changes(events: pd.DataFrame) -> pd.DataFrame:
@@ -93,7 +95,9 @@ def _engagement_changes(events: pd.DataFrame) -> pd.DataFrame:
     return changes[["replication", "woman_id", "service", "time_days", "engaged"]]
 
 
-def retention_curves(events: pd.DataFrame, women: pd.DataFrame) -> pd.DataFrame:
+def retention_curves(
+    events: pd.DataFrame, women: pd.DataFrame, min_women: int = MIN_WOMEN_PER_WEEK
+) -> pd.DataFrame:
     """Per service and week from birth: the share of women on the service's caseload who
     are engaged with it at the end of the week.
 
@@ -119,7 +123,7 @@ def retention_curves(events: pd.DataFrame, women: pd.DataFrame) -> pd.DataFrame:
     table = grid.groupby(["service", "week"]).agg(
         engaged_share=("engaged", "mean"), women=("engaged", "size")
     ).reset_index()
-    return table[table["women"] >= MIN_WOMEN_PER_WEEK]
+    return table[table["women"] >= min_women].reset_index(drop=True)
 
 
 def _week_grid(keys: pd.DataFrame) -> pd.DataFrame:
