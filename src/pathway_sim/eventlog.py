@@ -105,21 +105,17 @@ def retention_curves(
     dropped out since (or brought back by outreach or her own return). Columns
     ``service, week, engaged_share, women``.
     """
-    changes = _engagement_changes(events).sort_values(["replication", "woman_id", "service", "time_days"])
+    changes = _engagement_changes(events)
     if changes.empty:
         return pd.DataFrame(columns=["service", "week", "engaged_share", "women"])
-    keys = changes[["replication", "woman_id", "service"]].drop_duplicates()
-    keys = keys.merge(women[WOMAN_COLUMNS], on=["replication", "woman_id"])
-    key_id = pd.MultiIndex.from_frame(changes[["replication", "woman_id", "service"]])
+    ids = ["replication", "woman_id", "service"]
+    keys = changes[ids].drop_duplicates().merge(women[WOMAN_COLUMNS], on=["replication", "woman_id"])
+    keys = keys.reset_index(drop=True).assign(key=lambda k: np.arange(len(k)))
+    changes = changes.merge(keys[[*ids, "key"]], on=ids)
     grid = _week_grid(keys)
-    grid_id = pd.MultiIndex.from_frame(grid[["replication", "woman_id", "service"]])
-    codes = pd.MultiIndex.from_frame(keys[["replication", "woman_id", "service"]])
-    change_key = codes.get_indexer(key_id)
-    grid_key = codes.get_indexer(grid_id)
-    state = _state_at(change_key, changes["time_days"].to_numpy(), changes["engaged"].to_numpy(),
-                      grid_key, grid["time_days"].to_numpy())  # fmt: skip
-    grid = grid.assign(referred=state >= 0, engaged=state == 1)
-    grid = grid[grid["referred"]]
+    state = _state_at(changes["key"].to_numpy(), changes["time_days"].to_numpy(),
+                      changes["engaged"].to_numpy(), grid["key"].to_numpy(), grid["time_days"].to_numpy())  # fmt: skip
+    grid = grid.assign(engaged=state == 1)[state >= 0]
     table = grid.groupby(["service", "week"]).agg(
         engaged_share=("engaged", "mean"), women=("engaged", "size")
     ).reset_index()
@@ -127,15 +123,18 @@ def retention_curves(
 
 
 def _week_grid(keys: pd.DataFrame) -> pd.DataFrame:
-    """One row per (woman, service) and week she is followed, at the end of that week."""
-    first = np.floor((keys["arrival_day"] - keys["birth_day"]) / DAYS_PER_WEEK).astype(int)
-    last = np.floor((keys["end_day"] - keys["birth_day"]) / DAYS_PER_WEEK).astype(int) - 1
-    spans = (last - first + 1).clip(lower=0).to_numpy()
-    grid = keys.loc[keys.index.repeat(spans), ["replication", "woman_id", "service", "birth_day"]]
-    offsets = np.arange(spans.sum()) - np.repeat(np.cumsum(spans) - spans, spans)
-    grid["week"] = np.repeat(first.to_numpy(), spans) + offsets
-    grid["time_days"] = grid["birth_day"] + (grid["week"] + 1) * DAYS_PER_WEEK
-    return grid.reset_index(drop=True)
+    """One row per (woman, service) key and week she is followed, timed at the week's end."""
+    first = np.floor((keys["arrival_day"] - keys["birth_day"]) / DAYS_PER_WEEK).astype(int).to_numpy()
+    last = np.floor((keys["end_day"] - keys["birth_day"]) / DAYS_PER_WEEK).astype(int).to_numpy() - 1
+    spans = np.clip(last - first + 1, 0, None)
+    rows = np.repeat(np.arange(len(keys)), spans)
+    week = first[rows] + np.arange(spans.sum()) - np.repeat(np.cumsum(spans) - spans, spans)
+    return pd.DataFrame({
+        "key": rows,
+        "service": keys["service"].to_numpy()[rows],
+        "week": week,
+        "time_days": keys["birth_day"].to_numpy()[rows] + (week + 1) * DAYS_PER_WEEK,
+    })
 
 
 def _state_at(

@@ -14,17 +14,18 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import seaborn as sns  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.lines import Line2D  # noqa: E402
-from matplotlib.patches import Rectangle  # noqa: E402
-from matplotlib.ticker import MaxNLocator  # noqa: E402
-from matplotlib.transforms import blended_transform_factory  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.collections import LineCollection
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Rectangle
+from matplotlib.ticker import MaxNLocator
+from matplotlib.transforms import blended_transform_factory
 
-from pathway_sim.kpis import SERVICE_LABELS, TOC_OUTCOMES  # noqa: E402
+from pathway_sim.kpis import SERVICE_LABELS, TOC_OUTCOMES
 
 BASE_COLOUR = "#000000"
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
@@ -33,7 +34,7 @@ BIRTH_LABEL = "Weeks from birth (negative: pregnancy)"
 
 THEME = {
     "figure.dpi": 100,
-    "savefig.dpi": 110,
+    "savefig.dpi": 100,
     "font.size": 10,
     "axes.titlesize": 11,
     "axes.labelsize": 10,
@@ -67,29 +68,32 @@ def forest_plot(diffs: pd.DataFrame, colours: dict[str, str], title: str) -> Fig
     low, high`` (scenarios other than the base). A filled marker's interval excludes 0.
 
     Every row is drawn on one axes with its own scale mapped onto 0-1 and its own
-    tick labels: a hundred small axes would take many seconds to draw.
+    tick labels, and all intervals as one collection: a hundred small axes, or a
+    line object per interval, would take many seconds to draw.
     """
     kpis = diffs.drop_duplicates("kpi")
     scenarios = list(dict.fromkeys(diffs["scenario"]))
+    by_kpi = {name: rows.set_index("scenario").reindex(scenarios) for name, rows in diffs.groupby("kpi", sort=False)}
     row_units = len(scenarios) + FOREST_ROW_GAP
     groups = list(dict.fromkeys(kpis["toc_outcome"]))
     total = len(groups) * FOREST_GROUP_UNITS + len(kpis) * row_units
-    height = (total * FOREST_UNIT + FOREST_TOP + FOREST_BOTTOM)
+    height = total * FOREST_UNIT + FOREST_TOP + FOREST_BOTTOM
     fig = plt.figure(figsize=(FOREST_WIDTH, height))
     ax = fig.add_axes((0.5, FOREST_BOTTOM / height, 0.47, total * FOREST_UNIT / height))
     ax.set_xlim(-0.03, 1.03)
     ax.set_ylim(total, 0)
     ax.axis("off")
     left = blended_transform_factory(fig.transFigure, ax.transData)
+    marks: list[tuple[float, float, float, float, str, bool]] = []
     y = 0.0
     for group in groups:
         ax.text(0.01, y + FOREST_GROUP_UNITS - 0.4, f"{group}  {TOC_OUTCOMES.get(group, group)}",
                 transform=left, fontweight="bold", fontsize=11, va="bottom")  # fmt: skip
         y += FOREST_GROUP_UNITS
         for name in kpis.loc[kpis["toc_outcome"] == group, "kpi"]:
-            rows = diffs[diffs["kpi"] == name].set_index("scenario").reindex(scenarios)
-            _forest_row(ax, left, rows, colours, y)
+            marks += _forest_row(ax, left, by_kpi[name], y)
             y += row_units
+    _draw_intervals(ax, marks, colours)
     fig.text(0.01, 1 - 0.12 / height, title, fontsize=12, va="top")
     handles = [Line2D([], [], color=colours[s], marker="o", label=s) for s in scenarios]
     fig.legend(handles=handles, loc="upper left", ncol=min(len(scenarios), 5), frameon=False,
@@ -102,8 +106,9 @@ FOREST_WIDTH, FOREST_TOP, FOREST_BOTTOM, FOREST_UNIT = 11.0, 0.9, 0.15, 0.16
 FOREST_GROUP_UNITS, FOREST_ROW_GAP = 2.2, 1.6
 
 
-def _forest_row(ax, left, rows: pd.DataFrame, colours: dict[str, str], top: float) -> None:
-    """One KPI: its label on the left, each scenario's interval on the row's own scale."""
+def _forest_row(ax, left, rows: pd.DataFrame, top: float) -> list[tuple[float, float, float, float, str, bool]]:
+    """One KPI: its label, shaded band, zero line and tick labels on the row's own scale;
+    returns its intervals mapped to 0-1 as ``(low, high, diff, y, scenario, excludes 0)``."""
     first = rows.dropna(subset=["label"]).iloc[0]
     direction = {"higher": "higher is better", "lower": "lower is better"}.get(first["better"], "")
     detail = f"{first['unit']}; {direction}" if direction else first["unit"]
@@ -111,29 +116,35 @@ def _forest_row(ax, left, rows: pd.DataFrame, colours: dict[str, str], top: floa
     ax.text(0.03, top + n / 2, f"{first['label']}\n({detail})", transform=left, va="center", fontsize=9)
     values = rows[["low", "high", "diff"]].to_numpy(dtype=float)
     lo, hi = np.nanmin(values, initial=0.0), np.nanmax(values, initial=0.0)
+    if hi - lo < 1e-9 * max(1.0, abs(hi)):  # no difference at all: a symmetric scale around it
+        lo, hi = lo - 1.0, hi + 1.0
     ticks = MaxNLocator(nbins=4).tick_values(lo, hi)
     lo, hi = min(lo, ticks[0]), max(hi, ticks[-1])
-    span = (hi - lo) or 1.0
-
-    def scale(v: float) -> float:
-        return (v - lo) / span
-
+    span = hi - lo
     ax.add_patch(Rectangle((0, top), 1, n, facecolor="#f3f3f3", edgecolor="none", zorder=0))
-    ax.plot([scale(0.0)] * 2, [top, top + n], color="#555555", linewidth=0.8, zorder=1)
+    ax.plot([-lo / span] * 2, [top, top + n], color="#555555", linewidth=0.8, zorder=1)
+    decimals = max(0, -math.floor(math.log10(ticks[1] - ticks[0]))) if len(ticks) > 1 else 2
+    for t in ticks:
+        ax.text((t - lo) / span, top + n + 0.15, f"{t:.{decimals}f}".replace("-", "\u2212"),
+                ha="center", va="top", fontsize=7.5, color="#444444")  # fmt: skip
+    marks = []
     for j, (scenario, row) in enumerate(rows.iterrows()):
         if pd.isna(row["diff"]):
             continue
-        yy, colour = top + j + 0.5, colours[scenario]
-        if not pd.isna(row["low"]):
-            ax.plot([scale(row["low"]), scale(row["high"])], [yy, yy], color=colour, linewidth=1.6, zorder=2)
         excludes = not pd.isna(row["low"]) and (row["low"] > 0 or row["high"] < 0)
-        ax.plot(scale(row["diff"]), yy, marker="o", markersize=5, color=colour, zorder=3,
-                markerfacecolor=colour if excludes else "white")  # fmt: skip
-    decimals = max(0, -math.floor(math.log10(ticks[1] - ticks[0]))) if len(ticks) > 1 else 2
-    for t in ticks:
-        if lo - 1e-12 <= t <= hi + 1e-12:
-            ax.text(scale(t), top + n + 0.15, f"{t:.{decimals}f}".replace("-", "\u2212"),
-                    ha="center", va="top", fontsize=7.5, color="#444444")  # fmt: skip
+        scaled = [(row[c] - lo) / span for c in ("low", "high", "diff")]
+        marks.append((*scaled, top + j + 0.5, scenario, excludes))
+    return marks
+
+
+def _draw_intervals(ax, marks: list[tuple[float, float, float, float, str, bool]], colours: dict[str, str]) -> None:
+    """All intervals as one line collection, all means as one scatter (hollow: includes 0)."""
+    drawn = [m for m in marks if not math.isnan(m[0])]
+    ax.add_collection(LineCollection([[(m[0], m[3]), (m[1], m[3])] for m in drawn],
+                                     colors=[colours[m[4]] for m in drawn], linewidths=1.6, zorder=2))  # fmt: skip
+    ax.scatter([m[2] for m in marks], [m[3] for m in marks], s=30, zorder=3, linewidths=1.3,
+               edgecolors=[colours[m[4]] for m in marks],
+               facecolors=[colours[m[4]] if m[5] else "white" for m in marks])  # fmt: skip
 
 
 # --- engagement retention ---------------------------------------------------------------------
@@ -162,10 +173,11 @@ def retention_curves(curves: pd.DataFrame, colours: dict[str, str]) -> Figure:
     for ax in axes[-1, :]:
         ax.set_xlabel(BIRTH_LABEL)
     handles = [Line2D([], [], color=c, linewidth=2, label=s) for s, c in colours.items()]
-    fig.legend(handles=handles, loc="upper right", ncol=min(len(colours), 5), frameon=False,
-               bbox_to_anchor=(0.99, 1))  # fmt: skip
-    fig.suptitle("Engagement with each service, week by week", x=0.01, ha="left", y=0.995, va="top")
-    fig.tight_layout(rect=(0, 0, 1, 1 - 0.45 / fig.get_figheight()))
+    height = fig.get_figheight()
+    fig.suptitle("Engagement with each service, week by week", x=0.01, ha="left", y=1 - 0.08 / height, va="top")
+    fig.legend(handles=handles, loc="upper left", ncol=min(len(colours), 5), frameon=False,
+               bbox_to_anchor=(0.01, 1 - 0.35 / height))  # fmt: skip
+    fig.tight_layout(rect=(0, 0, 1, 1 - 0.75 / height))
     return fig
 
 
@@ -215,6 +227,11 @@ def interval_points(
     ax.grid(axis="y", visible=False)
 
 
+def category_height(categories: int, scenarios: int) -> float:
+    """Inches for rows of dot-and-whisker categories, one line per scenario in each."""
+    return max(categories, 1) * (0.14 * max(scenarios, 1) + 0.2)
+
+
 def _whiskers(rows: pd.DataFrame) -> np.ndarray:
     low = (rows["mean"] - rows["low"]).fillna(0).clip(lower=0)
     high = (rows["high"] - rows["mean"]).fillna(0).clip(lower=0)
@@ -225,7 +242,7 @@ def travel_by_site(travel: pd.DataFrame, colours: dict[str, str]) -> Figure:
     """Door-to-door travel hours per woman, for urban and rural women, per scenario (the
     scenario's site archetype in brackets). ``travel``: ``scenario, home, mean, low, high``."""
     homes = list(dict.fromkeys(travel["home"]))
-    fig, ax = plt.subplots(figsize=(10, 0.55 * len(homes) * max(1, travel["scenario"].nunique()) ** 0.5 + 1.6))
+    fig, ax = plt.subplots(figsize=(10, category_height(len(homes), travel["scenario"].nunique()) + 1.2))
     interval_points(travel, "home", colours, ax, "Travel to appointments (hours per woman, 95% CI)")
     ax.legend(title="Scenario (site archetype)", loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
     ax.set_title("Travel time per woman, from services learning of the pregnancy to 12 months after birth",
@@ -237,11 +254,13 @@ def travel_by_site(travel: pd.DataFrame, colours: dict[str, str]) -> Figure:
 def waits_and_deadlines(waits: pd.DataFrame, deadlines: pd.DataFrame, colours: dict[str, str]) -> Figure:
     """Left: mean wait for staff per service; right: pre-birth assessments and conferences
     missing their deadline. Both ``scenario, <what>, mean, low, high``."""
-    n = max(waits["service"].nunique(), 1)
-    fig, (left, right) = plt.subplots(
-        1, 2, figsize=(11, 0.45 * n * max(1, waits["scenario"].nunique()) ** 0.5 + 1.8),
-        gridspec_kw={"width_ratios": [1.3, 1]},
-    )
+    scenarios = waits["scenario"].nunique()
+    services = max(waits["service"].nunique(), 1)
+    fig = plt.figure(figsize=(11, category_height(services, scenarios) + 1.8))
+    grid = fig.add_gridspec(services, 2, width_ratios=[1.3, 1])
+    left = fig.add_subplot(grid[:, 0])
+    # The deadline panel is only as tall as its two rows need, level with the first waits.
+    right = fig.add_subplot(grid[: min(services, max(2, round(services * 0.4))), 1])
     interval_points(waits, "service", colours, left, "Mean wait beyond the planned day (days, 95% CI)")
     left.set_title("Waits for staff", loc="left")
     if deadlines.empty:
@@ -297,8 +316,11 @@ def swimlanes(journeys: dict[str, pd.DataFrame], lanes: Sequence[str], title: st
     handles = [Line2D([], [], linestyle="", label=mark, **_legend_style(style))
                for mark, style in MARK_STYLE.items()]  # fmt: skip
     fig.legend(handles=handles, loc="lower center", ncol=6, frameon=False, fontsize=8)
-    fig.suptitle(title, x=0.01, ha="left", fontsize=11)
-    fig.tight_layout(rect=(0, 0.9 / (height * len(journeys) + 1.3), 1, 1))
+    total = fig.get_figheight()
+    fig.suptitle(title, x=0.01, y=1 - 0.1 / total, ha="left", va="top", fontsize=11)
+    # Fixed margins in inches (lane labels left, legend below): quicker than tight_layout.
+    fig.subplots_adjust(left=0.19, right=0.99, top=1 - 0.55 / total, bottom=1.15 / total,
+                        hspace=0.35 / (height - 0.3))  # fmt: skip
     return fig
 
 

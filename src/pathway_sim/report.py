@@ -179,8 +179,8 @@ class Context:
     results: Results
     colours: dict[str, str]
     figures: FigureWriter
-    events: pd.DataFrame | None = None
-    women: pd.DataFrame | None = None
+    logs: dict[str, tuple[pd.DataFrame, pd.DataFrame]] | None = None
+    """Each scenario's event log and women, when every scenario has a log."""
 
     @property
     def base(self) -> ScenarioResults:
@@ -257,9 +257,11 @@ def section_forest(ctx: Context) -> str:
     table = table[estimable]
     colours = {s: c for s, c in ctx.colours.items() if s != ctx.base.name}
     parts = [
-        "<p>Each row is one KPI on its own scale: a dot is the mean paired difference "
-        f"(scenario minus <b>{escape(ctx.base.name)}</b>), the line its interval; a filled dot's "
-        "interval excludes zero. The row label says which direction is better.</p>"
+        (
+            "<p>Each row is one KPI on its own scale: a dot is the mean paired difference "
+            f"(scenario minus <b>{escape(ctx.base.name)}</b>), the line its interval; a filled dot's "
+            "interval excludes zero. The row label says which direction is better.</p>"
+        )
     ]
     for stem, title, keep in (
         ("forest_toc_outcomes", "Theory of Change outcomes and impacts: difference from the base",
@@ -297,17 +299,13 @@ def _levels_table(run: ScenarioResults) -> str:
 def _events_needed(ctx: Context) -> str | None:
     if not ctx.results.perinatal:
         return "<p>Not applicable: these are not perinatal scenarios.</p>"
-    if ctx.events is None:
+    if ctx.logs is None:
         return f'<p class="missing">{NEEDS_EVENTS}</p>'
     return None
 
 
 def _per_scenario(ctx: Context, build: Callable[[pd.DataFrame, pd.DataFrame], pd.DataFrame]) -> pd.DataFrame:
-    parts = []
-    for name in ctx.results.names:
-        events = ctx.events[ctx.events["scenario"] == name]
-        women = ctx.women[ctx.women["scenario"] == name]
-        parts.append(build(events, women).assign(scenario=name))
+    parts = [build(events, women).assign(scenario=name) for name, (events, women) in ctx.logs.items()]
     return pd.concat(parts, ignore_index=True)
 
 
@@ -335,20 +333,23 @@ def section_burden(ctx: Context) -> str:
         parts.append(missing)
     else:
         burden = _per_scenario(ctx, eventlog.weekly_burden)
+        figure = ctx.figures.embed(
+            plots.weekly_burden(burden, ctx.colours), "appointment_burden",
+            "Contacts and distinct places per woman per week",
+        )
         parts.append(
             "<p>Contacts: attended or missed, all services, per woman followed that week. Places: distinct "
             "places she travelled to for attended contacts (home visits and remote contacts are not trips), "
-            "per woman followed that week, weeks without a trip counting as none.</p>"
-            + ctx.figures.embed(plots.weekly_burden(burden, ctx.colours), "appointment_burden",
-                                "Contacts and distinct places per woman per week")  # fmt: skip
+            "per woman followed that week, weeks without a trip counting as none.</p>" + figure
         )
     if ctx.results.perinatal and all(s.women is not None for s in ctx.results.scenarios):
         travel, colours = travel_table(ctx)
+        figure = ctx.figures.embed(
+            plots.travel_by_site(travel, colours), "travel_hours", "Travel hours per woman by site archetype"
+        )
         parts.append(
             "<p>Travel: door-to-door hours to attended appointments per woman over her whole follow-up, "
-            "mean over replications with 95% intervals, for all women and by where she lives.</p>"
-            + ctx.figures.embed(plots.travel_by_site(travel, colours), "travel_hours",
-                                "Travel hours per woman by site archetype")  # fmt: skip
+            "mean over replications with 95% intervals, for all women and by where she lives.</p>" + figure
         )
     return "".join(parts)
 
@@ -398,8 +399,7 @@ def section_journeys(ctx: Context) -> str:
     missing = _events_needed(ctx)
     if missing:
         return missing
-    base_events = ctx.events[ctx.events["scenario"] == ctx.base.name]
-    base_women = ctx.women[ctx.women["scenario"] == ctx.base.name]
+    base_events, base_women = ctx.logs[ctx.base.name]
     shown = ctx.results.names[:MAX_JOURNEY_SCENARIOS]
     parts = [
         "<p>The same woman in each scenario: every scenario meets the same women with the same luck "
@@ -411,9 +411,7 @@ def section_journeys(ctx: Context) -> str:
     for n, (rep, woman, why) in enumerate(eventlog.example_women(base_events, base_women, EXAMPLE_WOMEN), 1):
         journeys = {}
         for name in shown:
-            events = ctx.events[ctx.events["scenario"] == name]
-            women = ctx.women[ctx.women["scenario"] == name]
-            journeys[name] = eventlog.journey(events, women, rep, woman)
+            journeys[name] = eventlog.journey(*ctx.logs[name], rep, woman)
         title = f"Woman {woman} of replication {rep}: chosen because in {ctx.base.name} {why}"
         fig = plots.swimlanes(journeys, eventlog.lanes_used(list(journeys.values())), title)
         parts.append(ctx.figures.embed(fig, f"journey_{n}", title))
@@ -504,7 +502,7 @@ of the parameters: that is what sensitivity analysis is for. Few replications gi
 
 CSS = """
 body{font-family:-apple-system,"Segoe UI",Helvetica,Arial,sans-serif;margin:0;color:#1a1a1a;background:#fff;line-height:1.45}
-main{max-width:1320px;margin:0 auto;padding:16px 28px 48px}
+main{max-width:1500px;margin:0 auto;padding:16px 28px 48px}
 header{background:#1f3a5f;color:#fff;padding:20px 28px}
 header h1{margin:0 0 6px;font-size:26px}
 header p{margin:2px 0;opacity:.92}
@@ -516,7 +514,7 @@ figure{margin:12px 0 24px}
 figure img{max-width:100%;height:auto;border:1px solid #e3e3e3}
 figcaption{font-size:13px;color:#444}
 .files{color:#888}
-.toc{display:grid;grid-template-columns:0.8fr 0.95fr 1.35fr 1.35fr 1.35fr;gap:10px;font-size:12.5px}
+.toc{display:grid;grid-template-columns:minmax(0,.7fr) minmax(0,.9fr) minmax(0,1.4fr) minmax(0,1.4fr) minmax(0,1.4fr);gap:10px;font-size:12.5px}
 .toc-col{display:flex;flex-direction:column;gap:6px;position:relative}
 .toc-col h3{font-size:13px;margin:0 0 2px;color:#1f3a5f;min-height:34px}
 .toc-col+.toc-col h3:before{content:"\\2192  ";color:#888}
@@ -531,9 +529,9 @@ figcaption{font-size:13px;color:#444}
 .unit{color:#666}
 .outside{background:#eee;color:#666;border-style:dashed}
 .note{font-size:11px;font-style:italic}
-.cell{display:flex;align-items:center;gap:5px;border-radius:4px;padding:2px 4px;margin-top:2px;font-size:11.5px}
-.cell-name{flex:1 1 auto;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
-.cell-value{font-variant-numeric:tabular-nums;white-space:nowrap}
+.cell{display:flex;flex-wrap:wrap;align-items:center;column-gap:5px;border-radius:4px;padding:2px 4px;margin-top:2px;font-size:11.5px}
+.cell-name{flex:1 1 90px;min-width:0;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+.cell-value{font-variant-numeric:tabular-nums;white-space:nowrap;margin-left:auto}
 .verdict{font-size:10.5px;white-space:nowrap;font-weight:600}
 .cell.better{background:#cdeee2}.cell.worse{background:#f9d3bf}.cell.unclear,.cell.level{background:#ececec}
 .better-text{background:#cdeee2;padding:0 3px}.worse-text{background:#f9d3bf;padding:0 3px}
@@ -569,7 +567,7 @@ def _document(results: Results, sections: dict[str, tuple[str, str]], build_seco
         f'<section id="{sid}"><h2>{escape(title)}</h2>{content}</section>'
         for sid, (title, content) in sections.items()
     )
-    created = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    created = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -594,16 +592,11 @@ SECTION_BUILDERS: dict[str, tuple[str, Callable[[Context], str]]] = {
 }
 
 
-def _load_events(results: Results) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
-    """Every scenario's event log and women, with a scenario column (None without a log)."""
+def _load_logs(results: Results) -> dict[str, tuple[pd.DataFrame, pd.DataFrame]] | None:
+    """Every scenario's event log and women (None unless every scenario has a log)."""
     if not (results.perinatal and results.has_events):
-        return None, None
-    events = pd.concat(
-        [eventlog.read_events(s.events_path).assign(scenario=s.name) for s in results.scenarios],
-        ignore_index=True,
-    )
-    women = pd.concat([s.women.assign(scenario=s.name) for s in results.scenarios], ignore_index=True)
-    return events, women
+        return None
+    return {s.name: (eventlog.read_events(s.events_path), s.women) for s in results.scenarios}
 
 
 def build_report(results_dir: str | Path, out: str | Path | None = None) -> Path:
@@ -612,9 +605,8 @@ def build_report(results_dir: str | Path, out: str | Path | None = None) -> Path
     started = time.perf_counter()
     results = load_results(Path(results_dir))
     plots.use_theme()
-    events, women = _load_events(results)
     ctx = Context(results, plots.scenario_colours(results.names),
-                  FigureWriter(results.root / FIGURES_DIR), events, women)  # fmt: skip
+                  FigureWriter(results.root / FIGURES_DIR), _load_logs(results))  # fmt: skip
     sections = {"how-to-read": ("How to read this", HOW_TO_READ.format(intervals=_intervals_text(results)))}
     for sid, (title, build) in SECTION_BUILDERS.items():
         sections[sid] = (title, build(ctx))

@@ -176,7 +176,7 @@ def _outcome_box(
     )
     rows = "".join(
         f'<div class="cell {c.verdict}">{_chip(c.colour, c.scenario)}'
-        f'<span class="cell-name">{escape(c.scenario)}</span>'
+        f'<span class="cell-name" title="{escape(c.scenario)}">{escape(c.scenario)}</span>'
         f'<span class="cell-value">{escape(c.text)}</span>{_verdict_mark(c.verdict)}</div>'
         for c in cells
     )
