@@ -242,7 +242,7 @@ def travel_by_site(travel: pd.DataFrame, colours: dict[str, str]) -> Figure:
     """Door-to-door travel hours per woman, for urban and rural women, per scenario (the
     scenario's site archetype in brackets). ``travel``: ``scenario, home, mean, low, high``."""
     homes = list(dict.fromkeys(travel["home"]))
-    fig, ax = plt.subplots(figsize=(10, category_height(len(homes), travel["scenario"].nunique()) + 1.2))
+    fig, ax = plt.subplots(figsize=(10, max(3.2, category_height(len(homes), travel["scenario"].nunique()) + 1.2)))
     interval_points(travel, "home", colours, ax, "Travel to appointments (hours per woman, 95% CI)")
     ax.legend(title="Scenario (site archetype)", loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
     ax.set_title("Travel time per woman, from services learning of the pregnancy to 12 months after birth",
@@ -253,14 +253,19 @@ def travel_by_site(travel: pd.DataFrame, colours: dict[str, str]) -> Figure:
 
 def waits_and_deadlines(waits: pd.DataFrame, deadlines: pd.DataFrame, colours: dict[str, str]) -> Figure:
     """Left: mean wait for staff per service; right: pre-birth assessments and conferences
-    missing their deadline. Both ``scenario, <what>, mean, low, high``."""
+    missing their deadline. Both ``scenario, <what>, mean, low, high``.
+
+    Panels are placed in inches (labels left of each, the legend below), so the short
+    deadline panel can sit level with the top of the tall waits panel.
+    """
     scenarios = waits["scenario"].nunique()
     services = max(waits["service"].nunique(), 1)
-    fig = plt.figure(figsize=(11, category_height(services, scenarios) + 1.8))
-    grid = fig.add_gridspec(services, 2, width_ratios=[1.3, 1])
-    left = fig.add_subplot(grid[:, 0])
-    # The deadline panel is only as tall as its two rows need, level with the first waits.
-    right = fig.add_subplot(grid[: min(services, max(2, round(services * 0.4))), 1])
+    width, height = 11.0, max(4.5, category_height(services, scenarios) + 2.0)
+    fig = plt.figure(figsize=(width, height))
+    bottom, top = WAITS_LEGEND_INCHES + 0.5, height - 0.35
+    left = fig.add_axes((2.0 / width, bottom / height, 4.1 / width, (top - bottom) / height))
+    right_bottom = max(bottom, top - max(1.6, 0.45 * (top - bottom)))
+    right = fig.add_axes((8.5 / width, right_bottom / height, 2.3 / width, (top - right_bottom) / height))
     interval_points(waits, "service", colours, left, "Mean wait beyond the planned day (days, 95% CI)")
     left.set_title("Waits for staff", loc="left")
     if deadlines.empty:
@@ -271,9 +276,11 @@ def waits_and_deadlines(waits: pd.DataFrame, deadlines: pd.DataFrame, colours: d
         right.set_title("Child-protection deadlines missed", loc="left")
     handles, labels = left.get_legend_handles_labels()
     fig.legend(handles, labels, title="Scenario", loc="lower center", ncol=min(len(labels), 5),
-               frameon=False, bbox_to_anchor=(0.5, -0.01))  # fmt: skip
-    fig.tight_layout(rect=(0, 0.1, 1, 1))
+               frameon=False, bbox_to_anchor=(0.5, 0.0))  # fmt: skip
     return fig
+
+
+WAITS_LEGEND_INCHES = 0.75
 
 
 # --- swimlanes ---------------------------------------------------------------------------------
