@@ -263,7 +263,7 @@ def waits_and_deadlines(waits: pd.DataFrame, deadlines: pd.DataFrame, colours: d
     width, height = 11.0, max(4.5, category_height(services, scenarios) + 2.0)
     fig = plt.figure(figsize=(width, height))
     bottom, top = WAITS_LEGEND_INCHES + 0.5, height - 0.35
-    left = fig.add_axes((2.0 / width, bottom / height, 4.1 / width, (top - bottom) / height))
+    left = fig.add_axes((2.4 / width, bottom / height, 3.9 / width, (top - bottom) / height))
     right_bottom = max(bottom, top - max(1.6, 0.45 * (top - bottom)))
     right = fig.add_axes((8.5 / width, right_bottom / height, 2.3 / width, (top - right_bottom) / height))
     interval_points(waits, "service", colours, left, "Mean wait beyond the planned day (days, 95% CI)")
@@ -273,7 +273,7 @@ def waits_and_deadlines(waits: pd.DataFrame, deadlines: pd.DataFrame, colours: d
         right.text(0.5, 0.5, "No deadline measures in these results", ha="center", va="center")
     else:
         interval_points(deadlines, "measure", colours, right, "Missed the deadline (%, 95% CI)")
-        right.set_title("Child-protection deadlines missed", loc="left")
+        right.set_title("Child-protection deadlines", loc="left")
     handles, labels = left.get_legend_handles_labels()
     fig.legend(handles, labels, title="Scenario", loc="lower center", ncol=min(len(labels), 5),
                frameon=False, bbox_to_anchor=(0.5, 0.0))  # fmt: skip
