@@ -17,8 +17,15 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+DEFAULT_COMPARISON := scenarios/base.yaml $(addprefix scenarios/interventions/,\
+	kr1_trauma_informed_training.yaml kr5_care_coordinator.yaml kr5_hub.yaml whole_system.yaml)
+REPS ?= 10
+
+# The default comparison: the base and four Theory of Change levers on common random
+# numbers, then the workshop report (its path is the last line printed).
 run: $(STAMP)
-	$(BIN)/pathway-sim run scenarios/verification/mmc.yaml --out results/mmc
+	$(BIN)/pathway-sim compare $(DEFAULT_COMPARISON) --reps $(REPS) --workers $(WORKERS) \
+		--out results/default_comparison
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n $(WORKERS) -q

@@ -155,6 +155,7 @@ def run_experiment(
     experiment: str | Path | Experiment,
     *,
     out: str | Path | None = None,
+    event_log: bool = False,
     workers: int | None = None,
     executor: str | None = None,
     scheduler: str | None = None,
@@ -163,7 +164,10 @@ def run_experiment(
 ) -> ExperimentResult:
     """Run an experiment file, like ``pathway-sim experiment``; ``.table`` is the tidy
     ``experiment.csv``, ``.effects`` the factorial effects (None for a plain list)
-    and ``.comparison`` the comparison with the base."""
+    and ``.comparison`` the comparison with the base. ``event_log`` keeps each
+    scenario's ``events.csv`` (the report's week-by-week figures need it)."""
     loaded = experiment if isinstance(experiment, Experiment) else load_experiment(experiment)
     spec = executor_spec(workers, executor, scheduler)
-    return run_loaded_experiment(loaded, _path(out), spec, resume=resume, progress=progress)
+    return run_loaded_experiment(
+        loaded, _path(out), spec, event_log=event_log, resume=resume, progress=progress
+    )

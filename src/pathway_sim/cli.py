@@ -158,24 +158,54 @@ def cmd_compare(args: argparse.Namespace) -> int:
     scenarios = [load_with_options(path, args) for path in args.scenarios]
     out = args.out or Path("results") / f"compare_{scenarios[0].name}"
     comparison = api.compare(
-        *scenarios, out=out, correction=args.correction, event_log=args.event_log, **execution(args)
-    )
+        *scenarios, out=out, correction=args.correction, event_log=args.event_log or args.report,
+        **execution(args),
+    )  # fmt: skip
     if not args.quiet:
         print(format_comparison(comparison.table))
         print(f"\nresults in {out}")
+    if args.report:
+        write_report(out, None, args.quiet)
     return 0
 
 
 def cmd_experiment(args: argparse.Namespace) -> int:
     experiment = load_experiment(args.experiment)
     out = args.out or Path("results") / experiment.name
-    result = api.run_experiment(experiment, out=out, **execution(args))
+    result = api.run_experiment(experiment, out=out, event_log=args.report, **execution(args))
     if not args.quiet:
         print(format_comparison(result.comparison.table))
         if result.effects is not None:
             print("\n" + format_effects(result.effects))
         print(f"\nresults in {out}")
+    if args.report:
+        write_report(out, None, args.quiet)
     return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    if not args.results_dir.is_dir():
+        raise UsageError(f"{args.results_dir}: no such results directory")
+    write_report(args.results_dir, args.out, quiet=False)
+    return 0
+
+
+def write_report(results_dir: Path, out: Path | None, quiet: bool) -> Path:
+    """Build the workshop report (imported here: matplotlib is slow to import)."""
+    from pathway_sim.report import build_report
+
+    started = time.perf_counter()
+    path = build_report(results_dir, out)
+    if not quiet:
+        print(f"report: {path} (built in {time.perf_counter() - started:.1f} s)")
+    return path
+
+
+def add_report_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--report", action=argparse.BooleanOptionalAction, default=True,
+        help="write report.html (and figures/) at the end, keeping the event log it needs (default on)",
+    )  # fmt: skip
 
 
 def cmd_calibration(args: argparse.Namespace) -> int:
@@ -334,6 +364,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_scenario_options(compare)
     add_execution_options(compare)
     compare.add_argument("--correction", choices=CORRECTIONS, default="none", help="multiple-comparison correction of the difference intervals (default none)")
+    add_report_option(compare)
     compare.set_defaults(func=cmd_compare)
 
     experiment = commands.add_parser("experiment", help="run an experiment file (scenarios or a factorial)")
@@ -341,7 +372,13 @@ def build_parser() -> argparse.ArgumentParser:
     experiment.add_argument("--out", type=Path, help="results directory (default: results/<experiment name>)")
     add_execution_options(experiment)
     experiment.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    add_report_option(experiment)
     experiment.set_defaults(func=cmd_experiment)
+
+    report = commands.add_parser("report", help="write the workshop report (HTML and figures) for a results directory")
+    report.add_argument("results_dir", type=Path, metavar="RESULTS_DIR", help="what run, compare or experiment wrote")
+    report.add_argument("--out", type=Path, help="the HTML file (default: RESULTS_DIR/report.html)")
+    report.set_defaults(func=cmd_report)
 
     calibration = commands.add_parser(
         "calibration", help="compare a scenario's outputs with published targets"

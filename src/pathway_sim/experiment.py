@@ -348,6 +348,7 @@ def run_experiment(
     out: Path | None,
     spec: ExecutorSpec = SERIAL,
     *,
+    event_log: bool = False,
     resume: bool = False,
     progress: bool = False,
 ) -> ExperimentResult:
@@ -358,7 +359,7 @@ def run_experiment(
         remove_stale(out, EXPERIMENT_FILES)
     comparison = compare_scenarios(
         experiment.scenarios, out, spec, correction=experiment.correction,
-        resume=resume, progress=progress,
+        event_log=event_log, resume=resume, progress=progress,
     )  # fmt: skip
     table = experiment_table(comparison.table, experiment)
     effects = None

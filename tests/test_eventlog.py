@@ -1,0 +1,119 @@
+"""Weekly series and journeys from the event log, checked by hand on two women."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from pathway_sim import eventlog
+from pathway_sim.toc import verdict
+
+COLUMNS = ["replication", "woman_id", "time_days", "activity", "service", "location", "outcome"]
+
+
+@pytest.fixture
+def women() -> pd.DataFrame:
+    """A known at day 0, B at day 35; both give birth on day 70 and are followed a year."""
+    return pd.DataFrame({
+        "replication": [0, 0], "woman_id": [1, 2], "arrival_day": [0.0, 35.0],
+        "birth_day": [70.0, 70.0], "end_day": [435.0, 435.0], "known_gestation_weeks": [28.0, 33.0],
+    })  # fmt: skip
+
+
+def events(*rows: tuple) -> pd.DataFrame:
+    return pd.DataFrame([(0, *row) for row in rows], columns=COLUMNS)
+
+
+def test_women_per_week_counts_each_woman_from_the_week_she_is_known(women):
+    counts = eventlog.women_per_week(women)
+    assert counts.index[0] == -10 and counts.index[-1] == 51
+    assert (counts.loc[-10:-6] == 1).all()
+    assert (counts.loc[-5:51] == 2).all()
+
+
+def test_weekly_burden_counts_contacts_and_distinct_places(women):
+    log = events(
+        (1, 0.5, "booking", "midwifery", "hospital", "attended"),
+        (1, 1.0, "scan", "ultrasound", "hospital", "missed"),
+        (1, 3.0, "assessment_visit", "social_work", "home", "attended"),
+        (1, 36.0, "antenatal", "midwifery", "hospital", "cancelled"),
+        (2, 36.0, "keyworker", "drug_treatment", "drug_service", "attended"),
+        (2, 37.0, "antenatal", "midwifery", "hospital", "attended"),
+        (2, 38.0, "antenatal", "midwifery", "hospital", "attended"),
+        (2, 440.0, "keyworker", "drug_treatment", "drug_service", "attended"),  # after follow-up
+    )
+    burden = eventlog.weekly_burden(log, women, min_women=1).set_index("week")
+    assert burden.loc[-10, "contacts"] == 3.0  # two at the hospital (one missed), one at home
+    assert burden.loc[-10, "places"] == 1.0  # the missed one and the home visit are not trips
+    assert burden.loc[-9, "contacts"] == 0.0
+    assert burden.loc[-5, "contacts"] == 1.5  # B's three contacts over two women followed
+    assert burden.loc[-5, "places"] == 1.0  # two places, hospital once, over two women
+    assert burden["contacts"].sum() == pytest.approx(3.0 + 1.5)
+    assert (burden.loc[-10:-6, "women"] == 1).all() and burden.loc[51, "women"] == 2
+
+
+def test_weekly_burden_leaves_out_weeks_with_too_few_women(women):
+    burden = eventlog.weekly_burden(events(), women, min_women=2)
+    assert burden["week"].min() == -5
+
+
+def test_retention_follows_referral_dropping_out_and_return(women):
+    log = events(
+        (1, 0.0, "referred", "drug_treatment", "", ""),
+        (1, 20.0, "disengaged", "drug_treatment", "", ""),
+        (1, 80.0, "reengaged", "drug_treatment", "", "outreach"),
+        (2, 40.0, "referred", "drug_treatment", "", ""),
+    )
+    curve = eventlog.retention_curves(log, women, min_women=1).set_index("week")
+    assert curve.loc[-10, "engaged_share"] == 1.0 and curve.loc[-10, "women"] == 1
+    assert curve.loc[-8, "engaged_share"] == 0.0  # A dropped out on day 20; B not yet referred
+    assert curve.loc[-6, "women"] == 1
+    assert curve.loc[-5, "engaged_share"] == 0.5 and curve.loc[-5, "women"] == 2
+    assert curve.loc[0, "engaged_share"] == 0.5
+    assert curve.loc[1, "engaged_share"] == 1.0  # brought back on day 80
+    assert curve.index.max() == 51
+
+
+def test_journey_marks_contacts_and_pathway_events(women):
+    log = events(
+        (1, 0.0, "known_to_services", "", "", "28.0 weeks"),
+        (1, 0.0, "referred", "midwifery", "", ""),
+        (1, 7.0, "booking", "midwifery", "hospital", "missed"),
+        (1, 14.0, "booking", "midwifery", "hospital", "attended"),
+        (1, 14.0, "stigmatised", "midwifery", "", "stigma"),
+        (1, 70.0, "birth", "midwifery", "hospital", "38.0 weeks"),
+        (1, 75.0, "removal", "social_work", "", "foster_care"),
+        (2, 40.0, "booking", "midwifery", "hospital", "attended"),
+    )
+    marks = eventlog.journey(log, women, 0, 1)
+    assert list(marks["mark"]) == [
+        "known to services", "missed", "attended", "re-traumatised", "birth", "baby removed",
+    ]  # fmt: skip
+    assert list(marks["lane"]) == ["her pathway", "midwifery", "midwifery", "midwifery", "her pathway", "her pathway"]
+    assert marks["week"].iloc[0] == -10.0 and marks["week"].iloc[-1] == pytest.approx(5 / 7)
+    assert eventlog.lanes_used([marks]) == ["her pathway", "midwifery"]
+
+
+def test_example_women_prefer_a_journey_that_shows_a_mechanism(women):
+    log = events(
+        (1, 10.0, "antenatal", "midwifery", "hospital", "attended"),
+        (2, 75.0, "removal", "social_work", "", "foster_care"),
+    )
+    chosen = eventlog.example_women(log, women, count=2)
+    assert chosen[0] == (0, 2, "her baby was removed")
+    assert chosen[1] == (0, 1, "services learned of the pregnancy late")
+
+
+@pytest.mark.parametrize(
+    ("diff", "low", "high", "better", "expected"),
+    [
+        (-5.0, -8.0, -2.0, "lower", "better"),
+        (-5.0, -8.0, -2.0, "higher", "worse"),
+        (5.0, 2.0, 8.0, "higher", "better"),
+        (5.0, -1.0, 8.0, "higher", "unclear"),
+        (5.0, 2.0, 8.0, "neither", "unclear"),
+        (float("nan"), float("nan"), float("nan"), "lower", "unclear"),
+    ],
+)
+def test_outcome_colour_needs_an_interval_that_excludes_zero(diff, low, high, better, expected):
+    assert verdict(diff, low, high, better) == expected

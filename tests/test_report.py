@@ -1,0 +1,213 @@
+"""The workshop report, built from a small real comparison: every section, nothing
+fetched from outside, real images, and (where Chromium is installed) a rendering check."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+import pathway_sim as ps
+from pathway_sim.report import FIGURES_DIR, NEEDS_EVENTS, SECTIONS, build_report
+from tests.conftest import MMC, SCENARIOS, short_options
+
+SMALL = ("population.women_per_year=40", "population.cohort_days=120", "run.warmup_days=60")
+FIGURES = (
+    "forest_toc_outcomes", "forest_operational", "engagement_retention", "appointment_burden",
+    "travel_hours", "waits_deadlines", "journey_1", "journey_2", "journey_3",
+)  # fmt: skip
+RESOURCE_ATTRIBUTES = ("src", "href", "srcset", "poster", "data", "action", "background")
+EXTERNAL_TAGS = ("script", "link", "iframe", "object", "embed", "base", "audio", "video", "source")
+
+
+class Page(HTMLParser):
+    """Every tag, id and resource attribute of an HTML document."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.ids: set[str] = set()
+        self.resources: list[str] = []
+        self.classes: dict[str, list[str]] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        for name, value in attrs:
+            if name == "id":
+                self.ids.add(value or "")
+            if name in RESOURCE_ATTRIBUTES:
+                self.resources.append(value or "")
+
+
+def parse(path: Path) -> tuple[Page, str]:
+    text = path.read_text(encoding="utf-8")
+    page = Page()
+    page.feed(text)
+    page.close()
+    return page, text
+
+
+@pytest.fixture(scope="module")
+def compared(tmp_path_factory) -> Path:
+    """base and the hub on common random numbers, 3 small replications, with the event log."""
+    out = tmp_path_factory.mktemp("cmp")
+    ps.compare(SCENARIOS / "base.yaml", SCENARIOS / "interventions" / "kr5_hub.yaml", reps=3,
+               overrides=SMALL, out=out, event_log=True)  # fmt: skip
+    return out
+
+
+@pytest.fixture(scope="module")
+def report(compared) -> Path:
+    return build_report(compared)
+
+
+@pytest.mark.slow
+def test_report_has_every_section_and_embeds_every_figure(report, compared):
+    page, text = parse(report)
+    assert report == compared / "report.html"
+    assert set(SECTIONS) <= page.ids
+    embedded = [r for r in page.resources if r.startswith("data:image/png;base64,")]
+    assert len(embedded) == len(FIGURES)
+    assert NEEDS_EVENTS not in text
+    for heading in ("How to read this", "Limits of this model", "Theory of Change outcomes"):
+        assert heading in text
+
+
+@pytest.mark.slow
+def test_report_links_to_nothing_outside_itself(report):
+    page, text = parse(report)
+    assert not set(EXTERNAL_TAGS) & set(page.tags)
+    assert all(r.startswith(("data:", "#")) for r in page.resources), page.resources
+    outside_images = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", text).lower()
+    for needle in ("http:", "https:", "url(", "@import", "//"):
+        assert needle not in outside_images
+
+
+@pytest.mark.slow
+def test_every_figure_is_a_nonempty_png_and_svg(report, compared):
+    for stem in FIGURES:
+        png = compared / FIGURES_DIR / f"{stem}.png"
+        with Image.open(png) as image:
+            rgb = image.convert("RGB")
+            assert rgb.width >= 600 and rgb.height >= 300, stem
+            colours = rgb.getcolors(maxcolors=1 << 20)
+            assert len(colours) > 50, stem
+            white = max(count for count, colour in colours if colour == (255, 255, 255))
+            assert white < 0.97 * rgb.width * rgb.height, stem
+        root = ET.parse(compared / FIGURES_DIR / f"{stem}.svg").getroot()
+        assert root.tag.endswith("svg")
+        assert sum(1 for el in root.iter() if el.tag.endswith(("path", "text", "use"))) > 20, stem
+
+
+@pytest.mark.slow
+def test_toc_panel_highlights_the_scenarios_key_requirements_and_marks_assumptions(report):
+    _, text = parse(report)
+    acted = text.count('class="box requirement acted"')
+    assert acted == 2  # kr5_hub acts on KR5 and KR6
+    assert '<b>KR5</b>' in text.split('class="box requirement acted"')[1]
+    assert '<b>KR6</b>' in text.split('class="box requirement acted"')[2]
+    assert text.count('class="dagger"') >= 5  # re-traumatisation, staff confidence, ... rest on assumptions
+    assert "outside what a service model can show" in text
+
+
+@pytest.mark.slow
+def test_without_an_event_log_the_report_says_which_sections_need_it(compared, tmp_path):
+    copy = shutil.copytree(compared, tmp_path / "no_log", ignore=shutil.ignore_patterns("events.csv", "figures"))
+    page, text = parse(build_report(copy))
+    assert set(SECTIONS) <= page.ids
+    assert text.count(NEEDS_EVENTS) == 3  # engagement, burden, journeys
+    assert not (copy / FIGURES_DIR / "journey_1.png").exists()
+    assert (copy / FIGURES_DIR / "travel_hours.png").exists()
+
+
+@pytest.mark.slow
+def test_a_run_directory_gives_levels_not_differences(compared, tmp_path):
+    page, text = parse(build_report(compared / "base", tmp_path / "run.html"))
+    assert set(SECTIONS) <= page.ids
+    assert 'class="levels"' in text
+    assert not (compared / "base" / FIGURES_DIR / "forest_toc_outcomes.png").exists()
+
+
+def test_compare_writes_the_report_by_default_and_not_with_no_report(cli, tmp_path):
+    other = tmp_path / "mmc4.yaml"
+    other.write_text(f"extends: {MMC}\nname: mmc4\nservices:\n  clinic: {{staff: 4}}\n", encoding="utf-8")
+    code, out, _ = cli("compare", MMC, other, "--reps", "2", *short_options(), "--out", tmp_path / "A")
+    assert code == 0
+    assert f"report: {tmp_path / 'A' / 'report.html'}" in out
+    assert (tmp_path / "A" / "mmc" / "events.csv").exists()
+    page, _ = parse(tmp_path / "A" / "report.html")
+    assert set(SECTIONS) <= page.ids
+    code, out, _ = cli("compare", MMC, other, "--reps", "2", *short_options(), "--out", tmp_path / "B", "--no-report")
+    assert code == 0 and "report:" not in out
+    assert not (tmp_path / "B" / "report.html").exists()
+    assert not (tmp_path / "B" / "mmc" / "events.csv").exists()
+
+
+def test_report_of_something_that_is_not_a_results_directory_is_bad_input(cli, tmp_path):
+    code, _, err = cli("report", tmp_path)
+    assert code == 2 and "not a results directory" in err
+    code, _, err = cli("report", tmp_path / "missing")
+    assert code == 2 and "no such results directory" in err
+
+
+# --- rendering in a real browser ------------------------------------------------------------------
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+needs_chromium = pytest.mark.skipif(
+    CHROMIUM is None,
+    reason="Chromium is not installed (Debian package `chromium`; .ci/run installs it): "
+    "the report's rendering is not checked here",
+)
+WINDOW = (1400, 3000)
+BROWSER_ORIGIN = "not an origin"
+"""NetLog's initiator for the browser's own requests (updates, time); a page's have an origin."""
+
+
+def screenshot(page: Path, png: Path, profile: Path) -> list[str]:
+    """Render ``page`` headless with every network route dead-ended; return the URLs the
+    page itself asked the network for (from Chromium's NetLog)."""
+    netlog = profile.with_suffix(".netlog.json")
+    subprocess.run(
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--proxy-server=127.0.0.1:9", f"--user-data-dir={profile}", f"--log-net-log={netlog}",
+         f"--screenshot={png}", f"--window-size={WINDOW[0]},{WINDOW[1]}", page.as_uri()],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    log = json.loads(netlog.read_text(encoding="utf-8"))
+    start = log["constants"]["logEventTypes"]["URL_REQUEST_START_JOB"]
+    requests = [e.get("params", {}) for e in log["events"] if e["type"] == start]
+    return [
+        r["url"] for r in requests
+        if "url" in r and r.get("initiator") != BROWSER_ORIGIN and not r["url"].startswith(("file:", "data:"))
+    ]  # fmt: skip
+
+
+@needs_chromium
+@pytest.mark.slow
+def test_report_renders_in_headless_chromium_without_the_network(report, compared, tmp_path):
+    png = compared / "report_screenshot.png"
+    fetched = screenshot(report, png, tmp_path / "profile")
+    assert fetched == []
+    with Image.open(png) as image:
+        assert image.size == WINDOW
+        rgb = image.convert("RGB")
+        colours = rgb.getcolors(maxcolors=1 << 22)
+        assert len(colours) > 500  # text, the ToC panel's colours and the embedded figures
+        white = max(count for count, colour in colours if colour == (255, 255, 255))
+        assert white < 0.9 * WINDOW[0] * WINDOW[1]
+
+
+@needs_chromium
+@pytest.mark.slow
+def test_the_network_check_sees_a_page_that_fetches_from_outside(tmp_path):
+    page = tmp_path / "external.html"
+    page.write_text('<html><body><img src="http://example.org/logo.png"></body></html>', encoding="utf-8")
+    assert screenshot(page, tmp_path / "shot.png", tmp_path / "profile") == ["http://example.org/logo.png"]
