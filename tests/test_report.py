@@ -11,11 +11,21 @@ import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from PIL import Image
 
 import pathway_sim as ps
-from pathway_sim.report import FIGURES_DIR, NEEDS_EVENTS, SECTIONS, build_report
+from pathway_sim import toc
+from pathway_sim.report import (
+    FACTORIAL_SECTION,
+    FIGURES_DIR,
+    NEEDS_EVENTS,
+    SECTIONS,
+    build_report,
+    effects_table,
+    interaction_verdict,
+)
 from tests.conftest import MMC, SCENARIOS, short_options
 
 SMALL = ("population.women_per_year=40", "population.cohort_days=120", "run.warmup_days=60")
@@ -211,3 +221,51 @@ def test_the_network_check_sees_a_page_that_fetches_from_outside(tmp_path):
     page = tmp_path / "external.html"
     page.write_text('<html><body><img src="http://example.org/logo.png"></body></html>', encoding="utf-8")
     assert screenshot(page, tmp_path / "shot.png", tmp_path / "profile") == ["http://example.org/logo.png"]
+
+
+# --- factorial experiments ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def factorial(tmp_path_factory) -> Path:
+    """A 2x2 factorial (co-ordinator x hub) of 3 small replications, without the event log."""
+    root = tmp_path_factory.mktemp("factorial")
+    small = "".join(f"  {path}: {value}\n" for path, value in (s.split("=") for s in SMALL))
+    spec = root / "levers.yaml"
+    spec.write_text(
+        f"name: levers\nbase: {SCENARIOS / 'base.yaml'}\nreplications: 3\nseed: 4\nset:\n{small}"
+        "factorial:\n  coordinator: {services.care_coordination.available: true}\n"
+        "  hub: {interventions.co_located_hub: true}\n",
+        encoding="utf-8",
+    )
+    ps.run_experiment(spec, out=root / "out")
+    return root / "out"
+
+
+@pytest.mark.slow
+def test_a_factorial_report_plots_main_effects_and_interactions_from_effects_csv(factorial):
+    page, text = parse(build_report(factorial))
+    assert FACTORIAL_SECTION in page.ids and set(SECTIONS) <= page.ids
+    for stem in ("factorial_main_effects", "factorial_interactions"):
+        with Image.open(factorial / FIGURES_DIR / f"{stem}.png") as image:
+            assert image.height >= 300
+    effects = pd.read_csv(factorial / "effects.csv")
+    table = effects_table(effects)
+    headline = effects[effects["kpi"].isin(toc.HEADLINE_KPIS.values())]
+    assert len(table) == len(headline) > 0
+    assert set(table["scenario"]) == {"coordinator", "hub", "coordinator x hub"}
+    row = headline[(headline["kpi"] == "antenatal_attendance_pct") & (headline["effect"] == "hub")].iloc[0]
+    plotted = table[(table["kpi"] == "antenatal_attendance_pct") & (table["scenario"] == "hub")].iloc[0]
+    assert (plotted["diff"], plotted["low"], plotted["high"]) == (row["estimate"], row["ci_low"], row["ci_high"])
+
+
+def test_a_comparison_report_has_no_factorial_section(report):
+    page, _ = parse(report)
+    assert FACTORIAL_SECTION not in page.ids
+
+
+def test_interactions_are_put_in_words_by_the_better_direction():
+    assert interaction_verdict(2.0, 1.0, 3.0, "higher") == "each helps more when the other is there"
+    assert interaction_verdict(2.0, 1.0, 3.0, "lower") == "together they do less than the sum of the two"
+    assert interaction_verdict(-2.0, -3.0, -1.0, "lower") == "each helps more when the other is there"
+    assert interaction_verdict(2.0, -1.0, 3.0, "higher") == "no clear interaction"

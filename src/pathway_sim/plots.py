@@ -55,6 +55,13 @@ def scenario_colours(scenarios: Sequence[str]) -> dict[str, str]:
     return {name: BASE_COLOUR if i == 0 else others[i - 1] for i, name in enumerate(scenarios)}
 
 
+def effect_colours(effects: Sequence[str]) -> dict[str, str]:
+    """Okabe-Ito for the effects of a factorial (no base among them), then seaborn's
+    colour-blind palette."""
+    extra = sns.color_palette("colorblind", max(0, len(effects) - len(OKABE_ITO))).as_hex()
+    return dict(zip(effects, [*OKABE_ITO, *extra]))
+
+
 def service_label(service: str) -> str:
     return SERVICE_LABELS.get(service, service.replace("_", " ").capitalize())
 

@@ -33,6 +33,8 @@ FIGURES_DIR = "figures"
 REPORT_NAME = "report.html"
 SECTIONS = ("how-to-read", "toc", "forest", "retention", "burden", "waits", "journeys", "scenarios", "limits")
 """The id of every section, in order: the tests check each is there."""
+FACTORIAL_SECTION = "factorial"
+"""Added after the forest plot when the results are a factorial experiment's."""
 EXAMPLE_WOMEN = 3
 MAX_JOURNEY_SCENARIOS = 5
 DEADLINE_KPIS = ("assessment_late_pct", "conference_late_pct")
@@ -81,6 +83,8 @@ class Results:
     scenarios: list[ScenarioResults]
     comparison: pd.DataFrame | None
     experiment_text: str | None
+    effects: pd.DataFrame | None = None
+    """A factorial experiment's main effects and two-way interactions (effects.csv)."""
 
     @property
     def names(self) -> list[str]:
@@ -110,7 +114,8 @@ def load_results(root: Path) -> Results:
     names = list(dict.fromkeys(comparison["scenario"]))
     experiment = root / "experiment.yaml"
     text = experiment.read_text(encoding="utf-8") if experiment.is_file() else None
-    return Results(root, [_load_scenario(root / n) for n in names], comparison, text)
+    effects = pd.read_csv(root / "effects.csv") if (root / "effects.csv").is_file() else None
+    return Results(root, [_load_scenario(root / n) for n in names], comparison, text, effects)
 
 
 def _load_scenario(path: Path) -> ScenarioResults:
@@ -276,6 +281,70 @@ def section_forest(ctx: Context) -> str:
             "<p>No difference could be estimated (nothing to measure in the base or the scenario) for: "
             + escape(", ".join(missing)) + ".</p>"
         )
+    return "".join(parts)
+
+
+def effects_table(effects: pd.DataFrame) -> pd.DataFrame:
+    """The headline KPIs' factorial effects shaped like ``forest_table``: each effect
+    (a lever, or a pair of levers joined by " x ") takes the place of a scenario."""
+    outcome_of = {name: outcome for outcome, name in toc.HEADLINE_KPIS.items()}
+    rows = []
+    for r in effects[effects["kpi"].isin(outcome_of)].itertuples():
+        entry = kpi(r.kpi)
+        rows.append({
+            "kpi": r.kpi, "scenario": r.effect.replace(":", " x "), "diff": r.estimate,
+            "low": r.ci_low, "high": r.ci_high, "toc_outcome": outcome_of[r.kpi],
+            "label": entry.label, "unit": entry.unit, "better": entry.better,
+        })  # fmt: skip
+    frame = pd.DataFrame(rows)
+    order = {o: i for i, o in enumerate(toc.HEADLINE_KPIS)}
+    return frame.sort_values("toc_outcome", key=lambda o: o.map(order), kind="stable")
+
+
+def interaction_verdict(estimate: float, low: float, high: float, better: str) -> str:
+    """Plain words for a two-way interaction: do the two levers help more together
+    than apart? Only said when the interval excludes zero."""
+    if low <= 0 <= high or better not in ("higher", "lower"):
+        return "no clear interaction"
+    helps = (estimate > 0) == (better == "higher")
+    return "each helps more when the other is there" if helps else "together they do less than the sum of the two"
+
+
+def section_factorial(ctx: Context) -> str:
+    table = effects_table(ctx.results.effects)
+    if table.empty:
+        return "<p>None of the Theory of Change headline KPIs was measured in this experiment.</p>"
+    pairs = table["scenario"].str.contains(" x ")
+    parts = [
+        "<p>This experiment is a full factorial: every combination of the levers, on common random "
+        "numbers. A lever's <b>main effect</b> is the mean difference it makes, averaged over the other "
+        "levers being on or off. An <b>interaction</b> of two levers is half the difference between one "
+        "lever's effect when the other is on and when it is off: zero means they simply add up. The "
+        "Theory of Change expects interactions: adding one service may not help if the system around it "
+        "is unchanged.</p>"
+    ]
+    for stem, title, keep in (
+        ("factorial_main_effects", "Main effect of each lever on the headline KPIs", ~pairs),
+        ("factorial_interactions", "Two-way interactions of the levers on the headline KPIs", pairs),
+    ):
+        effects = table[keep]
+        colours = plots.effect_colours(list(dict.fromkeys(effects["scenario"])))
+        parts.append(ctx.figures.embed(plots.forest_plot(effects, colours, title), stem, title))
+    clear = table[pairs & ((table["low"] > 0) | (table["high"] < 0))]
+    if clear.empty:
+        parts.append("<p>No interaction on a headline KPI has an interval that excludes zero.</p>")
+        return "".join(parts)
+    rows = "".join(
+        f"<tr><td>{escape(r.label)} ({escape(r.unit)})</td><td>{escape(r.scenario)}</td>"
+        f"<td>{toc.number(r.diff)}</td><td>[{toc.number(r.low)}, {toc.number(r.high)}]</td>"
+        f"<td>{escape(interaction_verdict(r.diff, r.low, r.high, r.better))}</td></tr>"
+        for r in clear.itertuples()
+    )
+    parts.append(
+        "<p>Interactions whose interval excludes zero:</p><table class=\"levels interactions\"><tr>"
+        "<th>KPI</th><th>levers</th><th>interaction</th><th>interval</th><th>in words</th></tr>"
+        + rows + "</table>"
+    )
     return "".join(parts)
 
 
@@ -610,6 +679,8 @@ def build_report(results_dir: str | Path, out: str | Path | None = None) -> Path
     sections = {"how-to-read": ("How to read this", HOW_TO_READ.format(intervals=_intervals_text(results)))}
     for sid, (title, build) in SECTION_BUILDERS.items():
         sections[sid] = (title, build(ctx))
+        if sid == "forest" and results.effects is not None:
+            sections[FACTORIAL_SECTION] = ("Levers together: factorial effects", section_factorial(ctx))
     sections["limits"] = ("Limits of this model", LIMITS)
     path = Path(out) if out is not None else results.root / REPORT_NAME
     write_text(path, _document(results, sections, time.perf_counter() - started))
