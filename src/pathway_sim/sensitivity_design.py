@@ -24,10 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, model_validator
 
-from pathway_sim.design import Changes
+from pathway_sim.design import Changes, read_mapping, validate_file
 from pathway_sim.register import load_register, numeric_leaves
 from pathway_sim.scenario import ScenarioError, load_scenario
 from pathway_sim.schema_base import Strict
@@ -101,47 +100,14 @@ def load_sensitivity(path: str | Path, **changes: Any) -> SensitivitySpec:
     """Read, validate and resolve a sensitivity file; ``changes`` replace its fields
     (``samples=4``, ``method="sobol"``, ``parameters=[...]``) and are validated alike."""
     path = Path(path)
-    text, data = _read(path)
-    spec = _validate(path, {**data, **changes})
+    text, data = read_mapping(path, "sensitivity")
+    spec = validate_file(SensitivityFile, {**data, **changes}, path, "sensitivity file")
     settings = {f"{path}: set: {k}": (k, v) for k, v in spec.set.items()}
     settings[f"{path}: replications"] = ("run.replications", spec.replications)
     settings[f"{path}: seed"] = ("run.seed", spec.seed)
     base = load_scenario(path.parent / spec.base, settings=settings)
     factors = resolve_factors(path, base, spec)
     return SensitivitySpec(spec, base, factors, text)
-
-
-def _read(path: Path) -> tuple[str, dict[str, Any]]:
-    if not path.is_file():
-        raise ScenarioError(f"sensitivity file {path} not found")
-    text = path.read_text(encoding="utf-8")
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ScenarioError(f"{path}: malformed YAML: {getattr(exc, 'problem', exc)}") from None
-    if not isinstance(data, dict):
-        raise ScenarioError(f"{path}: expected a mapping of fields (key: value) at the top level")
-    return text, data
-
-
-def _validate(path: Path, data: dict[str, Any]) -> SensitivityFile:
-    try:
-        return SensitivityFile.model_validate(data)
-    except ValidationError as exc:
-        lines = [_describe(err) for err in exc.errors()]
-        raise ScenarioError(f"{path}: sensitivity file is not valid:\n  " + "\n  ".join(lines)) from None
-
-
-def _describe(err: Any) -> str:
-    where = ".".join(str(p) for p in err["loc"]) or "(top level)"
-    if err["type"] == "extra_forbidden":
-        return f"{where}: unknown field (expected one of {', '.join(SensitivityFile.model_fields)})"
-    if err["type"] == "missing":
-        return f"{where}: required field is missing"
-    message = str(err["msg"]).removeprefix("Value error, ").replace("Input should be", "expected")
-    got = err.get("input")
-    shown = f", got {got!r}" if isinstance(got, (int, float, str, bool, type(None))) else ""
-    return f"{where}: {message}{shown}"
 
 
 def resolve_factors(path: Path, base: Any, spec: SensitivityFile) -> tuple[Factor, ...]:
