@@ -199,20 +199,23 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
 
 
 def format_sensitivity(indices: pd.DataFrame, method: str, top: int = 5) -> str:
-    """Per KPI, the ``top`` parameters by the method's main index, with the others shown."""
-    main, others = {"morris": ("mu_star", ("sigma",)), "sobol": ("ST", ("S1",)),
-                    "lhs": ("spearman", ())}[method]  # fmt: skip
-    lines = [f"Top {top} parameters per KPI by {main} ({method}); indices.csv has them all."]
+    """Per KPI, the ``top`` parameters by the method's main index, with the other indices
+    and each one's 95% half-width where the method gives one."""
+    shown = {"morris": ("mu_star", "sigma"), "sobol": ("ST", "S1"), "lhs": ("spearman",)}[method]
+    lines = [f"Top {top} parameters per KPI by {shown[0]} ({method}); indices.csv has them all."]
     for kpi, rows in indices.groupby("kpi", sort=False):
-        wide = rows.pivot(index="param", columns="index", values="value")
-        conf = rows[rows["index"] == main].set_index("param")["conf"]
-        ranked = wide.reindex(wide[main].abs().sort_values(ascending=False).index).head(top)
+        value = rows.pivot(index="param", columns="index", values="value")
+        conf = rows.pivot(index="param", columns="index", values="conf")
+        ranked = value[shown[0]].abs().sort_values(ascending=False).index[:top]
         lines.append(kpi)
-        for param, row in ranked.iterrows():
-            extra = "".join(f"  {ix} {row[ix]:.4g}" for ix in others)
-            ci = "" if pd.isna(conf[param]) else f" ± {conf[param]:.3g}"
-            lines.append(f"  {param:<48} {main} {row[main]:.4g}{ci}{extra}")
+        for param in ranked:
+            cells = [f"{ix} {value.at[param, ix]:.3g}" + _half_width(conf.at[param, ix]) for ix in shown]
+            lines.append(f"  {param:<48} " + "  ".join(f"{c:<22}" for c in cells).rstrip())
     return "\n".join(lines)
+
+
+def _half_width(conf: float) -> str:
+    return "" if pd.isna(conf) else f" ± {conf:.2g}"
 
 
 def cmd_report(args: argparse.Namespace) -> int:

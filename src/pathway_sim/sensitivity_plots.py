@@ -61,6 +61,13 @@ def _panels(n: int, width: float = 5.2, height: float = 3.6) -> tuple[Figure, np
     return fig, axes.flat
 
 
+def _legend(fig: Figure, ax: plt.Axes) -> None:
+    """One legend for all panels, in the title band at the top right, clear of the bars."""
+    handles, labels = ax.get_legend_handles_labels()
+    top = 1 - 0.05 / fig.get_figheight()
+    fig.legend(handles, labels, loc="upper right", bbox_to_anchor=(0.99, top), ncol=2, fontsize=8, frameon=False)
+
+
 def _finish(fig: Figure, title: str) -> Figure:
     """The title above the panels, with half an inch kept for it whatever the height."""
     fig.suptitle(title, x=0.01, y=1 - 0.08 / fig.get_figheight(), ha="left", va="top")
@@ -102,7 +109,7 @@ def sobol_bars(indices: pd.DataFrame, kpis: Sequence[str]) -> Figure:
         ax.axvline(0, color="black", linewidth=0.8)
         ax.set_xlabel("Share of KPI variance (index, 0-1)")
         ax.set_title(kpi_label(kpi), loc="left")
-    axes[0].legend(loc="lower right", fontsize=8)
+    _legend(fig, axes[0])
     return _finish(fig, "Sobol indices with 95% bootstrap intervals")
 
 
@@ -124,7 +131,7 @@ def tornado_chart(tornado: pd.DataFrame, kpis: Sequence[str], top: int = 10) -> 
         ax.set_yticks(y, [param_label(p) for p in rows["param"]], fontsize=8)
         ax.set_xlabel(kpi_title(kpi))
         ax.set_title(f"{kpi_label(kpi)} (line: base)", loc="left")
-    axes[0].legend(loc="lower right", fontsize=8)
+    _legend(fig, axes[0])
     return _finish(fig, "One-at-a-time swings over the register's ranges")
 
 
