@@ -64,7 +64,10 @@ def morris_grid_mu_star(levels: int = 4) -> np.ndarray:
     grid = np.arange(levels) / (levels - 1)
     delta = levels / (2 * (levels - 1))
     points = np.array(list(itertools.product(grid, repeat=3)))
-    scale = lambda u: -math.pi + 2 * math.pi * u  # noqa: E731
+
+    def scale(u: np.ndarray) -> np.ndarray:
+        return -math.pi + 2 * math.pi * u
+
     mu_star = []
     for i in range(3):
         start = points[points[:, i] + delta <= 1 + 1e-12]
@@ -161,7 +164,7 @@ def _bad_spec(change: str) -> str:
     keys = {line.split(":")[0] for line in change.splitlines()}
     kept = [line for line in SPEC.splitlines() if line.split(":")[0] not in keys and not line.startswith("  ")]
     if "ranges" not in keys:
-        kept += [line for line in SPEC.splitlines() if line.startswith("ranges") or line.startswith("  ")]
+        kept += [line for line in SPEC.splitlines() if line.startswith(("ranges", "  "))]
     return "\n".join([*kept, change]) + "\n"
 
 
@@ -185,8 +188,10 @@ def test_a_bad_sensitivity_file_is_a_scenario_error_from_python(tmp_path):
 
 def test_the_command_writes_tidy_indices_samples_figures_and_provenance(cli, tmp_path):
     path = write(tmp_path / "s.yaml", SPEC)
-    code, out, err = cli("sensitivity", path, "--out", tmp_path / "R", "--quiet")
+    code, out, err = cli("sensitivity", path, "--out", tmp_path / "R")
     assert code == 0, err
+    assert "rounded to whole numbers (each equally likely in its range): services.clinic.staff" in err
+    assert "Top 5 parameters per KPI by mu_star" in out and "wait_mean_days" in out
     run = tmp_path / "R"
     indices = pd.read_csv(run / "indices.csv")
     assert list(indices.columns) == ["param", "kpi", "method", "index", "value", "conf"]

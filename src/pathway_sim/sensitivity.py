@@ -26,12 +26,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 from SALib.analyze import morris as morris_analyze
 from SALib.analyze import sobol as sobol_analyze
 from SALib.sample import latin
 from SALib.sample import morris as morris_sample
 from SALib.sample import sobol as sobol_sample
+from scipy import stats
 
 from pathway_sim.sensitivity_design import Factor
 

@@ -78,6 +78,9 @@ def run_sensitivity(
     f = spec.file
     _check_kpis(spec)
     factors, prob = spec.factors, problem(spec.factors)
+    rounded = [x.name for x in factors if x.integer]
+    if rounded:
+        log.info("rounded to whole numbers (each equally likely in its range): %s", ", ".join(rounded))
     design = sample(f.method, prob, f.samples, f.seed, f.levels, f.second_order)
     values = {f.method: to_values(design, factors)}
     if f.tornado:
