@@ -46,6 +46,20 @@ def test_compare_returns_the_comparison_and_every_replication():
     assert (comparison.table["diff_vs_base"] == 0).all() and comparison.out is None
 
 
+def test_run_experiment_applies_reps_seed_and_overrides_to_every_scenario(tmp_path):
+    path = tmp_path / "e.yaml"
+    path.write_text(
+        f"name: e\nbase: {MMC}\nreplications: 5\nseed: 1\n"
+        "variants: [{name: more_staff, set: {services.clinic.staff: 4}}]\n"
+    )
+    result = ps.run_experiment(path, reps=2, seed=9, overrides=SHORT)
+    replications = result.comparison.replications
+    assert replications.groupby("scenario").size().to_dict() == {"mmc": 2, "more_staff": 2}
+    assert set(replications["seed"]) == {9}
+    assert all(s.run.horizon_days == 60 for s in result.experiment.scenarios)
+    assert result.experiment.scenarios[1].services["clinic"].staff == 4
+
+
 def run_on_a_terminal(*args: str) -> str:
     """Run the command with its stderr on a pseudo-terminal; return what it showed there."""
     leader, follower = pty.openpty()

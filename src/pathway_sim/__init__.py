@@ -1,7 +1,7 @@
 """pathway-sim: discrete-event simulation of perinatal care pathways for women who use drugs.
 
-The notebook API (``run``, ``compare``, ``run_experiment``, ``load_scenario``,
-``load_experiment``, ``PrecisionGoal``) is imported on first use, so that
+The notebook API (``run``, ``compare``, ``run_experiment``, ``run_sensitivity``,
+``load_scenario``, ``load_experiment``, ``load_sensitivity``, ``PrecisionGoal``) is imported on first use, so that
 ``import pathway_sim`` stays light for worker processes.
 """
 
@@ -17,6 +17,8 @@ _API = {
     "run": "pathway_sim.api",
     "compare": "pathway_sim.api",
     "run_experiment": "pathway_sim.api",
+    "run_sensitivity": "pathway_sim.api",
+    "load_sensitivity": "pathway_sim.sensitivity_design",
     "load_scenario": "pathway_sim.scenario",
     "load_experiment": "pathway_sim.design",
     "PrecisionGoal": "pathway_sim.precision",
@@ -27,8 +29,10 @@ __all__ = [
     "compare",
     "load_experiment",
     "load_scenario",
+    "load_sensitivity",
     "run",
     "run_experiment",
+    "run_sensitivity",
 ]
 
 

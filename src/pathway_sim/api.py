@@ -1,4 +1,5 @@
-"""The notebook API: ``run``, ``compare`` and ``run_experiment``, mirroring the CLI.
+"""The notebook API: ``run``, ``compare``, ``run_experiment`` and ``run_sensitivity``,
+mirroring the CLI.
 
 Each takes what the matching command takes (scenario files or scenario objects,
 ``reps``, ``seed``, ``overrides`` as ``--set`` strings, ``out``, ``workers``,
@@ -14,7 +15,7 @@ DataFrames. Without ``out`` nothing is written. Example::
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -34,6 +35,9 @@ from pathway_sim.experiment import (
 )
 from pathway_sim.precision import PrecisionGoal
 from pathway_sim.scenario import _parse_override, load_scenario, with_changes
+from pathway_sim.sensitivity_design import SensitivitySpec, load_sensitivity
+from pathway_sim.sensitivity_run import SensitivityResult
+from pathway_sim.sensitivity_run import run_sensitivity as run_loaded_sensitivity
 
 ScenarioLike = str | Path | Any
 """A scenario file, or a scenario object (e.g. from ``load_scenario``)."""
@@ -154,6 +158,9 @@ def compare(
 def run_experiment(
     experiment: str | Path | Experiment,
     *,
+    reps: int | None = None,
+    seed: int | None = None,
+    overrides: Sequence[str] = (),
     out: str | Path | None = None,
     event_log: bool = False,
     workers: int | None = None,
@@ -165,9 +172,41 @@ def run_experiment(
     """Run an experiment file, like ``pathway-sim experiment``; ``.table`` is the tidy
     ``experiment.csv``, ``.effects`` the factorial effects (None for a plain list)
     and ``.comparison`` the comparison with the base. ``event_log`` keeps each
-    scenario's ``events.csv`` (the report's week-by-week figures need it)."""
+    scenario's ``events.csv`` (the report's week-by-week figures need it). ``reps``,
+    ``seed`` and ``overrides`` (``--set`` strings) change every scenario, e.g. a smaller
+    cohort for a quick look."""
     loaded = experiment if isinstance(experiment, Experiment) else load_experiment(experiment)
+    if reps is not None or seed is not None or overrides:
+        scenarios = [resolve(s, overrides, reps, seed) for s in loaded.scenarios]
+        loaded = replace(loaded, scenarios=scenarios)
     spec = executor_spec(workers, executor, scheduler)
     return run_loaded_experiment(
         loaded, _path(out), spec, event_log=event_log, resume=resume, progress=progress
+    )
+
+
+def run_sensitivity(
+    sensitivity: str | Path | SensitivitySpec,
+    *,
+    out: str | Path | None = None,
+    workers: int | None = None,
+    executor: str | None = None,
+    scheduler: str | None = None,
+    resume: bool = False,
+    progress: bool = False,
+    **changes: Any,
+) -> SensitivityResult:
+    """Run a sensitivity file, like ``pathway-sim sensitivity``; ``changes`` replace the
+    file's fields (``samples=4``, ``replications=1``, ``parameters=[...]``). Returns
+    ``.indices`` (``param, kpi, method, index, value, conf``), ``.samples`` (one row per
+    point: values run and KPI means), ``.tornado`` and, for ``lhs``, ``.uncertainty``;
+    with ``out`` it also writes them, the figures and the manifest."""
+    if isinstance(sensitivity, SensitivitySpec):
+        if changes:
+            raise TypeError("changes go with a file path: load_sensitivity(path, **changes)")
+        spec = sensitivity
+    else:
+        spec = load_sensitivity(sensitivity, **changes)
+    return run_loaded_sensitivity(
+        spec, _path(out), executor_spec(workers, executor, scheduler), resume=resume, progress=progress
     )

@@ -32,6 +32,7 @@ from pathway_sim.precision import PrecisionGoal
 from pathway_sim.register import format_table as format_register
 from pathway_sim.register import register_table
 from pathway_sim.scenario import ScenarioError, json_schema, load_scenario
+from pathway_sim.sensitivity_design import load_sensitivity
 
 
 def positive_int(option: str) -> Callable[[str], int]:
@@ -181,6 +182,40 @@ def cmd_experiment(args: argparse.Namespace) -> int:
     if args.report:
         write_report(out, None, args.quiet)
     return 0
+
+
+def cmd_sensitivity(args: argparse.Namespace) -> int:
+    spec = load_sensitivity(args.sensitivity)
+    out = args.out or Path("results") / spec.file.name
+    started = time.perf_counter()
+    result = api.run_sensitivity(spec, out=out, **execution(args))
+    wall = time.perf_counter() - started
+    if not args.quiet:
+        print(format_sensitivity(result.indices, spec.file.method))
+        points = len(result.samples)
+        print(f"\n{points} points x {spec.file.replications} replications in {wall:.1f} s; "
+              f"results in {out}")  # fmt: skip
+    return 0
+
+
+def format_sensitivity(indices: pd.DataFrame, method: str, top: int = 5) -> str:
+    """Per KPI, the ``top`` parameters by the method's main index, with the other indices
+    and each one's 95% half-width where the method gives one."""
+    shown = {"morris": ("mu_star", "sigma"), "sobol": ("ST", "S1"), "lhs": ("spearman",)}[method]
+    lines = [f"Top {top} parameters per KPI by {shown[0]} ({method}); indices.csv has them all."]
+    for kpi, rows in indices.groupby("kpi", sort=False):
+        value = rows.pivot(index="param", columns="index", values="value")
+        conf = rows.pivot(index="param", columns="index", values="conf")
+        ranked = value[shown[0]].abs().sort_values(ascending=False).index[:top]
+        lines.append(kpi)
+        for param in ranked:
+            cells = [f"{ix} {value.at[param, ix]:.3g}" + _half_width(conf.at[param, ix]) for ix in shown]
+            lines.append(f"  {param:<48} " + "  ".join(f"{c:<22}" for c in cells).rstrip())
+    return "\n".join(lines)
+
+
+def _half_width(conf: float) -> str:
+    return "" if pd.isna(conf) else f" ± {conf:.2g}"
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -374,6 +409,15 @@ def build_parser() -> argparse.ArgumentParser:
     experiment.add_argument("--quiet", action="store_true", help="print nothing but errors")
     add_report_option(experiment)
     experiment.set_defaults(func=cmd_experiment)
+
+    sensitivity = commands.add_parser(
+        "sensitivity", help="global sensitivity analysis (Morris, Sobol or Latin hypercube) over the register's ranges"
+    )
+    sensitivity.add_argument("sensitivity", type=Path, help="sensitivity YAML file")
+    sensitivity.add_argument("--out", type=Path, help="results directory (default: results/<name>)")
+    add_execution_options(sensitivity)
+    sensitivity.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    sensitivity.set_defaults(func=cmd_sensitivity)
 
     report = commands.add_parser("report", help="write the workshop report (HTML and figures) for a results directory")
     report.add_argument("results_dir", type=Path, metavar="RESULTS_DIR", help="what run, compare or experiment wrote")

@@ -19,9 +19,10 @@ experiment file. Example::
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 import yaml
 from pydantic import Field, ValidationError, model_validator
@@ -29,6 +30,8 @@ from pydantic import Field, ValidationError, model_validator
 from pathway_sim.analysis import COMPARISON_COLUMNS, CORRECTIONS
 from pathway_sim.scenario import ScenarioError, load_scenario, overlay_file, with_changes
 from pathway_sim.schema_base import Strict
+
+M = TypeVar("M", bound=Strict)
 
 Changes = dict[str, Any]
 """Dotted paths into the scenario and their new values, as ``--set`` takes them."""
@@ -116,8 +119,18 @@ def load_experiment(path: str | Path) -> Experiment:
 
 
 def _read(path: Path) -> tuple[str, ExperimentFile]:
+    text, data = read_mapping(path, "experiment")
+    return text, validate_file(ExperimentFile, data, path, "experiment", _fields_at)
+
+
+def _fields_at(loc: tuple) -> Iterable[str]:
+    return ExperimentFile.model_fields if len(loc) == 1 else Variant.model_fields
+
+
+def read_mapping(path: Path, kind: str) -> tuple[str, dict[str, Any]]:
+    """The text of a YAML file and the mapping at its top (``ScenarioError`` naming the file)."""
     if not path.is_file():
-        raise ScenarioError(f"experiment file {path} not found")
+        raise ScenarioError(f"{kind} file {path} not found")
     text = path.read_text(encoding="utf-8")
     try:
         data = yaml.safe_load(text)
@@ -125,20 +138,28 @@ def _read(path: Path) -> tuple[str, ExperimentFile]:
         raise ScenarioError(f"{path}: malformed YAML: {getattr(exc, 'problem', exc)}") from None
     if not isinstance(data, dict):
         raise ScenarioError(f"{path}: expected a mapping of fields (key: value) at the top level")
+    return text, data
+
+
+def validate_file(
+    model: type[M], data: dict[str, Any], path: Path, kind: str,
+    known: Callable[[tuple], Iterable[str]] | None = None,
+) -> M:
+    """``data`` as ``model``, or a ``ScenarioError`` naming the file and each bad field;
+    ``known(loc)`` lists the fields allowed where an unknown one was found (default: the
+    model's own)."""
+    known = known or (lambda loc: model.model_fields)
     try:
-        return text, ExperimentFile.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as exc:
-        lines = [_describe(err) for err in exc.errors()]
-        raise ScenarioError(f"{path}: experiment is not valid:\n  " + "\n  ".join(lines)) from None
+        lines = [_describe(err, known) for err in exc.errors()]
+        raise ScenarioError(f"{path}: {kind} is not valid:\n  " + "\n  ".join(lines)) from None
 
 
-def _describe(err: Any) -> str:
+def _describe(err: Any, known: Callable[[tuple], Iterable[str]]) -> str:
     where = ".".join(str(p) for p in err["loc"]) or "(top level)"
     if err["type"] == "extra_forbidden":
-        known = ", ".join(
-            ExperimentFile.model_fields if len(err["loc"]) == 1 else Variant.model_fields
-        )
-        return f"{where}: unknown field (expected one of {known})"
+        return f"{where}: unknown field (expected one of {', '.join(known(err['loc']))})"
     if err["type"] == "missing":
         return f"{where}: required field is missing"
     message = str(err["msg"]).removeprefix("Value error, ").replace("Input should be", "expected")

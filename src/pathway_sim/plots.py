@@ -7,8 +7,10 @@ common forms of colour blindness; the base scenario is always black.
 
 from __future__ import annotations
 
+import io
 import math
 from collections.abc import Sequence
+from pathlib import Path
 
 import matplotlib
 
@@ -26,6 +28,7 @@ from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import blended_transform_factory
 
 from pathway_sim.kpis import SERVICE_LABELS, TOC_OUTCOMES
+from pathway_sim.outputs import atomic_write
 
 BASE_COLOUR = "#000000"
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
@@ -46,6 +49,18 @@ THEME = {
 def use_theme() -> None:
     """Seaborn's white grid with the report's fonts; text stays text in SVG files."""
     sns.set_theme(style="whitegrid", context="notebook", rc=THEME)
+
+
+def save_figure(fig: Figure, directory: Path, stem: str) -> bytes:
+    """Write ``stem.png`` and ``stem.svg`` (each whole or not at all), close the figure and
+    return the PNG bytes; the SVG carries no date, so the same figure gives the same file."""
+    png, svg = io.BytesIO(), io.BytesIO()
+    fig.savefig(png, format="png")
+    fig.savefig(svg, format="svg", metadata={"Date": None})
+    plt.close(fig)
+    for suffix, data in ((".png", png), (".svg", svg)):
+        atomic_write(directory / f"{stem}{suffix}", lambda h, d=data: h.write(d.getvalue()), binary=True)
+    return png.getvalue()
 
 
 def scenario_colours(scenarios: Sequence[str]) -> dict[str, str]:

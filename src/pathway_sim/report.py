@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import io
 import json
 import time
 from collections.abc import Callable
@@ -27,7 +26,7 @@ from pathway_sim import __version__, eventlog, plots, toc
 from pathway_sim.analysis import t_interval
 from pathway_sim.errors import UsageError
 from pathway_sim.kpis import PATHWAY_KPIS, QUEUE_KPIS, TOC_OUTCOMES, kpi
-from pathway_sim.outputs import atomic_write, write_text
+from pathway_sim.outputs import write_text
 
 FIGURES_DIR = "figures"
 REPORT_NAME = "report.html"
@@ -148,16 +147,9 @@ class FigureWriter:
         self.written: list[Path] = []
 
     def embed(self, fig: plots.Figure, stem: str, alt: str) -> str:
-        png = io.BytesIO()
-        fig.savefig(png, format="png")
-        svg = io.BytesIO()
-        fig.savefig(svg, format="svg", metadata={"Date": None})
-        plots.plt.close(fig)
-        for suffix, data in ((".png", png), (".svg", svg)):
-            path = self.directory / f"{stem}{suffix}"
-            atomic_write(path, lambda h, d=data: h.write(d.getvalue()), binary=True)
-            self.written.append(path)
-        encoded = base64.b64encode(png.getvalue()).decode("ascii")
+        png = plots.save_figure(fig, self.directory, stem)
+        self.written += [self.directory / f"{stem}{suffix}" for suffix in (".png", ".svg")]
+        encoded = base64.b64encode(png).decode("ascii")
         return (
             f'<figure><img src="data:image/png;base64,{encoded}" alt="{escape(alt)}">'
             f'<figcaption>{escape(alt)} <span class="files">({FIGURES_DIR}/{stem}.png, .svg)</span>'
