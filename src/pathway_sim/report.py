@@ -288,7 +288,8 @@ def effects_table(effects: pd.DataFrame) -> pd.DataFrame:
             "low": r.ci_low, "high": r.ci_high, "toc_outcome": outcome_of[r.kpi],
             "label": entry.label, "unit": entry.unit, "better": entry.better,
         })  # fmt: skip
-    frame = pd.DataFrame(rows)
+    columns = ["kpi", "scenario", "diff", "low", "high", "toc_outcome", "label", "unit", "better"]
+    frame = pd.DataFrame(rows, columns=columns)
     order = {o: i for i, o in enumerate(toc.HEADLINE_KPIS)}
     return frame.sort_values("toc_outcome", key=lambda o: o.map(order), kind="stable")
 
