@@ -79,6 +79,12 @@ def test_extends_cycle_exits_2(cli, tmp_path):
     assert code == 2 and "cycle" in err
 
 
+def test_validate_names_the_bad_file_once(cli, tmp_path):
+    f = write(tmp_path / "a.yaml", f"extends: {MMC}\nname: a\nservices:\n  clinic: {{staf: 3}}\n")
+    code, _, err = cli("validate", f)
+    assert code == 2 and err.count(str(f)) == 1 and "did you mean 'staff'" in err
+
+
 def test_unknown_set_path_exits_2(cli, tmp_path):
     code, _, err = cli("run", MMC, "--set", "services.clinic.stafff=2", "--out", tmp_path)
     assert code == 2 and "did you mean 'staff'" in err

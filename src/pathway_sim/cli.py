@@ -268,7 +268,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
             scenario = load_scenario(path)
         except ScenarioError as exc:
             failures += 1
-            print(f"pathway-sim: {path}: {exc}", file=sys.stderr)
+            where = "" if str(path) in str(exc) else f"{path}: "  # most messages name their file
+            print(f"pathway-sim: {where}{exc}", file=sys.stderr)
         else:
             print(f"ok  {path}  ({scenario.model}: {scenario.name})")
     return 2 if failures else 0
