@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import gc
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import pandas as pd
@@ -21,11 +23,33 @@ def run_replication(
     adds the log), whichever process or machine runs it.
     """
     streams = Streams(seed, index)
-    if isinstance(scenario, network.QueueNetworkScenario):
-        return network.simulate(scenario, streams, event_log)
-    from pathway_sim.pathway.model import simulate
+    with fewer_collections():
+        if isinstance(scenario, network.QueueNetworkScenario):
+            return network.simulate(scenario, streams, event_log)
+        from pathway_sim.pathway.model import simulate
 
-    return simulate(scenario, streams, event_log)
+        return simulate(scenario, streams, event_log)
+
+
+GC_YOUNG_THRESHOLD = 100_000
+"""Allocations between young-generation collections during a replication (Python's default: 700)."""
+
+
+@contextmanager
+def fewer_collections(young: int = GC_YOUNG_THRESHOLD) -> Iterator[None]:
+    """Run with the cyclic garbage collector triggered less often, then restore it.
+
+    A replication allocates hundreds of thousands of short-lived events and
+    generators while holding many live ones; at the default threshold the
+    collector's repeated passes over them took 10-15% of a replication's time.
+    Collection timing never changes results.
+    """
+    thresholds = gc.get_threshold()
+    gc.set_threshold(young, *thresholds[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
 
 
 def replications_table(scenario_name: str, results: Iterable[ReplicationResult]) -> pd.DataFrame:
