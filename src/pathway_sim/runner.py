@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -11,7 +11,7 @@ import pandas as pd
 
 from pathway_sim.engine import network
 from pathway_sim.randomness import Streams
-from pathway_sim.results import EVENT_COLUMNS, ReplicationResult
+from pathway_sim.results import ReplicationResult
 
 
 def run_replication(
@@ -85,9 +85,3 @@ def women_table(scenario_name: str, results: Iterable[ReplicationResult]) -> pd.
         for woman in r.woman_rows
     ]
     return pd.DataFrame(rows)
-
-
-def events_table(results: Sequence[ReplicationResult]) -> pd.DataFrame:
-    """The event log in long format, one row per event (the output contract)."""
-    rows = [e for r in sorted(results, key=lambda r: r.replication) for e in r.events]
-    return pd.DataFrame(rows, columns=list(EVENT_COLUMNS))
