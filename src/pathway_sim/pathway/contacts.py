@@ -70,18 +70,18 @@ def contact(
     place = "remote" if remote else (place or system.location(service))
     abort = woman.born if antenatal else woman.ended
     queued = env.now
-    post = yield from system.services[service].acquire(
-        rec.named_post if spec.named_worker else None, abort
-    )
+    staff = system.services[service]
+    post = yield from staff.acquire(rec.named_post if spec.named_worker else None, abort)
     if post is None or not _wanted(system, woman, rec, service, antenatal, needs_baby, mandatory):
         if post is not None:
-            system.services[service].release(post)
+            staff.release(post)
         return _cancel(system, woman, rec, service, kind)
-    rec.wait_days += env.now - queued
-    rec.last_contact_day = env.now
-    _forget_old_contacts(woman, env.now)
+    now = env.now  # no more waiting: the clock stands still from here
+    rec.wait_days += now - queued
+    rec.last_contact_day = now
+    _forget_old_contacts(woman, now)
     attended = draws[1] < attendance_probability(system, woman, service, place, post)
-    woman.recent.append(env.now)
+    woman.recent.append(now)
     outcome = ATTENDED if attended else MISSED
     system.log(woman, kind, service, place, post.staff_id, outcome)
     if attended:
@@ -94,11 +94,11 @@ def contact(
     if not woman.born.triggered:
         woman.pregnancy_contacts += 1
         if attended and place not in ("home", "remote"):
-            woman.pregnancy_trips.append((env.now, place))
+            woman.pregnancy_trips.append((now, place))
     staff_hours = (hours or spec.contact_hours).sample(woman.durations)
     if system.iv.relational_care:
         staff_hours *= system.scenario.hostile_care.relational_time_multiplier
-    system.services[service].release_after(post, system.staff_days(service, staff_hours))
+    staff.release_after(post, system.staff_days(service, staff_hours))
     return outcome
 
 
