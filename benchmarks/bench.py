@@ -17,6 +17,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +48,8 @@ TARGETS: dict[str, tuple[str, float]] = {
     "planner_comparison_s": ("<", 60.0),
 }
 """Figures with a target (2-core machine); the others are context for them."""
+SCALING_FACTORS = (1, 2, 4, 8)
+"""Cohort sizes, as multiples of the base scenario's women per year."""
 
 
 @dataclass(frozen=True)
@@ -90,12 +93,13 @@ def engine_overhead(sizes: Sizes) -> list[Figure]:
     """The M/M/c scenario through ``run_replication`` against the hand-written loop."""
     scenario = load_scenario(MMC)
     seed = scenario.run.seed
-    engine, result = timed(lambda: run_replication(scenario, seed, 0), sizes.repeats)
-    loop, baseline = timed(lambda: run_mmc_loop(scenario, seed, 0), sizes.repeats)
+    engine, result = timed(partial(run_replication, scenario, seed, 0), sizes.repeats)
+    loop, baseline = timed(partial(run_mmc_loop, scenario, seed, 0), sizes.repeats)
     contacts = result.services[0]["contacts"]
     return [
         figure("mmc_engine_contacts_per_s", contacts / engine.median, "contacts/s", engine.spread),
-        figure("mmc_loop_contacts_per_s", baseline.contacts / loop.median, "contacts/s", loop.spread),
+        figure("mmc_loop_contacts_per_s", baseline.contacts / loop.median, "contacts/s",
+               loop.spread),  # fmt: skip
         figure("engine_overhead_ratio", engine.median / loop.median, "x"),
     ]
 
@@ -104,8 +108,9 @@ def pathway_speed(sizes: Sizes) -> list[Figure]:
     """One base replication: seconds, women and simpy events per second."""
     scenario = load_scenario(BASE)
     seed = scenario.run.seed
-    run, result = timed(lambda: run_replication(scenario, seed, 0), sizes.repeats)
-    events = count_events(lambda: run_replication(scenario, seed, 0))
+    replicate = partial(run_replication, scenario, seed, 0)
+    run, result = timed(replicate, sizes.repeats)
+    events = count_events(replicate)
     return [
         figure("base_replication_s", run.median, "s", run.spread),
         figure("base_women_per_s", result.women / run.median, "women/s"),
@@ -129,16 +134,14 @@ def scaling(sizes: Sizes) -> list[Figure]:
             if staffed:
                 changes.update({f"services.{s}.staff": spec.staff * k for s, spec in base.services})
             scenario = with_changes(base, changes, "bench")
-            run, _ = timed(lambda: run_replication(scenario, base.run.seed, 0), sizes.scaling_repeats)
+            replicate = partial(run_replication, scenario, base.run.seed, 0)
+            run, _ = timed(replicate, sizes.scaling_repeats)
             medians.append(run.median)
             rows.append(figure(f"{name}_x{k}_s", run.median, "s", run.spread))
         slope = loglog_slope(SCALING_FACTORS, medians)
         rows.append(figure(f"{name}_loglog_slope", slope, "", "time vs women per year",
                            key="scaling_loglog_slope" if staffed else None))  # fmt: skip
     return rows
-
-
-SCALING_FACTORS = (1, 2, 4, 8)
 
 
 def parallel_efficiency(sizes: Sizes) -> list[Figure]:
@@ -149,7 +152,8 @@ def parallel_efficiency(sizes: Sizes) -> list[Figure]:
     for _ in range(sizes.scaling_repeats):
         tables = []
         for workers, times in runs.items():
-            run, result = timed(lambda: ps.run(scenario, reps=sizes.parallel_reps, workers=workers), 1)
+            replicate = partial(ps.run, scenario, reps=sizes.parallel_reps, workers=workers)
+            run, result = timed(replicate, 1)
             times.extend(run.runs)
             tables.append(result.replications)
         if not tables[0].equals(tables[1]):
@@ -176,11 +180,10 @@ def peak_memory(sizes: Sizes) -> list[Figure]:
 def planner_comparison(sizes: Sizes) -> list[Figure]:
     """``compare`` of the base and four levers, as ``make run`` does (report included)."""
     with tempfile.TemporaryDirectory() as out:
-        command = _cli("compare", *map(str, PLANNER), "--reps", str(sizes.planner_reps), "--out", out)
-        usage = child_usage(command)
-    reps = f"{sizes.planner_reps} reps x {len(PLANNER)}"
+        reps = str(sizes.planner_reps)
+        usage = child_usage(_cli("compare", *map(str, PLANNER), "--reps", reps, "--out", out))
     return [
-        figure("planner_comparison_s", usage["wall_s"], "s", reps),
+        figure("planner_comparison_s", usage["wall_s"], "s", f"{reps} reps x {len(PLANNER)}"),
         figure("planner_comparison_cpu_s", usage["cpu_s"], "s", "all processes"),
     ]
 

@@ -62,4 +62,6 @@ def test_table_lists_every_figure_with_its_target() -> None:
 
 def test_engine_overhead_section_gives_its_three_figures() -> None:
     names = [f.figure for f in engine_overhead(QUICK)]
-    assert names == ["mmc_engine_contacts_per_s", "mmc_loop_contacts_per_s", "engine_overhead_ratio"]
+    assert names == [
+        "mmc_engine_contacts_per_s", "mmc_loop_contacts_per_s", "engine_overhead_ratio"
+    ]  # fmt: skip
