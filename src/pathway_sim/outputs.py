@@ -78,7 +78,8 @@ def write_csv(path: Path, table: pd.DataFrame) -> None:
 
 def write_events(path: Path, results: Sequence[ReplicationResult]) -> None:
     """``events.csv`` written row by row: the same bytes as through a DataFrame
-    (floats shortest round-trip, minimal quoting) in about half the time."""
+    (floats shortest round-trip, minimal quoting; the log has no missing values,
+    which a DataFrame would write empty) in about half the time."""
 
     def write(handle: IO[str]) -> None:
         writer = csv.writer(handle, lineterminator="\n")
