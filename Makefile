@@ -1,6 +1,7 @@
 # Two commands set everything up on a fresh machine with Python 3.11+ and make:
 #   make run    installs into .venv and runs the default comparison
 #   make test   installs with test extras and runs the whole test suite
+#   make bench  measures speed, scaling, parallel efficiency and memory against their targets
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -29,6 +30,10 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n $(WORKERS) -q
+
+# Every performance figure against its target (issue 8); BENCH_QUICK=1 only checks the harness.
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.bench
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -n $(WORKERS) -q -m "not slow"

@@ -9,6 +9,7 @@ the natural scale (not the log scale), because that is how evidence reports them
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Annotated, Literal, Union
 
@@ -42,9 +43,7 @@ class Lognormal(Strict):
     sd: PositiveFloat = Field(description="Standard deviation, in the field's unit.")
 
     def sample(self, rng: np.random.Generator) -> float:
-        sigma2 = math.log1p((self.sd / self.mean) ** 2)
-        mu = math.log(self.mean) - sigma2 / 2
-        return float(rng.lognormal(mu, math.sqrt(sigma2)))
+        return float(rng.lognormal(*_log_scale(self.mean, self.sd)))
 
     @property
     def expected(self) -> float:
@@ -122,6 +121,14 @@ class Fixed(Strict):
     @property
     def expected(self) -> float:
         return self.value
+
+
+@functools.lru_cache(maxsize=256)
+def _log_scale(mean: float, sd: float) -> tuple[float, float]:
+    """The underlying normal's mean and standard deviation, worked out once per (mean, sd):
+    contact durations are drawn tens of thousands of times a replication."""
+    sigma2 = math.log1p((sd / mean) ** 2)
+    return math.log(mean) - sigma2 / 2, math.sqrt(sigma2)
 
 
 Distribution = Annotated[

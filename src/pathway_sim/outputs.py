@@ -6,6 +6,7 @@ to disk and renamed over its final name, so a file that exists is complete.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
 import json
@@ -23,8 +24,8 @@ from pathway_sim import __version__
 from pathway_sim.analysis import summarise
 from pathway_sim.evidence import kpi_evidence
 from pathway_sim.pathway.parameters import PerinatalScenario
-from pathway_sim.results import ReplicationResult
-from pathway_sim.runner import events_table, replications_table, services_table, women_table
+from pathway_sim.results import EVENT_COLUMNS, ReplicationResult
+from pathway_sim.runner import replications_table, services_table, women_table
 from pathway_sim.scenario import to_yaml
 
 LIBRARIES = ("simpy", "numpy", "pandas", "pydantic", "scipy", "PyYAML", "dask", "distributed")
@@ -73,6 +74,20 @@ def write_text(path: Path, text: str) -> None:
 def write_csv(path: Path, table: pd.DataFrame) -> None:
     """CSV with shortest round-trip floats, so identical results give identical bytes."""
     atomic_write(path, lambda h: table.to_csv(h, index=False, lineterminator="\n"))
+
+
+def write_events(path: Path, results: Sequence[ReplicationResult]) -> None:
+    """``events.csv`` written row by row: the same bytes as through a DataFrame
+    (floats shortest round-trip, minimal quoting; the log has no missing values,
+    which a DataFrame would write empty) in about half the time."""
+
+    def write(handle: IO[str]) -> None:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(EVENT_COLUMNS)
+        for result in sorted(results, key=lambda r: r.replication):
+            writer.writerows(result.events)
+
+    atomic_write(path, write)
 
 
 def write_json(path: Path, data: Any) -> None:
@@ -132,7 +147,7 @@ def write_run(
     if not women.empty:
         write_csv(out / "women.csv", women)
     if event_log:
-        write_csv(out / "events.csv", events_table(results))
+        write_events(out / "events.csv", results)
     if isinstance(scenario, PerinatalScenario):
         write_csv(out / "kpi_evidence.csv", kpi_evidence())
     write_json(out / "manifest.json", run_manifest)

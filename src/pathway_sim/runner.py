@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import gc
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pandas as pd
 
 from pathway_sim.engine import network
 from pathway_sim.randomness import Streams
-from pathway_sim.results import EVENT_COLUMNS, ReplicationResult
+from pathway_sim.results import ReplicationResult
 
 
 def run_replication(
@@ -21,11 +23,32 @@ def run_replication(
     adds the log), whichever process or machine runs it.
     """
     streams = Streams(seed, index)
-    if isinstance(scenario, network.QueueNetworkScenario):
-        return network.simulate(scenario, streams, event_log)
-    from pathway_sim.pathway.model import simulate
+    with collector_paused():
+        if isinstance(scenario, network.QueueNetworkScenario):
+            return network.simulate(scenario, streams, event_log)
+        from pathway_sim.pathway.model import simulate
 
-    return simulate(scenario, streams, event_log)
+        return simulate(scenario, streams, event_log)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Run without the cyclic garbage collector, then restore it.
+
+    A replication allocates hundreds of thousands of simpy events and generators
+    while holding many alive. The collector's passes over them took 10-15% of a
+    replication's time, more for larger cohorts, yet freed nothing that reference
+    counting does not: only the final state (processes still pending, which refer
+    to the environment) is a cycle, freed by the first collection afterwards. Peak
+    memory is the same either way, and collection never changes results.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def replications_table(scenario_name: str, results: Iterable[ReplicationResult]) -> pd.DataFrame:
@@ -61,9 +84,3 @@ def women_table(scenario_name: str, results: Iterable[ReplicationResult]) -> pd.
         for woman in r.woman_rows
     ]
     return pd.DataFrame(rows)
-
-
-def events_table(results: Sequence[ReplicationResult]) -> pd.DataFrame:
-    """The event log in long format, one row per event (the output contract)."""
-    rows = [e for r in sorted(results, key=lambda r: r.replication) for e in r.events]
-    return pd.DataFrame(rows, columns=list(EVENT_COLUMNS))

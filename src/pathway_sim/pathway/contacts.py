@@ -9,14 +9,13 @@ engagement, which is how one stigmatising contact can undo good work elsewhere.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Generator
 from typing import Any
 
 from pathway_sim.distributions import Distribution
 from pathway_sim.engine.service import Post
 from pathway_sim.pathway.engagement import disengage
-from pathway_sim.pathway.odds import logistic, logit
+from pathway_sim.pathway.odds import logistic
 from pathway_sim.pathway.system import CareSystem
 from pathway_sim.pathway.woman import ServiceRecord, Woman
 
@@ -64,25 +63,25 @@ def contact(
     if not _wanted(system, woman, rec, service, antenatal, needs_baby, mandatory):
         return _cancel(system, woman, rec, service, kind)
     spec = system.specs[service]
-    draws = woman.contact_draws.random(5)
+    draws = woman.contact_draws.random(5).tolist()  # Python floats: cheaper to compare
     remote = spec.remote_eligible and system.iv.flexible_contact and (
         draws[0] < system.scenario.attendance.remote_share
     )
     place = "remote" if remote else (place or system.location(service))
     abort = woman.born if antenatal else woman.ended
     queued = env.now
-    post = yield from system.services[service].acquire(
-        rec.named_post if spec.named_worker else None, abort
-    )
+    staff = system.services[service]
+    post = yield from staff.acquire(rec.named_post if spec.named_worker else None, abort)
     if post is None or not _wanted(system, woman, rec, service, antenatal, needs_baby, mandatory):
         if post is not None:
-            system.services[service].release(post)
+            staff.release(post)
         return _cancel(system, woman, rec, service, kind)
-    rec.wait_days += env.now - queued
-    rec.last_contact_day = env.now
-    _forget_old_contacts(woman, env.now)
+    now = env.now  # no more waiting: the clock stands still from here
+    rec.wait_days += now - queued
+    rec.last_contact_day = now
+    _forget_old_contacts(woman, now)
     attended = draws[1] < attendance_probability(system, woman, service, place, post)
-    woman.recent.append(env.now)
+    woman.recent.append(now)
     outcome = ATTENDED if attended else MISSED
     system.log(woman, kind, service, place, post.staff_id, outcome)
     if attended:
@@ -95,11 +94,11 @@ def contact(
     if not woman.born.triggered:
         woman.pregnancy_contacts += 1
         if attended and place not in ("home", "remote"):
-            woman.pregnancy_trips.append((env.now, place))
+            woman.pregnancy_trips.append((now, place))
     staff_hours = (hours or spec.contact_hours).sample(woman.durations)
     if system.iv.relational_care:
         staff_hours *= system.scenario.hostile_care.relational_time_multiplier
-    system.services[service].release_after(post, system.staff_days(service, staff_hours))
+    staff.release_after(post, system.staff_days(service, staff_hours))
     return outcome
 
 
@@ -107,43 +106,34 @@ def attendance_probability(
     system: CareSystem, woman: Woman, service: str, place: str, post: Post
 ) -> float:
     """Chance she attends this contact, from the logistic attendance model."""
-    a = system.scenario.attendance
-    iv = system.iv
-    spec = system.specs[service]
-    if spec.attendance_probability in (0.0, 1.0):
-        return spec.attendance_probability  # certain either way, whatever shifts the odds
-    x = logit(spec.attendance_probability)
+    p = system.specs[service].attendance_probability
+    if p in (0.0, 1.0):
+        return p  # certain either way, whatever shifts the odds
+    a, terms = system.scenario.attendance, system.terms
+    x = terms.base_logit[service]
     x += a.trust_log_odds * (woman.trust - 0.5) + a.knowledge_log_odds * (woman.knowledge - 0.5)
     if place not in ("home", "remote"):
-        trip = _trip(system, woman, place)
-        hours = trip.hours * (1 - a.transport_travel_reduction) if iv.transport_help else trip.hours
-        cost = 0.0 if iv.transport_help else trip.cost_gbp
-        x += a.travel_log_odds_per_hour * hours + a.cost_log_odds_per_gbp * cost
+        x += terms.trips[woman.rural, place].log_odds
     burden = a.burden_log_odds_per_contact * len(woman.recent)
-    if iv.coproduced_information:
-        burden *= 1 - a.coproduced_burden_reduction
-        x += math.log(a.coproduced_odds_ratio)
+    if terms.burden_factor is not None:
+        burden *= terms.burden_factor
+        x += terms.coproduced
     x += burden
     if post.staff_id in woman.seen_people:
-        x += math.log(a.known_worker_odds_ratio)
-    if iv.text_reminders:
-        x += math.log(a.reminder_odds_ratio)
+        x += terms.known_worker
+    if terms.reminder is not None:
+        x += terms.reminder
     if place == "hub":
-        x += math.log(a.hub_odds_ratio)
+        x += terms.hub
     if place == "remote":
-        x += math.log(a.remote_odds_ratio)
+        x += terms.remote
     if woman.has_coordinator and service != "care_coordination":
-        x += math.log(a.coordinator_odds_ratio)
+        x += terms.coordinator
     if woman.has_advocate and service != "peer_advocacy":
-        x += math.log(a.advocate_odds_ratio)
+        x += terms.advocate
     if woman.sw_referred and not woman.separated:
-        x += a.fear_log_odds * (1 - iv.training_coverage)
+        x += terms.fear
     return logistic(x)
-
-
-def _trip(system: CareSystem, woman: Woman, place: str):
-    travel = system.scenario.site.rural if woman.rural else system.scenario.site.urban
-    return travel.trip("community" if place == "hub" else place)
 
 
 def _wanted(
@@ -230,9 +220,9 @@ def _attended(
         trip_key = (int(now), place)
         if trip_key not in woman.trips:
             woman.trips.add(trip_key)
-            trip = _trip(system, woman, place)
+            trip = system.terms.trips[woman.rural, place]
             woman.travel_hours += trip.hours
-            woman.travel_cost_gbp += 0.0 if iv.transport_help else trip.cost_gbp
+            woman.travel_cost_gbp += trip.cost_gbp
 
 
 def _missed(system: CareSystem, woman: Woman, rec: ServiceRecord, service: str) -> None:

@@ -10,6 +10,7 @@ import simpy
 
 from pathway_sim.engine.service import Post, Service
 from pathway_sim.pathway.parameters import PerinatalScenario, ServiceSpec
+from pathway_sim.pathway.terms import attendance_terms
 from pathway_sim.pathway.woman import Woman
 from pathway_sim.randomness import Streams
 
@@ -43,6 +44,7 @@ class CareSystem:
         }
         self._trained: dict[str, bool] = {}
         self.iv = scenario.interventions
+        self.terms = attendance_terms(scenario, self.specs)
         for name, spec in self.specs.items():
             for post in self.services[name].posts:
                 env.process(self._turnover(spec, post))
@@ -109,8 +111,9 @@ class CareSystem:
         if not aligned:
             return day
         week_start = math.floor((day - woman.hub_weekday) / DAYS_PER_WEEK) * DAYS_PER_WEEK
-        candidates = [week_start + woman.hub_weekday + k * DAYS_PER_WEEK for k in (0, 1)]
-        snapped = min(candidates, key=lambda d: abs(d - day))
+        before = week_start + woman.hub_weekday
+        after = before + DAYS_PER_WEEK
+        snapped = before if abs(before - day) <= abs(after - day) else after
         return float(max(snapped, self.env.now))
 
     # --- log ------------------------------------------------------------------------------
