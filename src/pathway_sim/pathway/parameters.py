@@ -216,7 +216,7 @@ class DrugTreatment(ServiceSpec):
         0.12, "rate/year", "Rate of stopping treatment during pregnancy, apart from disengaging.", ge=0
     )
     stop_per_year_postpartum: float = P(
-        0.2, "rate/year", "Rate of stopping treatment after birth, apart from disengaging.", ge=0
+        0.4, "rate/year", "Rate of stopping treatment after birth, apart from disengaging.", ge=0
     )
     removal_stop_multiplier: float = P(
         2.0, "hazard ratio", "Rate of stopping treatment after her baby is removed.", gt=0
@@ -528,10 +528,13 @@ class ChildProtection(Strict):
         0.02, "probability", "Chance of separation at birth without a plan."
     )
     engagement_reference: Probability = P(
-        0.6, "proportion", "Antenatal attendance at which plan and separation chances are the reference ones."
+        0.8,
+        "proportion",
+        "Share of her midwifery contacts due so far that she attended at which plan and "
+        "separation chances are the reference ones (about the base scenario's typical share).",
     )
     engagement_log_odds: float = P(
-        -3.0, "log-odds per unit", "Shift in plan and separation per unit of antenatal attendance above it.", le=0
+        -3.0, "log-odds per unit", "Shift in plan and separation per unit of that attended share above the reference.", le=0
     )
     trust_log_odds: float = P(-1.5, "log-odds per unit", "Shift in separation per unit of trust above 0.5.", le=0)
     not_in_treatment_odds_ratio: float = P(2.0, "odds ratio", "Separation if not in treatment at birth.", gt=0)
