@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from pathway_sim import api
+from pathway_sim.experiment import _goal_kpis
 from pathway_sim.precision import (
     PrecisionGoal,
     PrecisionTracker,
@@ -14,6 +15,7 @@ from pathway_sim.precision import (
     relative_half_width,
     replications_needed,
 )
+from pathway_sim.toc import HEADLINE_KPIS
 
 from .conftest import MMC, short_options
 
@@ -123,3 +125,12 @@ def test_reps_auto_chooses_the_same_replications_on_any_executor(tmp_path):
 def test_bad_auto_options_exit_2(cli, tmp_path, argv, message):
     code, _, err = cli("run", MMC, *argv, *short_options(), "--out", tmp_path)
     assert code == 2 and message in err and "Traceback" not in err
+
+
+def test_by_default_a_perinatal_run_aims_at_the_headline_kpis_and_a_queue_at_every_kpi():
+    ids = {"scenario": ["s"], "replication": [0], "seed": [1], "women": [10]}
+    perinatal = pd.DataFrame({**ids, **{k: [1.0] for k in [*HEADLINE_KPIS.values(), "continuity_breaks_per_woman"]}})
+    assert _goal_kpis(PrecisionGoal(), perinatal) == list(HEADLINE_KPIS.values())
+    assert _goal_kpis(PrecisionGoal(kpis=("continuity_breaks_per_woman",)), perinatal) == ["continuity_breaks_per_woman"]
+    queue = pd.DataFrame({**ids, "wait_mean_days": [0.5], "utilisation_mean": [0.8]})
+    assert _goal_kpis(PrecisionGoal(), queue) == ["wait_mean_days", "utilisation_mean"]

@@ -100,7 +100,7 @@ def add_execution_options(parser: argparse.ArgumentParser) -> None:
 
 def add_precision_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--target-precision", type=float, metavar="D", help="with --reps auto: relative CI half-width to reach (default 0.05)")
-    parser.add_argument("--kpis", metavar="A,B", help="with --reps auto: the KPIs that must reach it (default: all)")
+    parser.add_argument("--kpis", metavar="A,B", help="with --reps auto: the KPIs that must reach it (default: the ToC headline KPIs, or all for a queueing model)")
     parser.add_argument("--max-reps", type=positive_int("--max-reps"), help="with --reps auto: most replications to run (default 200)")
 
 

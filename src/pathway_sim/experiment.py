@@ -34,6 +34,7 @@ from pathway_sim.results import ReplicationResult
 from pathway_sim.runner import replications_table, run_replication, services_table
 from pathway_sim.scenario import with_changes
 from pathway_sim.store import ReplicationStore, identity
+from pathway_sim.toc import HEADLINE_KPIS
 
 log = logging.getLogger("pathway_sim")
 
@@ -243,13 +244,19 @@ def choose_replications(
 
 
 def _goal_kpis(goal: PrecisionGoal, table: pd.DataFrame) -> list[str]:
+    """The KPIs named in the goal; by default the Theory of Change headline KPIs of a
+    perinatal run (rare-event operational KPIs would hold every run to ``max_reps``),
+    or every KPI of a queueing run."""
     known = kpi_columns(table)
     unknown = [k for k in goal.kpis or () if k not in known]
     if unknown:
         raise UsageError(
             f"--kpis: unknown KPI {', '.join(unknown)}; this model reports: {', '.join(known)}"
         )
-    return list(goal.kpis or known)
+    if goal.kpis:
+        return list(goal.kpis)
+    headline = [k for k in HEADLINE_KPIS.values() if k in known]
+    return headline or known
 
 
 # --- comparisons and experiments -----------------------------------------------------------

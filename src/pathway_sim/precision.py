@@ -28,7 +28,8 @@ class PrecisionGoal:
     """What ``--reps auto`` aims for.
 
     ``target`` is the relative half-width of the 95% interval (0.05: within 5% of
-    the mean); ``kpis`` the KPIs that must reach it (None: every KPI);
+    the mean); ``kpis`` the KPIs that must reach it (None: the ToC headline KPIs of a
+    perinatal run, every KPI of a queueing run);
     ``max_reps`` the most replications to run, look-ahead included.
     """
 
