@@ -351,6 +351,9 @@ def format_comparison(table: pd.DataFrame) -> str:
     for kpi, rows in table.groupby("kpi", sort=False):
         lines.append(kpi)
         for i, row in enumerate(rows.itertuples()):
+            if pd.isna(row.mean):  # e.g. a service this scenario does not have
+                lines.append(f"  {row.scenario:<{width - 2}}  {'not measured':>10}")
+                continue
             diff = f"{'(base)':>12}" if i == 0 else f"{row.diff_vs_base:>12.4g}  {interval(row.diff_ci_low, row.diff_ci_high)}"
             lines.append(
                 f"  {row.scenario:<{width - 2}}  {row.mean:>10.4g}  "
