@@ -555,6 +555,10 @@ over the week).</li>
 <li>Wider societal factors (poverty, housing, violence) sit below the ToC's "floor of accountability"
 and enter only as attributes that raise referral odds. A more understanding public discourse (impact
 I5) is outside what a service model can show.</li>
+<li>Levers combine on the log-odds scale, so levers that act on the same mechanism (attendance, say)
+overlap: together they do a little less than the sum of the two. The model holds no synergy of its own
+beyond trust and engagement. Added staff act only through waits, deadlines and supervision, so they
+change little where services are not short of capacity.</li>
 <li>Intervals reflect the randomness of the simulation over the replications run, not the uncertainty
 of the parameters: that is what sensitivity analysis is for. Few replications give wide intervals.</li>
 </ul>
