@@ -12,6 +12,7 @@ from pathway_sim.pathway.harms import EARLY_POSTPARTUM_DAYS, expected_harms
 from pathway_sim.pathway.maternity import antenatal_weeks
 from pathway_sim.pathway.odds import logistic, logit, per_period, with_odds_ratio
 from pathway_sim.pathway.parameters import Harms, PerinatalScenario
+from pathway_sim.pathway.social_work import _risk
 from pathway_sim.pathway.system import CareSystem
 from pathway_sim.pathway.woman import Woman, draw_woman
 from pathway_sim.randomness import Streams
@@ -136,3 +137,18 @@ def test_reference_attendance_when_nothing_shifts_the_odds():
     assert attendance_probability(system, woman, "social_work", "social_work_office", post) < p  # a trip
     woman.trust = 0.9
     assert attendance_probability(system, woman, "social_work", "home", post) > p
+
+
+def test_placement_risk_reads_antenatal_attendance_not_the_postnatal_record():
+    system = _system()
+    cp = system.scenario.child_protection
+    woman = _woman(trust=0.5, in_treatment=True)
+    woman.antenatal_scheduled, woman.antenatal_attended = 10, 8
+    rec = woman.record("midwifery")
+    rec.scheduled, rec.attended = 10, 8
+    at_reference = _risk(system, woman)
+    assert at_reference == pytest.approx(cp.engagement_log_odds * (0.8 - cp.engagement_reference))
+    rec.scheduled, rec.attended = 14, 8  # postnatal visits missed while the baby is still in hospital
+    assert _risk(system, woman) == at_reference
+    woman.antenatal_attended = 5
+    assert _risk(system, woman) == pytest.approx(at_reference + cp.engagement_log_odds * (0.5 - 0.8))

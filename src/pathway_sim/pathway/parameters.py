@@ -530,8 +530,8 @@ class ChildProtection(Strict):
     engagement_reference: Probability = P(
         0.8,
         "proportion",
-        "Share of her midwifery contacts due so far that she attended at which plan and "
-        "separation chances are the reference ones (about the base scenario's typical share).",
+        "Share of her antenatal contacts due so far that she attended at which plan and "
+        "separation chances are the reference ones.",
     )
     engagement_log_odds: float = P(
         -3.0, "log-odds per unit", "Shift in plan and separation per unit of that attended share above the reference.", le=0

@@ -175,10 +175,13 @@ def removal(system: CareSystem, woman: Woman, placement: str) -> None:
 
 
 def _risk(system: CareSystem, woman: Woman) -> float:
-    """Log-odds shift of plan and separation decisions from her engagement, trust and treatment."""
+    """Log-odds shift of plan and separation decisions from her engagement, trust and treatment.
+
+    Engagement is the share of her antenatal contacts she attended: read at birth it does
+    not depend on how long the baby stays in hospital, which would otherwise move a
+    placement decision onto a different record."""
     cp = system.scenario.child_protection
-    rec = woman.services.get("midwifery")
-    attendance = rec.attended / rec.scheduled if rec and rec.scheduled else 0.0
+    attendance = woman.antenatal_attended / woman.antenatal_scheduled if woman.antenatal_scheduled else 0.0
     x = cp.engagement_log_odds * (attendance - cp.engagement_reference)
     x += cp.trust_log_odds * (woman.trust - 0.5)
     if not woman.in_treatment:
