@@ -27,8 +27,8 @@ import pathway_sim as ps
 from benchmarks.counting import count_events
 from benchmarks.measure import Timing, child_usage, loglog_slope, timed
 from benchmarks.mmc_loop import run_mmc_loop
-from pathway_sim.runner import run_replication
-from pathway_sim.scenario import load_scenario, with_changes
+from pathway_sim.runs.runner import run_replication
+from pathway_sim.inputs.loading import load_scenario, with_changes
 
 ROOT = Path(__file__).resolve().parent.parent
 MMC = ROOT / "scenarios/verification/mmc.yaml"

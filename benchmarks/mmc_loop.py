@@ -14,8 +14,8 @@ from typing import Any
 
 import simpy
 
-from pathway_sim.engine.network import QueueNetworkScenario
-from pathway_sim.randomness import Streams
+from pathway_sim.models.queueing.network import QueueNetworkScenario
+from pathway_sim.core.randomness import Streams
 
 
 @dataclass(frozen=True)

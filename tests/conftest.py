@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pathway_sim.cli import main
+from pathway_sim.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from pathway_sim.analysis import (
+from pathway_sim.core.statistics import (
     comparison_table,
     corrected_confidence,
     paired_difference,

@@ -5,9 +5,9 @@ import math
 import pandas as pd
 import pytest
 
-from pathway_sim.analysis import t_interval
-from pathway_sim.calibration import COLUMNS, Target, calibration_table, in_range, load_targets
-from pathway_sim.kpis import PATHWAY_KPIS
+from pathway_sim.core.statistics import t_interval
+from pathway_sim.inputs.calibration import COLUMNS, Target, calibration_table, in_range, load_targets
+from pathway_sim.models.kpis import PATHWAY_KPIS
 
 from .conftest import SCENARIOS
 

@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 
 from pathway_sim import api
-from pathway_sim.analysis import factorial_effects
-from pathway_sim.design import load_experiment
+from pathway_sim.core.statistics import factorial_effects
+from pathway_sim.experiments.spec import load_experiment
 
 from .conftest import MMC, ROOT, mmc_variant, write
 

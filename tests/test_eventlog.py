@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from pathway_sim import eventlog
-from pathway_sim.toc import verdict
+from pathway_sim.reporting import eventlog
+from pathway_sim.reporting.toc_panel import verdict
 
 COLUMNS = ["replication", "woman_id", "time_days", "activity", "service", "location", "outcome"]
 

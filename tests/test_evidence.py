@@ -3,11 +3,11 @@
 import pandas as pd
 import pytest
 
-from pathway_sim.evidence import COLUMNS, assumption_share, kpi_evidence, main_parameters
-from pathway_sim.kpis import PATHWAY_KPIS
-from pathway_sim.register import load_register, matching
-from pathway_sim.runner import run_replication
-from pathway_sim.scenario import load_scenario
+from pathway_sim.inputs.evidence import COLUMNS, assumption_share, kpi_evidence, main_parameters
+from pathway_sim.models.kpis import PATHWAY_KPIS
+from pathway_sim.inputs.register import load_register, matching
+from pathway_sim.runs.runner import run_replication
+from pathway_sim.inputs.loading import load_scenario
 
 from .conftest import SCENARIOS
 

@@ -9,10 +9,10 @@ import time
 import pytest
 
 from pathway_sim import api
-from pathway_sim.errors import UsageError
-from pathway_sim.executors import ExecutorSpec, choose_executor, process_context
-from pathway_sim.experiment import run_scenarios
-from pathway_sim.runner import run_replication
+from pathway_sim.core.errors import UsageError
+from pathway_sim.runs.executors import ExecutorSpec, choose_executor, process_context
+from pathway_sim.experiments.run import run_scenarios
+from pathway_sim.runs.runner import run_replication
 
 from .conftest import MMC, SHORT
 
@@ -49,7 +49,7 @@ def test_contradictory_executor_options_are_refused(kind, workers, scheduler, me
     ],
 )
 def test_bad_executor_options_exit_2(capsys, tmp_path, argv, message):
-    from pathway_sim.cli import main
+    from pathway_sim.cli.main import main
 
     try:
         code = main(["run", str(MMC), *argv, "--out", str(tmp_path)])

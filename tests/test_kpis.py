@@ -4,8 +4,8 @@ import io
 
 import pandas as pd
 
-from pathway_sim.kpis import PATHWAY_KPIS, TOC_OUTCOMES, catalogue, label
-from pathway_sim.runner import replications_table, run_replication
+from pathway_sim.models.kpis import PATHWAY_KPIS, TOC_OUTCOMES, catalogue, label
+from pathway_sim.runs.runner import replications_table, run_replication
 
 from .pathway_helpers import small
 

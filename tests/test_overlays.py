@@ -2,8 +2,8 @@
 
 import pytest
 
-from pathway_sim.design import load_experiment
-from pathway_sim.scenario import ScenarioError, load_scenario, overlay_file
+from pathway_sim.experiments.spec import load_experiment
+from pathway_sim.inputs.loading import ScenarioError, load_scenario, overlay_file
 
 from .conftest import ROOT, SCENARIOS, write
 

@@ -8,8 +8,8 @@ significantly worse).
 import pandas as pd
 import pytest
 
-from pathway_sim.results import EVENT_COLUMNS
-from pathway_sim.runner import replications_table, run_replication
+from pathway_sim.models.results import EVENT_COLUMNS
+from pathway_sim.runs.runner import replications_table, run_replication
 
 from .pathway_helpers import kpi_values, paired_difference, small
 

@@ -7,10 +7,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pathway_sim.pathway.woman import PLACEMENTS
-from pathway_sim.results import EVENT_COLUMNS
-from pathway_sim.runner import run_replication
-from pathway_sim.scenario import load_scenario
+from pathway_sim.models.perinatal.woman import PLACEMENTS
+from pathway_sim.models.results import EVENT_COLUMNS
+from pathway_sim.runs.runner import run_replication
+from pathway_sim.inputs.loading import load_scenario
 
 from .pathway_helpers import BASE, small
 

@@ -6,16 +6,16 @@ import numpy as np
 import pytest
 import simpy
 
-from pathway_sim.pathway.contacts import attendance_probability
-from pathway_sim.pathway.fates import FATES
-from pathway_sim.pathway.harms import EARLY_POSTPARTUM_DAYS, expected_harms
-from pathway_sim.pathway.maternity import antenatal_weeks
-from pathway_sim.pathway.odds import logistic, logit, per_period, with_odds_ratio
-from pathway_sim.pathway.parameters import Harms, PerinatalScenario
-from pathway_sim.pathway.social_work import _risk
-from pathway_sim.pathway.system import CareSystem
-from pathway_sim.pathway.woman import Woman, draw_woman
-from pathway_sim.randomness import Streams
+from pathway_sim.models.perinatal.contacts import attendance_probability
+from pathway_sim.models.perinatal.fates import FATES
+from pathway_sim.models.perinatal.harms import EARLY_POSTPARTUM_DAYS, expected_harms
+from pathway_sim.models.perinatal.maternity import antenatal_weeks
+from pathway_sim.models.perinatal.odds import logistic, logit, per_period, with_odds_ratio
+from pathway_sim.models.perinatal.schema import Harms, PerinatalScenario
+from pathway_sim.models.perinatal.social_work import _risk
+from pathway_sim.models.perinatal.system import CareSystem
+from pathway_sim.models.perinatal.woman import Woman, draw_woman
+from pathway_sim.core.randomness import Streams
 
 DEFAULTS = PerinatalScenario(model="perinatal", name="t")
 

@@ -7,15 +7,15 @@ import pandas as pd
 import pytest
 
 from pathway_sim import api
-from pathway_sim.experiment import _goal_kpis
-from pathway_sim.precision import (
+from pathway_sim.experiments.run import _goal_kpis
+from pathway_sim.runs.precision import (
     PrecisionGoal,
     PrecisionTracker,
     look_ahead,
     relative_half_width,
     replications_needed,
 )
-from pathway_sim.toc import HEADLINE_KPIS
+from pathway_sim.reporting.toc_panel import HEADLINE_KPIS
 
 from .conftest import MMC, short_options
 

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from pathway_sim.randomness import Streams, stable_key
+from pathway_sim.core.randomness import Streams, stable_key
 
 
 def test_stable_key_is_pinned():

@@ -6,8 +6,8 @@ import math
 import pandas as pd
 import pytest
 
-from pathway_sim.pathway.parameters import PerinatalScenario
-from pathway_sim.register import (
+from pathway_sim.models.perinatal.schema import PerinatalScenario
+from pathway_sim.inputs.register import (
     COLUMNS,
     QUALITIES,
     STATUSES,
@@ -16,7 +16,7 @@ from pathway_sim.register import (
     parameter,
     ranges,
 )
-from pathway_sim.scenario import load_scenario
+from pathway_sim.inputs.loading import load_scenario
 
 from .conftest import SCENARIOS
 

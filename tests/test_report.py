@@ -16,8 +16,8 @@ import pytest
 from PIL import Image
 
 import pathway_sim as ps
-from pathway_sim import toc
-from pathway_sim.report import (
+from pathway_sim.reporting import toc_panel as toc
+from pathway_sim.reporting.report import (
     FACTORIAL_SECTION,
     FIGURES_DIR,
     NEEDS_EVENTS,

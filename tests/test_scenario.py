@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from pathway_sim.scenario import ScenarioError, json_schema, load_scenario, to_yaml
+from pathway_sim.inputs.loading import ScenarioError, json_schema, load_scenario, to_yaml
 
 from .conftest import SCENARIOS, write
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pathway_sim.scenario import load_scenario
+from pathway_sim.inputs.loading import load_scenario
 
 from .conftest import SCENARIOS
 

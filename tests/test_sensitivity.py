@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 from pathway_sim import api
-from pathway_sim.scenario import ScenarioError
-from pathway_sim.sensitivity import analyse, problem, ranking, sample, to_values
-from pathway_sim.sensitivity_design import Factor, load_sensitivity
+from pathway_sim.inputs.loading import ScenarioError
+from pathway_sim.sensitivity.methods import analyse, problem, ranking, sample, to_values
+from pathway_sim.sensitivity.spec import Factor, load_sensitivity
 
 from .conftest import MMC, ROOT, write
 

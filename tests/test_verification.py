@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from pathway_sim.analysis import t_interval
-from pathway_sim.runner import run_replication, services_table
-from pathway_sim.scenario import load_scenario
-from pathway_sim.theory import mmc_utilisation, mmc_wait
+from pathway_sim.core.statistics import t_interval
+from pathway_sim.runs.runner import run_replication, services_table
+from pathway_sim.inputs.loading import load_scenario
+from pathway_sim.models.queueing.theory import mmc_utilisation, mmc_wait
 
 from .conftest import SCENARIOS
 

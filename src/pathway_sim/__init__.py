@@ -18,10 +18,10 @@ _API = {
     "compare": "pathway_sim.api",
     "run_experiment": "pathway_sim.api",
     "run_sensitivity": "pathway_sim.api",
-    "load_sensitivity": "pathway_sim.sensitivity_design",
-    "load_scenario": "pathway_sim.scenario",
-    "load_experiment": "pathway_sim.design",
-    "PrecisionGoal": "pathway_sim.precision",
+    "load_sensitivity": "pathway_sim.sensitivity.spec",
+    "load_scenario": "pathway_sim.inputs.loading",
+    "load_experiment": "pathway_sim.experiments.spec",
+    "PrecisionGoal": "pathway_sim.runs.precision",
 }
 __all__ = [
     "PrecisionGoal",

@@ -21,23 +21,23 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from pathway_sim.design import Experiment, load_experiment
-from pathway_sim.executors import ExecutorSpec, choose_executor
-from pathway_sim.experiment import (
+from pathway_sim.experiments.spec import Experiment, load_experiment
+from pathway_sim.runs.executors import ExecutorSpec, choose_executor
+from pathway_sim.experiments.run import (
     Comparison,
     ExperimentResult,
     choose_replications,
     compare_scenarios,
     run_scenarios,
 )
-from pathway_sim.experiment import (
+from pathway_sim.experiments.run import (
     run_experiment as run_loaded_experiment,
 )
-from pathway_sim.precision import PrecisionGoal
-from pathway_sim.scenario import _parse_override, load_scenario, with_changes
-from pathway_sim.sensitivity_design import SensitivitySpec, load_sensitivity
-from pathway_sim.sensitivity_run import SensitivityResult
-from pathway_sim.sensitivity_run import run_sensitivity as run_loaded_sensitivity
+from pathway_sim.runs.precision import PrecisionGoal
+from pathway_sim.inputs.loading import _parse_override, load_scenario, with_changes
+from pathway_sim.sensitivity.spec import SensitivitySpec, load_sensitivity
+from pathway_sim.sensitivity.run import SensitivityResult
+from pathway_sim.sensitivity.run import run_sensitivity as run_loaded_sensitivity
 
 ScenarioLike = str | Path | Any
 """A scenario file, or a scenario object (e.g. from ``load_scenario``)."""

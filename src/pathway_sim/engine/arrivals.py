@@ -9,7 +9,7 @@ import numpy as np
 import simpy
 from pydantic import Field
 
-from pathway_sim.schema_base import Strict
+from pathway_sim.core.schema import Strict
 
 
 class PoissonArrivals(Strict):

@@ -1,0 +1,393 @@
+"""Experiments at scale: replications of one or many scenarios on any executor.
+
+Each replication is saved the moment it completes (``store.py``), so a run killed
+at any point resumes where it stopped; the run contract files are written only
+once every replication is in, sorted by replication index, so neither the
+executor, the number of workers nor the order of completion changes a byte.
+
+The functions here serve the command line and the notebook API alike:
+``run_scenarios`` (one or many scenarios, fixed replications),
+``choose_replications`` (``--reps auto``), ``compare_scenarios`` and
+``run_experiment``.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from tqdm import tqdm
+
+from pathway_sim.core.statistics import comparison_table, factorial_effects, kpi_columns, summarise
+from pathway_sim.experiments.spec import Experiment
+from pathway_sim.core.errors import UsageError
+from pathway_sim.runs.executors import Executor, ExecutorSpec, executing
+from pathway_sim.runs.outputs import manifest, remove_stale, write_csv, write_run, write_text
+from pathway_sim.runs.precision import PrecisionGoal, PrecisionTracker
+from pathway_sim.models.results import ReplicationResult
+from pathway_sim.runs.runner import replications_table, run_replication, services_table
+from pathway_sim.inputs.loading import with_changes
+from pathway_sim.runs.store import ReplicationStore, identity
+from pathway_sim.reporting.toc_panel import HEADLINE_KPIS
+
+log = logging.getLogger("pathway_sim")
+
+SERIAL = ExecutorSpec()
+AUTO = PrecisionGoal()
+
+Replicate = Callable[[Any, int, int, bool], ReplicationResult]
+"""``run_replication``'s signature: (scenario, seed, index, event_log) -> result."""
+
+
+# --- one scenario's replications ---------------------------------------------------------
+
+
+@dataclass
+class Run:
+    """One scenario being replicated: what has finished, and where it is kept."""
+
+    scenario: Any
+    out: Path | None
+    event_log: bool
+    store: ReplicationStore | None
+    finished: dict[int, ReplicationResult] = field(default_factory=dict)
+    reused: frozenset[int] = frozenset()
+
+    @classmethod
+    def start(cls, scenario: Any, out: Path | None, event_log: bool, resume: bool) -> Run:
+        """Prepare ``out`` (clearing an earlier run's files) and take up what can be resumed."""
+        if out is None:
+            if resume:
+                raise UsageError(
+                    "--resume needs the results directory (--out) of the run to resume"
+                )
+            return cls(scenario, None, event_log, None)
+        store = ReplicationStore(out)
+        finished = store.open(identity(scenario, event_log), resume)
+        remove_stale(out)
+        return cls(scenario, out, event_log, store, finished, frozenset(finished))
+
+    def keep(self, result: ReplicationResult) -> None:
+        if self.store is not None:
+            self.store.save(result)
+        self.finished[result.replication] = result
+
+    def missing(self, reps: int) -> list[int]:
+        return [i for i in range(reps) if i not in self.finished]
+
+    def done(self, reps: int) -> int:
+        return reps - len(self.missing(reps))
+
+    def results(self, reps: int) -> list[ReplicationResult]:
+        return [self.finished[i] for i in range(reps)]
+
+
+@dataclass(frozen=True)
+class ScenarioRun:
+    """The finished replications of one scenario, as the run contract tables."""
+
+    scenario: Any
+    results: list[ReplicationResult]
+    summary: pd.DataFrame
+    out: Path | None
+
+    @property
+    def name(self) -> str:
+        return self.scenario.name
+
+    @property
+    def replications(self) -> pd.DataFrame:
+        return replications_table(self.name, self.results)
+
+    @property
+    def services(self) -> pd.DataFrame:
+        return services_table(self.name, self.results)
+
+
+def replicate(
+    runs: Sequence[Run],
+    reps: Sequence[int],
+    executor: Executor,
+    bar: tqdm,
+    replicate_fn: Replicate = run_replication,
+) -> None:
+    """Run the missing replications ``0 .. reps[k]-1`` of each ``runs[k]``, keeping each
+    as it completes, whatever order they complete in."""
+    calls = [
+        ((k, i), (run.scenario, run.scenario.run.seed, i, run.event_log))
+        for k, (run, n) in enumerate(zip(runs, reps))
+        for i in run.missing(n)
+    ]
+    for (k, _), result in executor.completed(replicate_fn, calls):
+        runs[k].keep(result)
+        bar.update(1)
+
+
+def finish(
+    run: Run, reps: int, spec: ExecutorSpec, wall_seconds: float, **extra: Any
+) -> ScenarioRun:
+    """The first ``reps`` replications as the run contract, written to ``run.out`` if set
+    (``manifest.json`` last, so a directory with a manifest holds a whole run)."""
+    scenario = run.scenario
+    if scenario.run.replications != reps:
+        scenario = with_changes(scenario, {"run.replications": reps}, "--reps auto")
+    results = run.results(reps)
+    if run.out is None:
+        return ScenarioRun(
+            scenario, results, summarise(replications_table(scenario.name, results)), None
+        )
+    info = manifest(
+        scenario,
+        scenario.run.seed,
+        reps,
+        wall_seconds,
+        **spec.manifest(),
+        event_log=run.event_log,
+        resumed_replications=len(run.reused & set(range(reps))),
+        **extra,
+    )
+    summary = write_run(run.out, scenario, results, info, run.event_log)
+    return ScenarioRun(scenario, results, summary, run.out)
+
+
+class ProgressBar(tqdm):
+    """tqdm without its monitor thread, so that worker processes can still be forked."""
+
+    monitor_interval = 0
+
+
+def progress_bar(total: int, done: int, enabled: bool) -> tqdm:
+    """Replications done of total, with rate and time left, on a terminal only."""
+    return ProgressBar(
+        total=total,
+        initial=done,
+        unit="rep",
+        desc="replications",
+        file=sys.stderr,
+        disable=not (enabled and sys.stderr.isatty()),
+        dynamic_ncols=True,
+    )
+
+
+def run_scenarios(
+    scenarios: Sequence[Any],
+    outs: Sequence[Path | None],
+    spec: ExecutorSpec = SERIAL,
+    *,
+    event_log: bool = False,
+    resume: bool = False,
+    progress: bool = False,
+    replicate_fn: Replicate = run_replication,
+) -> list[ScenarioRun]:
+    """Replicate each scenario ``run.replications`` times from its ``run.seed``, on one
+    executor (so a pool or cluster starts once), writing each to its ``outs`` entry."""
+    runs = [Run.start(s, out, event_log, resume) for s, out in zip(scenarios, outs, strict=True)]
+    reps = [s.run.replications for s in scenarios]
+    done = sum(run.done(n) for run, n in zip(runs, reps))
+    started = time.perf_counter()
+    with executing(spec) as executor, progress_bar(sum(reps), done, progress) as bar:
+        replicate(runs, reps, executor, bar, replicate_fn)
+    wall = time.perf_counter() - started
+    return [finish(run, n, spec, wall) for run, n in zip(runs, reps)]
+
+
+# --- --reps auto ---------------------------------------------------------------------------
+
+
+def choose_replications(
+    scenario: Any,
+    out: Path | None,
+    goal: PrecisionGoal = AUTO,
+    spec: ExecutorSpec = SERIAL,
+    *,
+    event_log: bool = False,
+    resume: bool = False,
+    progress: bool = False,
+) -> tuple[ScenarioRun, pd.DataFrame]:
+    """Run as many replications as the goal's KPIs need (Hoad et al. 2010), up to
+    ``goal.max_reps``; return the run and the precision reached per KPI.
+
+    Replications are added in batches of ``spec.workers`` but judged in index
+    order, so the number chosen does not depend on the executor.
+    """
+    run = Run.start(scenario, out, event_log, resume)
+    reps = goal.initial + goal.k_limit
+    tracker: PrecisionTracker | None = None
+    started = time.perf_counter()
+    with executing(spec) as executor, progress_bar(reps, run.done(reps), progress) as bar:
+        while True:
+            replicate([run], [reps], executor, bar)
+            table = replications_table(scenario.name, run.results(reps))
+            tracker = tracker or PrecisionTracker(goal, {k: [] for k in _goal_kpis(goal, table)})
+            tracker.update(table)
+            needed = tracker.decision()
+            if needed is not None or reps >= goal.max_reps:
+                break
+            reps = min(goal.max_reps, reps + spec.workers)
+            bar.total = reps
+            bar.refresh()
+    wall = time.perf_counter() - started
+    chosen = needed or reps
+    precision = tracker.report(replications_table(scenario.name, run.results(chosen)))
+    if out is not None:
+        write_csv(out / "precision.csv", precision)
+    method = {"method": "Hoad, Robinson and Davies (2010)", "target": goal.target,
+              "kpis": list(tracker.paths), "max_reps": goal.max_reps, "k_limit": goal.k_limit,
+              "run": reps, "met": needed is not None}  # fmt: skip
+    return finish(run, chosen, spec, wall, replications_algorithm=method), precision
+
+
+def _goal_kpis(goal: PrecisionGoal, table: pd.DataFrame) -> list[str]:
+    """The KPIs named in the goal; by default the Theory of Change headline KPIs of a
+    perinatal run (rare-event operational KPIs would hold every run to ``max_reps``),
+    or every KPI of a queueing run."""
+    known = kpi_columns(table)
+    unknown = [k for k in goal.kpis or () if k not in known]
+    if unknown:
+        raise UsageError(
+            f"--kpis: unknown KPI {', '.join(unknown)}; this model reports: {', '.join(known)}"
+        )
+    if goal.kpis:
+        return list(goal.kpis)
+    headline = [k for k in HEADLINE_KPIS.values() if k in known]
+    return headline or known
+
+
+# --- comparisons and experiments -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Scenarios run on common random numbers, and their paired differences from the base."""
+
+    runs: list[ScenarioRun]
+    table: pd.DataFrame
+    correction: str
+    out: Path | None
+
+    @property
+    def replications(self) -> pd.DataFrame:
+        return pd.concat([r.replications for r in self.runs], ignore_index=True)
+
+
+def compare_scenarios(
+    scenarios: Sequence[Any],
+    out: Path | None,
+    spec: ExecutorSpec = SERIAL,
+    *,
+    correction: str = "none",
+    event_log: bool = False,
+    resume: bool = False,
+    progress: bool = False,
+) -> Comparison:
+    """Run the base (first) and every other scenario with the same seed and replications,
+    one sub-directory each, then ``comparison.csv`` of paired differences from the base."""
+    scenarios = _on_common_random_numbers(scenarios)
+    if out is not None:
+        remove_stale(out, ["comparison.csv"])
+    outs = [out / s.name if out else None for s in scenarios]
+    runs = run_scenarios(
+        scenarios, outs, spec, event_log=event_log, resume=resume, progress=progress
+    )
+    replications = pd.concat([r.replications for r in runs], ignore_index=True)
+    table = comparison_table(replications, scenarios[0].name, correction)
+    if out is not None:
+        write_csv(out / "comparison.csv", table)
+    return Comparison(runs, table, correction, out)
+
+
+def _on_common_random_numbers(scenarios: Sequence[Any]) -> list[Any]:
+    """The scenarios with the base's seed and replications, so each replication of each
+    scenario meets the same random numbers (and names unique, one directory each)."""
+    if len(scenarios) < 2:
+        raise UsageError("compare needs a base scenario and at least one other")
+    names = [s.name for s in scenarios]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise UsageError(
+            f"scenario names must differ (each names its results directory): {', '.join(repeated)} "
+            "given more than once; give a copy its own name: in its file"
+        )
+    base = scenarios[0]
+    aligned = [base]
+    for other in scenarios[1:]:
+        if (other.run.seed, other.run.replications) != (base.run.seed, base.run.replications):
+            log.warning(
+                "%s: using the base's seed %d and %d replications (common random numbers), "
+                "not its own seed %d and %d replications",
+                other.name, base.run.seed, base.run.replications,
+                other.run.seed, other.run.replications,
+            )  # fmt: skip
+            other = with_changes(
+                other,
+                {"run.seed": base.run.seed, "run.replications": base.run.replications},
+                f"the base scenario {base.name}",
+            )
+        aligned.append(other)
+    return aligned
+
+
+EXPERIMENT_FILES = ("experiment.csv", "effects.csv", "experiment.yaml")
+
+
+@dataclass(frozen=True)
+class ExperimentResult:
+    """An experiment's tidy table, its comparison and (for a factorial) its effects."""
+
+    experiment: Experiment
+    table: pd.DataFrame
+    comparison: Comparison
+    effects: pd.DataFrame | None
+
+    @property
+    def out(self) -> Path | None:
+        return self.comparison.out
+
+
+def run_experiment(
+    experiment: Experiment,
+    out: Path | None,
+    spec: ExecutorSpec = SERIAL,
+    *,
+    event_log: bool = False,
+    resume: bool = False,
+    progress: bool = False,
+) -> ExperimentResult:
+    """Run every scenario of the experiment against its base; write ``experiment.csv``
+    (one row per scenario and KPI, with its factor levels) and, for a factorial,
+    ``effects.csv`` (main effects and two-way interactions per KPI)."""
+    if out is not None:
+        remove_stale(out, EXPERIMENT_FILES)
+    comparison = compare_scenarios(
+        experiment.scenarios, out, spec, correction=experiment.correction,
+        event_log=event_log, resume=resume, progress=progress,
+    )  # fmt: skip
+    table = experiment_table(comparison.table, experiment)
+    effects = None
+    if experiment.factors:
+        effects = factorial_effects(
+            comparison.replications, experiment.levels, experiment.correction
+        )
+    if out is not None:
+        write_csv(out / "experiment.csv", table)
+        if effects is not None:
+            write_csv(out / "effects.csv", effects)
+        write_text(out / "experiment.yaml", experiment.source_text)
+    return ExperimentResult(experiment, table, comparison, effects)
+
+
+def experiment_table(comparison: pd.DataFrame, experiment: Experiment) -> pd.DataFrame:
+    """``experiment.csv``: one row per scenario and KPI, factor levels as 0/1 columns."""
+    order = {s.name: i for i, s in enumerate(experiment.scenarios)}
+    table = comparison.sort_values("scenario", key=lambda s: s.map(order), kind="stable")
+    for factor in experiment.factors:
+        table[factor] = [experiment.levels[s][factor] for s in table["scenario"]]
+    columns = ["scenario", *experiment.factors, "kpi", "mean", "ci_low", "ci_high",
+               "diff_vs_base", "diff_ci_low", "diff_ci_high", "diff_confidence", "correction"]  # fmt: skip
+    return table[columns].reset_index(drop=True)

@@ -1,0 +1,224 @@
+"""Experiment files: a base scenario and what to compare with it, in one YAML file.
+
+An experiment either lists scenarios (files; ``overlays``, files whose own
+changes are laid over the base, so an intervention carries to a site; or
+``variants`` written as changes from the base) or declares a full 2^k ``factorial``: each factor is a set of
+changes switched on or off, and every combination is run (the all-off one is the
+base). Every scenario shares the experiment's replications and seed, so all
+differences are paired over common random numbers. Paths are relative to the
+experiment file. Example::
+
+    name: coordinator_training
+    base: ../scenarios/base.yaml
+    replications: 30
+    seed: 1
+    factorial:
+      coordinator: {services.care_coordination.available: true}
+      training: {interventions.training_coverage: 0.9}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal, TypeVar
+
+import yaml
+from pydantic import Field, ValidationError, model_validator
+
+from pathway_sim.core.statistics import COMPARISON_COLUMNS, CORRECTIONS
+from pathway_sim.inputs.loading import ScenarioError, load_scenario, overlay_file, with_changes
+from pathway_sim.core.schema import Strict
+
+M = TypeVar("M", bound=Strict)
+
+Changes = dict[str, Any]
+"""Dotted paths into the scenario and their new values, as ``--set`` takes them."""
+
+FactorName = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*$")]
+
+
+class Variant(Strict):
+    """A scenario written as a change from the base."""
+
+    name: str = Field(min_length=1)
+    set: Changes = Field(min_length=1, description="Dotted path: value, applied to the base.")
+
+
+class ExperimentFile(Strict):
+    """What an experiment YAML file may hold."""
+
+    name: str = Field(min_length=1)
+    description: str = ""
+    base: str = Field(description="Base scenario file, relative to this file.")
+    replications: int | None = Field(
+        default=None, gt=0, description="Replications of every scenario."
+    )
+    seed: int | None = Field(default=None, ge=0, description="Root seed shared by every scenario.")
+    set: Changes = Field(default_factory=dict, description="Changes applied to every scenario.")
+    scenarios: list[str] = Field(default_factory=list, description="Scenario files to compare.")
+    overlays: list[str] = Field(
+        default_factory=list,
+        description="Scenario files whose own changes are laid over the base (their extends ignored).",
+    )
+    variants: list[Variant] = Field(default_factory=list, description="Changes from the base.")
+    factorial: dict[FactorName, Changes] = Field(
+        default_factory=dict, description="Factors: each a set of changes switched on or off."
+    )
+    correction: Literal[CORRECTIONS] = "none"  # type: ignore[valid-type]
+
+    @model_validator(mode="after")
+    def _one_design(self) -> ExperimentFile:
+        listed = self.scenarios or self.overlays or self.variants
+        if self.factorial and listed:
+            raise ValueError("give either factorial or scenarios/overlays/variants, not both")
+        if not (self.factorial or listed):
+            raise ValueError(
+                "expected scenarios, overlays, variants or factorial: something to compare with the base"
+            )
+        return self
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """A resolved experiment: validated scenarios, base first.
+
+    ``levels`` maps each scenario of a factorial to its factor levels (0 or 1).
+    """
+
+    name: str
+    description: str
+    scenarios: list[Any]
+    factors: list[str]
+    levels: dict[str, dict[str, int]]
+    correction: str
+    source_text: str
+
+
+def load_experiment(path: str | Path) -> Experiment:
+    """Read, validate and resolve an experiment file (``ScenarioError`` if it is bad)."""
+    path = Path(path)
+    text, spec = _read(path)
+    shared = _shared_settings(path, spec)
+    base = load_scenario(path.parent / spec.base, settings=shared)
+    if spec.factorial:
+        _check_factors_disjoint(path, spec.factorial)
+        scenarios, levels = _factorial(path, base, spec.factorial)
+    else:
+        files = [load_scenario(path.parent / f, settings=shared) for f in spec.scenarios]
+        overlays = [overlay_file(base, path.parent / f) for f in spec.overlays]
+        variants = [
+            with_changes(base, {**v.set, "name": v.name}, f"{path}: variants: {v.name}")
+            for v in spec.variants
+        ]
+        scenarios, levels = [base, *files, *overlays, *variants], {}
+    return Experiment(
+        spec.name, spec.description, scenarios, list(spec.factorial), levels, spec.correction, text
+    )
+
+
+def _read(path: Path) -> tuple[str, ExperimentFile]:
+    text, data = read_mapping(path, "experiment")
+    return text, validate_file(ExperimentFile, data, path, "experiment", _fields_at)
+
+
+def _fields_at(loc: tuple) -> Iterable[str]:
+    return ExperimentFile.model_fields if len(loc) == 1 else Variant.model_fields
+
+
+def read_mapping(path: Path, kind: str) -> tuple[str, dict[str, Any]]:
+    """The text of a YAML file and the mapping at its top (``ScenarioError`` naming the file)."""
+    if not path.is_file():
+        raise ScenarioError(f"{kind} file {path} not found")
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ScenarioError(f"{path}: malformed YAML: {getattr(exc, 'problem', exc)}") from None
+    if not isinstance(data, dict):
+        raise ScenarioError(f"{path}: expected a mapping of fields (key: value) at the top level")
+    return text, data
+
+
+def validate_file(
+    model: type[M], data: dict[str, Any], path: Path, kind: str,
+    known: Callable[[tuple], Iterable[str]] | None = None,
+) -> M:
+    """``data`` as ``model``, or a ``ScenarioError`` naming the file and each bad field;
+    ``known(loc)`` lists the fields allowed where an unknown one was found (default: the
+    model's own)."""
+    known = known or (lambda loc: model.model_fields)
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        lines = [_describe(err, known) for err in exc.errors()]
+        raise ScenarioError(f"{path}: {kind} is not valid:\n  " + "\n  ".join(lines)) from None
+
+
+def _describe(err: Any, known: Callable[[tuple], Iterable[str]]) -> str:
+    where = ".".join(str(p) for p in err["loc"]) or "(top level)"
+    if err["type"] == "extra_forbidden":
+        return f"{where}: unknown field (expected one of {', '.join(known(err['loc']))})"
+    if err["type"] == "missing":
+        return f"{where}: required field is missing"
+    message = str(err["msg"]).removeprefix("Value error, ").replace("Input should be", "expected")
+    got = err.get("input")
+    shown = f", got {got!r}" if isinstance(got, (int, float, str, bool, type(None))) else ""
+    return f"{where}: {message}{shown}"
+
+
+def _shared_settings(path: Path, spec: ExperimentFile) -> dict[str, tuple[str, Any]]:
+    """What every scenario takes from the experiment, labelled for error messages."""
+    settings = {f"{path}: set: {key}": (key, value) for key, value in spec.set.items()}
+    if spec.replications is not None:
+        settings[f"{path}: replications"] = ("run.replications", spec.replications)
+    if spec.seed is not None:
+        settings[f"{path}: seed"] = ("run.seed", spec.seed)
+    return settings
+
+
+RESERVED = set(COMPARISON_COLUMNS) | {"replication", "seed", "women", "effect"}
+
+
+def _check_factors_disjoint(path: Path, factorial: dict[str, Changes]) -> None:
+    """Two factors changing one field would make their effects meaningless."""
+    clash = sorted(RESERVED & set(factorial))
+    if clash:
+        raise ScenarioError(
+            f"{path}: factorial: factor names {clash} are reserved for table columns"
+        )
+    owner: dict[str, str] = {}
+    for factor, changes in factorial.items():
+        if not changes:
+            raise ScenarioError(f"{path}: factorial: {factor}: expected at least one change")
+        for dotted in changes:
+            for other_path, other in owner.items():
+                if _overlaps(dotted, other_path):
+                    raise ScenarioError(
+                        f"{path}: factorial: {factor} and {other} both change {min(dotted, other_path)}"
+                    )
+            owner[dotted] = factor
+
+
+def _overlaps(a: str, b: str) -> bool:
+    return a == b or a.startswith(b + ".") or b.startswith(a + ".")
+
+
+def _factorial(
+    path: Path, base: Any, factorial: dict[str, Changes]
+) -> tuple[list[Any], dict[str, dict[str, int]]]:
+    """Every combination of factors, in standard (Yates) order: the first factor
+    alternates fastest, and the all-off combination is the base."""
+    factors = list(factorial)
+    scenarios, levels = [], {}
+    for number in range(2 ** len(factors)):
+        on = [f for bit, f in enumerate(factors) if number >> bit & 1]
+        scenario = base
+        if on:
+            name = "+".join(on)
+            changes = {k: v for f in on for k, v in factorial[f].items()}
+            scenario = with_changes(base, {**changes, "name": name}, f"{path}: factorial: {name}")
+        scenarios.append(scenario)
+        levels[scenario.name] = {f: int(f in on) for f in factors}
+    return scenarios, levels

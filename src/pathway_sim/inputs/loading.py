@@ -1,0 +1,402 @@
+"""Scenario files: YAML overlays (``extends``), ``--set`` overrides and strict validation.
+
+A scenario is resolved in layers, later ones winning: the model's built-in
+defaults, then each file of the ``extends`` chain from the furthest ancestor to
+the file named, then each ``--set path=value``. Mappings merge key by key; a
+mapping that names a different distribution (``dist``) or arrival process
+(``process``) replaces the old one whole; lists and scalars replace. The result
+is validated by the model's pydantic schema, and every error names the file (or
+``--set``) that supplied the bad value, the field path and what was expected.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import types
+import typing
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Annotated, Any, Union
+
+import yaml
+from pydantic import BaseModel, Field, TypeAdapter, ValidationError
+
+from pathway_sim.models.queueing.network import QueueNetworkScenario
+from pathway_sim.models.perinatal.schema import PerinatalScenario
+
+MODELS: dict[str, type[BaseModel]] = {
+    "perinatal": PerinatalScenario,
+    "queue_network": QueueNetworkScenario,
+}
+Scenario = Union[PerinatalScenario, QueueNetworkScenario]
+_DISCRIMINATORS = ("dist", "process", "model")
+_MAX_ERRORS = 12
+
+
+class ScenarioError(Exception):
+    """Bad input, with a message fit for the user: where, which field, what was expected."""
+
+
+def load_scenario(
+    path: str | Path,
+    overrides: Sequence[str] = (),
+    settings: Mapping[str, Any] | None = None,
+) -> Scenario:
+    """Resolve and validate a scenario file.
+
+    ``overrides`` are ``dotted.path=value`` strings (values parsed as YAML);
+    ``settings`` maps option names such as ``--reps`` to ``(path, value)`` pairs
+    applied last, so the resolved scenario records what actually ran.
+    """
+    path = Path(path)
+    layers = _read_chain(path)
+    model_name = _model_name(layers, path)
+    model = MODELS[model_name]
+    data: dict[str, Any] = {}
+    origins: dict[tuple, str] = {}
+    _overlay(data, _defaults(model), "built-in defaults", origins)
+    for source, layer in layers:
+        _overlay(data, layer, source, origins)
+    if "name" not in layers[-1][1]:
+        data["name"] = path.stem
+        origins[("name",)] = str(path)
+    for text in overrides:
+        dotted, value = _parse_override(text)
+        _apply(model, data, dotted, value, f"--set {text}", origins)
+    for option, (dotted, value) in (settings or {}).items():
+        _apply(model, data, dotted.split("."), value, option, origins)
+    data.pop("extends", None)
+    return _validate(model, data, origins, str(path))
+
+
+def scenario_from_dict(data: Mapping[str, Any], source: str = "<dict>") -> Scenario:
+    """Validate an already resolved scenario (e.g. a results directory's ``scenario.yaml``)."""
+    name = data.get("model")
+    if name not in MODELS:
+        raise ScenarioError(f"{source}: model: expected one of {sorted(MODELS)}, got {name!r}")
+    model = MODELS[name]
+    merged: dict[str, Any] = {}
+    origins: dict[tuple, str] = {}
+    _overlay(merged, _defaults(model), "built-in defaults", origins)
+    _overlay(merged, dict(data), source, origins)
+    return _validate(model, merged, origins, source)
+
+
+def with_changes(scenario: Scenario, changes: Mapping[str, Any], source: str) -> Scenario:
+    """A new scenario: ``scenario`` with dotted-path ``changes`` applied and validated."""
+    model = type(scenario)
+    data = scenario.model_dump(mode="json")
+    origins: dict[tuple, str] = {}
+    for dotted, value in changes.items():
+        _apply(model, data, dotted.split("."), value, source, origins)
+    return _validate(model, data, origins, source)
+
+
+def overlay_file(scenario: Scenario, path: str | Path) -> Scenario:
+    """``scenario`` with what the file at ``path`` writes itself laid over it.
+
+    The file's own ``extends`` is ignored, so an intervention written against one
+    base can be applied to another (a site archetype, say). A file without a
+    ``name`` is named after itself.
+    """
+    path = Path(path)
+    layer = _read_yaml(path, None)
+    layer.pop("extends", None)
+    model = type(scenario)
+    if layer.get("model", scenario.model) != scenario.model:
+        raise ScenarioError(f"{path}: model: expected {scenario.model!r} to overlay {scenario.name!r}")
+    data = scenario.model_dump(mode="json", exclude={"extends"})
+    origins: dict[tuple, str] = {}
+    _overlay(data, layer, str(path), origins)
+    if "name" not in layer:
+        data["name"] = path.stem
+    return _validate(model, data, origins, str(path))
+
+
+def to_yaml(scenario: BaseModel) -> str:
+    """The resolved scenario as YAML, keys in schema order."""
+    data = scenario.model_dump(mode="json", exclude={"extends"})
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
+
+def json_schema() -> dict[str, Any]:
+    """JSON Schema of every scenario model, selected by the ``model`` key."""
+    adapter = TypeAdapter(Annotated[Scenario, Field(discriminator="model")])
+    schema = adapter.json_schema()
+    schema["title"] = "pathway-sim scenario"
+    return schema
+
+
+# --- reading files ---------------------------------------------------------------------
+
+
+def _read_yaml(path: Path, referrer: str | None) -> dict[str, Any]:
+    if not path.is_file():
+        where = f"{referrer}: extends: " if referrer else ""
+        raise ScenarioError(f"{where}scenario file {path} not found")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ScenarioError(f"{path}: malformed YAML{where}: {problem}") from None
+    except UnicodeDecodeError:
+        raise ScenarioError(f"{path}: expected a UTF-8 text file") from None
+    if not isinstance(data, dict):
+        raise ScenarioError(
+            f"{path}: expected a mapping of fields (key: value) at the top level, "
+            f"got {type(data).__name__}"
+        )
+    return data
+
+
+def _read_chain(path: Path) -> list[tuple[str, dict[str, Any]]]:
+    """The file and its ``extends`` ancestors, furthest ancestor first."""
+    chain: list[tuple[str, dict[str, Any]]] = []
+    seen: list[Path] = []
+    current, referrer = path, None
+    while True:
+        resolved = current.resolve()
+        if resolved in seen:
+            cycle = " -> ".join(str(p) for p in [*seen, resolved])
+            raise ScenarioError(f"{referrer}: extends: cycle detected: {cycle}")
+        seen.append(resolved)
+        data = _read_yaml(current, referrer)
+        chain.append((str(current), data))
+        parent = data.get("extends")
+        if parent is None:
+            return chain[::-1]
+        if not isinstance(parent, str) or not parent.strip():
+            raise ScenarioError(
+                f"{current}: extends: expected a relative path to a scenario file, got {parent!r}"
+            )
+        current, referrer = current.parent / parent, str(current)
+
+
+def _model_name(layers: list[tuple[str, dict[str, Any]]], path: Path) -> str:
+    name = None
+    for _, layer in layers:
+        name = layer.get("model", name)
+    if name not in MODELS:
+        got = "nothing" if name is None else repr(name)
+        raise ScenarioError(
+            f"{path}: model: expected one of {', '.join(sorted(MODELS))} "
+            f"(in this file or one it extends), got {got}"
+        )
+    return name
+
+
+def _defaults(model: type[BaseModel]) -> dict[str, Any]:
+    builtin = getattr(model, "builtin_defaults", None)
+    return builtin() if builtin else {}
+
+
+# --- merging -----------------------------------------------------------------------------
+
+
+def _overlay(
+    base: dict[str, Any],
+    top: Mapping[str, Any],
+    source: str,
+    origins: dict[tuple, str],
+    prefix: tuple = (),
+) -> None:
+    """Merge ``top`` into ``base`` in place, recording where each value came from."""
+    for key, value in top.items():
+        here = (*prefix, key)
+        old = base.get(key)
+        if isinstance(value, dict) and isinstance(old, dict) and not _replaces(old, value):
+            origins.setdefault(here, source)
+            _overlay(old, value, source, origins, here)
+        else:
+            base[key] = copy.deepcopy(value)
+            _mark(origins, here, value, source)
+
+
+def _replaces(old: dict[str, Any], new: dict[str, Any]) -> bool:
+    """A mapping that names another distribution or process replaces the old one."""
+    return any(k in new and new[k] != old.get(k) for k in _DISCRIMINATORS)
+
+
+def _mark(origins: dict[tuple, str], path: tuple, value: Any, source: str) -> None:
+    origins[path] = source
+    if isinstance(value, dict):
+        for key, sub in value.items():
+            _mark(origins, (*path, key), sub, source)
+
+
+# --- overrides ---------------------------------------------------------------------------
+
+
+def _parse_override(text: str) -> tuple[list[str], Any]:
+    dotted, sep, raw = text.partition("=")
+    if not sep or not dotted.strip():
+        raise ScenarioError(f"--set {text}: expected PATH=VALUE, e.g. services.midwifery.staff=6")
+    try:
+        value = yaml.safe_load(raw) if raw.strip() else None
+    except yaml.YAMLError:
+        raise ScenarioError(f"--set {text}: the value {raw!r} is not valid YAML") from None
+    return dotted.strip().split("."), value
+
+
+def _apply(
+    model: type[BaseModel],
+    data: dict[str, Any],
+    path: list[str],
+    value: Any,
+    source: str,
+    origins: dict[tuple, str],
+) -> None:
+    _check_path(model, data, path, source)
+    nested: Any = value
+    for key in reversed(path):
+        nested = {key: nested}
+    _overlay(data, nested, source, origins)
+
+
+def _check_path(model: type[BaseModel], data: dict[str, Any], path: list[str], source: str) -> None:
+    """Reject a path that names no field of the schema, suggesting the nearest name."""
+    tp: Any = model
+    node: Any = data
+    for depth, key in enumerate(path):
+        where = ".".join(path[:depth]) or "the scenario"
+        cls = _model_class(tp, node)
+        if cls is not None:
+            if key not in cls.model_fields:
+                raise ScenarioError(
+                    f"{source}: unknown path {'.'.join(path[: depth + 1])}: "
+                    f"{where} has no field {key!r}{_suggest(key, cls.model_fields)}"
+                )
+            tp = cls.model_fields[key].annotation
+        elif typing.get_origin(_unwrap(tp)) is dict:
+            if not isinstance(node, dict) or key not in node:
+                known = list(node) if isinstance(node, dict) else []
+                raise ScenarioError(
+                    f"{source}: unknown path {'.'.join(path[: depth + 1])}: "
+                    f"{where} has no entry {key!r}{_suggest(key, known)}"
+                )
+            tp = typing.get_args(_unwrap(tp))[1]
+        else:
+            raise ScenarioError(
+                f"{source}: unknown path {'.'.join(path[: depth + 1])}: "
+                f"{where} is a single value with no field {key!r}"
+            )
+        node = node.get(key) if isinstance(node, dict) else None
+
+
+def _unwrap(tp: Any) -> Any:
+    while typing.get_origin(tp) is Annotated:
+        tp = typing.get_args(tp)[0]
+    return tp
+
+
+def _model_class(tp: Any, node: Any) -> type[BaseModel] | None:
+    """The pydantic model that ``tp`` stands for at this point of the data, if any."""
+    tp = _unwrap(tp)
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        return tp
+    if typing.get_origin(tp) in (Union, types.UnionType):
+        members = [_unwrap(a) for a in typing.get_args(tp) if a is not type(None)]
+        models = [m for m in members if isinstance(m, type) and issubclass(m, BaseModel)]
+        if len(models) == 1 and len(members) == 1:
+            return models[0]
+        for m in models:
+            for key in _DISCRIMINATORS:
+                field = m.model_fields.get(key)
+                if field and isinstance(node, dict) and node.get(key) in typing.get_args(
+                    field.annotation
+                ):
+                    return m
+    return None
+
+
+def _suggest(key: str, choices: Sequence[str] | Mapping[str, Any]) -> str:
+    close = difflib.get_close_matches(key, list(choices), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+# --- validation --------------------------------------------------------------------------
+
+
+def _validate(
+    model: type[BaseModel], data: dict[str, Any], origins: dict[tuple, str], top: str
+) -> Any:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        errors = exc.errors()
+        lines = [_describe(model, data, err, origins, top) for err in errors[:_MAX_ERRORS]]
+        if len(errors) > _MAX_ERRORS:
+            lines.append(f"... and {len(errors) - _MAX_ERRORS} more")
+        raise ScenarioError("scenario is not valid:\n  " + "\n  ".join(lines)) from None
+
+
+def _describe(
+    model: type[BaseModel],
+    data: dict[str, Any],
+    err: Mapping[str, Any],
+    origins: dict[tuple, str],
+    top: str,
+) -> str:
+    loc = _clean_loc(err["loc"], data)
+    source = _origin(loc, origins, top)
+    dotted = ".".join(str(p) for p in loc) or "(top level)"
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
+    if kind == "extra_forbidden":
+        parent = _class_at(model, data, loc[:-1])
+        hint = _suggest(str(loc[-1]), parent.model_fields) if parent else ""
+        return f"{source}: {dotted}: unknown field{hint}"
+    if kind == "missing":
+        return f"{source}: {dotted}: required field is missing"
+    if kind == "union_tag_invalid":
+        return f"{source}: {dotted}: expected one of {ctx.get('expected_tags')}, got {ctx.get('tag')!r}"
+    if kind == "union_tag_not_found":
+        return f"{source}: {dotted}: expected a {ctx.get('discriminator')!r} key naming its kind"
+    message = str(err["msg"]).removeprefix("Value error, ").replace("Input should be", "expected")
+    got = err.get("input")
+    shown = f", got {got!r}" if isinstance(got, (int, float, str, bool, type(None))) else ""
+    return f"{source}: {dotted}: {message}{shown}"
+
+
+def _clean_loc(loc: Sequence[Any], data: Any) -> tuple:
+    """Drop pydantic's union tags from an error location, keeping real keys."""
+    out: list[Any] = []
+    node = data
+    for i, part in enumerate(loc):
+        if isinstance(node, dict) and part in node:
+            out.append(part)
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            out.append(part)
+            node = node[part]
+        elif isinstance(node, dict) and part in [node.get(k) for k in _DISCRIMINATORS]:
+            continue
+        elif i == len(loc) - 1:
+            out.append(part)
+    return tuple(out)
+
+
+def _class_at(model: type[BaseModel], data: Any, loc: tuple) -> type[BaseModel] | None:
+    tp: Any = model
+    node = data
+    for key in loc:
+        cls = _model_class(tp, node)
+        if cls is not None and key in cls.model_fields:
+            tp = cls.model_fields[key].annotation
+        elif typing.get_origin(_unwrap(tp)) in (dict, list):
+            tp = typing.get_args(_unwrap(tp))[-1]
+        else:
+            return None
+        node = node.get(key) if isinstance(node, dict) else None
+    return _model_class(tp, node)
+
+
+def _origin(loc: tuple, origins: dict[tuple, str], top: str) -> str:
+    for depth in range(len(loc), 0, -1):
+        source = origins.get(tuple(loc[:depth]))
+        if source and source != "built-in defaults":
+            return source
+    return top

@@ -1,0 +1,260 @@
+"""One contact between a woman and a service: scheduled, then attended, missed or cancelled.
+
+The chance of attending is a logistic model: the service's reference probability
+on the log-odds scale, plus a term for each influence (trust, knowledge, travel,
+burden, fear, support, reminders...). Odds ratios from the evidence enter as
+``log(OR)``. What happens at the contact then changes her trust, knowledge and
+engagement, which is how one stigmatising contact can undo good work elsewhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any
+
+from pathway_sim.core.distributions import Distribution
+from pathway_sim.engine.service import Post
+from pathway_sim.models.perinatal.engagement import disengage
+from pathway_sim.models.perinatal.odds import logistic
+from pathway_sim.models.perinatal.system import CareSystem
+from pathway_sim.models.perinatal.woman import ServiceRecord, Woman
+
+ATTENDED, MISSED, CANCELLED = "attended", "missed", "cancelled"
+NAVIGATORS = frozenset({"care_coordination", "peer_advocacy"})
+RECENT_DAYS = 7.0
+
+
+def contact(
+    system: CareSystem,
+    woman: Woman,
+    service: str,
+    kind: str,
+    day: float,
+    *,
+    hours: Distribution | None = None,
+    antenatal: bool = False,
+    needs_baby: bool = False,
+    align: bool = True,
+    mandatory: bool = False,
+    place: str | None = None,
+) -> Generator[Any, Any, str]:
+    """Schedule a contact for ``day``, wait for it, and return its outcome.
+
+    A contact counts as scheduled once its day comes within her follow-up; it is
+    then attended, missed or cancelled, exactly one of the three.
+    Use as ``outcome = yield from contact(...)``. Staff time is spent whether she
+    attends or not (a missed slot is lost), and runs on after the outcome (notes,
+    admin) while she goes on; a cancelled contact costs nothing. A
+    ``mandatory`` contact (a child-protection meeting) goes ahead even when she
+    has dropped out of the service. ``place`` overrides the service's usual
+    location. The day it happened is ``rec.last_contact_day``.
+    """
+    env = system.env
+    if align:
+        day = system.align(woman, service, day)
+    if day > env.now:
+        yield env.timeout(day - env.now)
+    if woman.ended.triggered:
+        return CANCELLED  # due after her follow-up: not part of her record
+    rec = woman.record(service)
+    rec.scheduled += 1
+    counts_antenatal = antenatal and service == "midwifery"
+    woman.antenatal_scheduled += counts_antenatal
+    if not _wanted(system, woman, rec, service, antenatal, needs_baby, mandatory):
+        return _cancel(system, woman, rec, service, kind)
+    spec = system.specs[service]
+    draws = woman.contact_draws.random(5).tolist()  # Python floats: cheaper to compare
+    remote = spec.remote_eligible and system.iv.flexible_contact and (
+        draws[0] < system.scenario.attendance.remote_share
+    )
+    place = "remote" if remote else (place or system.location(service))
+    abort = woman.born if antenatal else woman.ended
+    queued = env.now
+    staff = system.services[service]
+    post = yield from staff.acquire(rec.named_post if spec.named_worker else None, abort)
+    if post is None or not _wanted(system, woman, rec, service, antenatal, needs_baby, mandatory):
+        if post is not None:
+            staff.release(post)
+        return _cancel(system, woman, rec, service, kind)
+    now = env.now  # no more waiting: the clock stands still from here
+    rec.wait_days += now - queued
+    rec.last_contact_day = now
+    _forget_old_contacts(woman, now)
+    attended = draws[1] < attendance_probability(system, woman, service, place, post)
+    woman.recent.append(now)
+    outcome = ATTENDED if attended else MISSED
+    system.log(woman, kind, service, place, post.staff_id, outcome)
+    if attended:
+        _attended(system, woman, rec, service, place, post, draws)
+    else:
+        _missed(system, woman, rec, service)
+    if counts_antenatal:
+        woman.antenatal_attended += attended
+        woman.antenatal_missed += not attended
+    if not woman.born.triggered:
+        woman.pregnancy_contacts += 1
+        if attended and place not in ("home", "remote"):
+            woman.pregnancy_trips.append((now, place))
+    staff_hours = (hours or spec.contact_hours).sample(woman.durations)
+    if system.iv.relational_care:
+        staff_hours *= system.scenario.hostile_care.relational_time_multiplier
+    staff.release_after(post, system.staff_days(service, staff_hours))
+    return outcome
+
+
+def attendance_probability(
+    system: CareSystem, woman: Woman, service: str, place: str, post: Post
+) -> float:
+    """Chance she attends this contact, from the logistic attendance model."""
+    p = system.specs[service].attendance_probability
+    if p in (0.0, 1.0):
+        return p  # certain either way, whatever shifts the odds
+    a, terms = system.scenario.attendance, system.terms
+    x = terms.base_logit[service]
+    x += a.trust_log_odds * (woman.trust - 0.5) + a.knowledge_log_odds * (woman.knowledge - 0.5)
+    if place not in ("home", "remote"):
+        x += terms.trips[woman.rural, place].log_odds
+    burden = a.burden_log_odds_per_contact * len(woman.recent)
+    if terms.burden_factor is not None:
+        burden *= terms.burden_factor
+        x += terms.coproduced
+    x += burden
+    if post.staff_id in woman.seen_people:
+        x += terms.known_worker
+    if terms.reminder is not None:
+        x += terms.reminder
+    if place == "hub":
+        x += terms.hub
+    if place == "remote":
+        x += terms.remote
+    if woman.has_coordinator and service != "care_coordination":
+        x += terms.coordinator
+    if woman.has_advocate and service != "peer_advocacy":
+        x += terms.advocate
+    if woman.sw_referred and not woman.separated:
+        x += terms.fear
+    return logistic(x)
+
+
+def _wanted(
+    system: CareSystem,
+    woman: Woman,
+    rec: ServiceRecord,
+    service: str,
+    antenatal: bool,
+    needs_baby: bool,
+    mandatory: bool,
+) -> bool:
+    return not (
+        woman.ended.triggered
+        or not (rec.engaged or mandatory)
+        or (antenatal and woman.born.triggered)
+        or (needs_baby and woman.separated)
+        or not system.available(service)
+    )
+
+
+def _cancel(system: CareSystem, woman: Woman, rec: ServiceRecord, service: str, kind: str) -> str:
+    rec.cancelled += 1
+    system.log(woman, kind, service, "", "", CANCELLED)
+    return CANCELLED
+
+
+def _forget_old_contacts(woman: Woman, now: float) -> None:
+    """Keep only the contacts of the last week: her recent appointment burden."""
+    recent = woman.recent
+    while recent and recent[0] <= now - RECENT_DAYS:
+        recent.popleft()
+
+
+def _attended(
+    system: CareSystem,
+    woman: Woman,
+    rec: ServiceRecord,
+    service: str,
+    place: str,
+    post: Post,
+    draws: Any,
+) -> None:
+    now = system.env.now
+    eng = system.scenario.engagement
+    care = system.scenario.hostile_care
+    iv = system.iv
+    rec.attended += 1
+    rec.misses_in_row = 0
+    rec.last_attended_day = now
+    if rec.first_attended_day is None:
+        rec.first_attended_day = now
+    person = post.staff_id
+    if person == rec.last_person:
+        rec.same_person_streak += 1
+    else:
+        if system.specs[service].named_worker and rec.last_person is not None:
+            rec.continuity_breaks += 1
+        rec.same_person_streak = 1
+    rec.last_person = person
+    known = person in woman.seen_people
+    gain = eng.trust_gain_attended + (eng.trust_gain_known_worker if known else 0.0)
+    if iv.relational_care:
+        gain += eng.trust_gain_relational
+    adjust_trust(woman, gain)
+    if not known:
+        woman.seen_people.add(person)
+        retell = 1.0 if not iv.shared_records else care.retell_probability_shared_records
+        if draws[2] < retell:
+            woman.history_retold += 1
+            if draws[3] < retraumatise_probability(system, woman, care.retell_retraumatise_probability):
+                retraumatise(system, woman, "history_retold", service)
+    stigma = system.specs[service].stigma_probability
+    if system.trained(post):
+        stigma *= 1 - care.training_stigma_reduction
+    if iv.relational_care:
+        stigma *= 1 - care.relational_stigma_reduction
+    if draws[4] < stigma:
+        stigmatise(system, woman, service)
+    gain = eng.knowledge_gain_navigator if service in NAVIGATORS else eng.knowledge_gain
+    if iv.coproduced_information:
+        gain *= eng.coproduced_knowledge_multiplier
+    woman.knowledge += min(gain, 1.0) * (1.0 - woman.knowledge)
+    if place not in ("home", "remote"):
+        trip_key = (int(now), place)
+        if trip_key not in woman.trips:
+            woman.trips.add(trip_key)
+            trip = system.terms.trips[woman.rural, place]
+            woman.travel_hours += trip.hours
+            woman.travel_cost_gbp += trip.cost_gbp
+
+
+def _missed(system: CareSystem, woman: Woman, rec: ServiceRecord, service: str) -> None:
+    eng = system.scenario.engagement
+    rec.missed += 1
+    rec.misses_in_row += 1
+    adjust_trust(woman, -eng.trust_loss_missed)
+    if rec.misses_in_row >= eng.misses_to_disengage and rec.engaged:
+        disengage(system, woman, service)
+
+
+def adjust_trust(woman: Woman, delta: float) -> None:
+    woman.trust = min(max(woman.trust + delta, 0.0), 1.0)
+
+
+def retraumatise_probability(system: CareSystem, woman: Woman, base: float) -> float:
+    care = system.scenario.hostile_care
+    p = base * (care.trauma_history_multiplier if woman.trauma_history else 1.0)
+    p *= 1 - care.training_retraumatise_reduction * system.iv.training_coverage
+    return min(p, 1.0)
+
+
+def retraumatise(system: CareSystem, woman: Woman, cause: str, service: str = "") -> None:
+    """A re-traumatising event (ToC short-term outcome 1): counted, and trust falls."""
+    woman.retraumatised += 1
+    adjust_trust(woman, -system.scenario.engagement.trust_loss_retraumatised)
+    system.log(woman, "retraumatised", service, outcome=cause)
+
+
+def stigmatise(system: CareSystem, woman: Woman, service: str) -> None:
+    """A stigmatising contact: it re-traumatises and undoes trust built anywhere."""
+    woman.stigmatising += 1
+    woman.retraumatised += 1
+    adjust_trust(woman, -system.scenario.engagement.trust_loss_stigma)
+    system.log(woman, "stigmatised", service, outcome="stigma")

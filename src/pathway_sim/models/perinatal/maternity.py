@@ -1,0 +1,173 @@
+"""Maternity: booking, antenatal contacts and scans, birth, the ward, community midwife care."""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any
+
+from pathway_sim.models.perinatal import drug_treatment, social_work
+from pathway_sim.models.perinatal.contacts import stigmatise
+from pathway_sim.models.perinatal.engagement import reengage
+from pathway_sim.models.perinatal.fates import Fate
+from pathway_sim.models.perinatal.odds import per_period
+from pathway_sim.models.perinatal.system import CareSystem
+from pathway_sim.models.perinatal.visits import first_appointment, fixed_schedule, handover, refer
+from pathway_sim.models.perinatal.woman import Woman
+
+PRETERM_WEEKS = range(28, 37)
+"""Weeks in which a preterm birth can happen; earlier births are outside the model."""
+ADEQUATE_ATTENDANCE = 0.7
+NETWORK_RECENT_DAYS = 56.0
+
+
+def antenatal_weeks(nulliparous: bool, booked_at_weeks: float, midwifery: Any) -> list[float]:
+    """Routine (NICE) and specialist contacts due at least a week after booking."""
+    routine = midwifery.nulliparous_weeks if nulliparous else midwifery.parous_weeks
+    weeks = sorted(set(routine) | set(midwifery.specialist_weeks))
+    return [w for w in weeks if w >= booked_at_weeks + 1]
+
+
+def antenatal_care(system: CareSystem, woman: Woman) -> Generator[Any, Any, None]:
+    """Booking (re-offered when missed), then the antenatal schedule, until birth."""
+    spec = system.specs["midwifery"]
+    refer(system, woman, "midwifery")
+    booked = yield from first_appointment(
+        system, woman, "midwifery", "booking", woman.arrival_day + spec.booking_target_days,
+        hours=spec.booking_hours, antenatal=True,
+    )
+    if not booked:
+        return
+    woman.booking_gestation_weeks = woman.gestation(system.env.now)
+    system.env.process(scans(system, woman))
+    weeks = antenatal_weeks(woman.nulliparous, woman.booking_gestation_weeks, spec)
+    yield from fixed_schedule(
+        system, woman, "midwifery", "antenatal", [woman.day_at(w) for w in weeks], antenatal=True
+    )
+
+
+def scans(system: CareSystem, woman: Woman) -> Generator[Any, Any, None]:
+    """Scans still useful at booking: dating by 14 weeks, anomaly by 22, then growth scans."""
+    booked = woman.booking_gestation_weeks
+    due = [w for w in system.specs["ultrasound"].scan_weeks if w >= booked and _scan_useful(w, booked)]
+    if due:
+        refer(system, woman, "ultrasound")
+        yield from fixed_schedule(
+            system, woman, "ultrasound", "scan", [woman.day_at(w) for w in due], antenatal=True
+        )
+
+
+def _scan_useful(week: float, booked: float) -> bool:
+    if week <= 14:
+        return booked <= 14
+    if week <= 22:
+        return booked <= 22
+    return True
+
+
+def pregnancy(system: CareSystem, woman: Woman) -> Generator[Any, Any, None]:
+    """Wait for birth: a weekly chance of preterm birth from 28 weeks, else at term."""
+    env = system.env
+    for k, week in enumerate(PRETERM_WEEKS):
+        if woman.gestation(env.now) >= week + 1:
+            continue
+        start = woman.day_at(week)
+        if start > env.now:
+            yield env.timeout(start - env.now)
+        if woman.fate[Fate.PRETERM_WEEK + k] < per_period(preterm_risk(system, woman), len(PRETERM_WEEKS)):
+            birth = max(env.now, woman.day_at(week + woman.fate[Fate.PRETERM_DAY]))
+            yield env.timeout(birth - env.now)
+            yield from give_birth(system, woman)
+            return
+    birth = max(env.now, woman.day_at(max(woman.term_gestation_weeks, 37.0)))
+    yield env.timeout(birth - env.now)
+    yield from give_birth(system, woman)
+
+
+def preterm_risk(system: CareSystem, woman: Woman) -> float:
+    """Chance of a preterm birth given the care she is getting now."""
+    b = system.scenario.birth
+    midwifery = system.specs["midwifery"]
+    risk = b.preterm_probability
+    if midwifery.named_worker:
+        risk *= b.continuity_preterm_rr
+    if system.location("midwifery") in ("community", "hub"):
+        risk *= b.community_preterm_rr
+    if not adequate_care_so_far(woman):
+        risk *= b.inadequate_care_preterm_rr
+    return min(risk, 1.0)
+
+
+def adequate_care_so_far(woman: Woman) -> bool:
+    """Booked, still engaged with midwifery, and attending most antenatal contacts."""
+    rec = woman.services.get("midwifery")
+    if woman.booking_gestation_weeks is None or rec is None or not rec.engaged:
+        return False
+    due = rec.attended + rec.missed
+    return due == 0 or rec.attended / due >= ADEQUATE_ATTENDANCE
+
+
+def give_birth(system: CareSystem, woman: Woman) -> Generator[Any, Any, None]:
+    """Birth in hospital; the ward stay; withdrawal care; then home and the postnatal year."""
+    env = system.env
+    b = system.scenario.birth
+    iv = system.iv
+    woman.birth_day = env.now
+    woman.birth_gestation_weeks = woman.gestation(env.now)
+    woman.born.succeed()
+    _snapshot_at_birth(system, woman)
+    system.log(woman, "birth", "midwifery", "hospital", outcome=f"{woman.birth_gestation_weeks:.1f} weeks")
+    reengage(system, woman, "midwifery", "admitted for birth")
+    drug_treatment.prescribing_handover(system, woman)
+    env.process(_follow_up(system, woman, b.follow_up_days))
+    ward = system.scenario.hostile_care
+    ward_stigma = ward.ward_stigma_probability * (1 - ward.training_stigma_reduction * iv.training_coverage)
+    if woman.fate[Fate.WARD_STIGMA] < ward_stigma:
+        stigmatise(system, woman, "midwifery")
+    baby_days = b.mother_stay_days
+    if woman.opioid_use:
+        p_nas = b.nas_treatment_probability * (b.keep_together_nas_rr if iv.keep_together_postnatally else 1)
+        woman.nas_treated = bool(woman.fate[Fate.NAS_TREATMENT] < p_nas)
+        baby_days = max(baby_days, b.observation_days)
+        if woman.nas_treated:
+            baby_days = woman.nas_stay_days
+    mother_days = max(b.mother_stay_days, baby_days) if iv.keep_together_postnatally else b.mother_stay_days
+    env.process(_baby_discharge(system, woman, baby_days))
+    yield env.timeout(mother_days)
+    system.log(woman, "discharged", "midwifery", "hospital")
+    yield from postnatal_midwifery(system, woman)
+
+
+def _baby_discharge(system: CareSystem, woman: Woman, days: float) -> Generator[Any, Any, None]:
+    yield system.env.timeout(days)
+    woman.baby_discharge_day = system.env.now
+    social_work.decide_placement(system, woman)
+
+
+def postnatal_midwifery(system: CareSystem, woman: Woman) -> Generator[Any, Any, None]:
+    """The hand-over to community midwives, then home visits after discharge."""
+    delay = handover(system, woman, "midwifery", woman.fate[Fate.HANDOVER_MIDWIFERY])
+    days = [system.env.now + delay + d for d in system.specs["midwifery"].postnatal_days]
+    yield from fixed_schedule(system, woman, "midwifery", "postnatal", days)
+
+
+def _snapshot_at_birth(system: CareSystem, woman: Woman) -> None:
+    """Outcomes measured at birth: knowledge, trust, support network, treatment."""
+    now = system.env.now
+    woman.knowledge_at_birth = woman.knowledge
+    woman.trust_at_birth = woman.trust
+    woman.in_treatment_at_birth = woman.in_treatment
+    woman.network_at_birth = sum(
+        1
+        for rec in woman.services.values()
+        if rec.engaged and rec.same_person_streak >= 2 and rec.last_attended_day >= now - NETWORK_RECENT_DAYS
+    )
+
+
+def _follow_up(system: CareSystem, woman: Woman, days: float) -> Generator[Any, Any, None]:
+    yield system.env.timeout(days)
+    woman.end_day = system.env.now
+    woman.end_state = woman.placement
+    for service, rec in woman.services.items():
+        system.discharge_named_worker(service, rec.named_post)
+    system.log(woman, "follow_up_end", outcome=woman.end_state)
+    woman.ended.succeed()

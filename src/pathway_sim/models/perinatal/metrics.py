@@ -1,0 +1,267 @@
+"""From the women of one replication to its KPI values and per-woman rows.
+
+Each KPI here is defined in the catalogue (``pathway_sim.models.kpis``); percentages are
+0-100. A KPI with no one to measure (no removals, say) is NaN, not zero.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import numpy as np
+
+from pathway_sim.engine.service import ServiceStats
+from pathway_sim.models.kpis import SERVICE_LABELS
+from pathway_sim.models.perinatal.harms import ExpectedHarms, expected_harms
+from pathway_sim.models.perinatal.schema import PerinatalScenario
+from pathway_sim.models.perinatal.woman import Woman
+
+COMMUNITY_SERVICES = ("peer_advocacy", "parenting_support", "post_removal_support")
+LATE_BOOKING_WEEKS = 20.0
+ADEQUATE_BOOKING_WEEKS = 20.0
+ADEQUATE_ATTENDANCE = 0.7
+IN_CARE_WITHIN_DAYS = 91.0
+"""Three months after birth: the window of the published 'fostered or in care' figures."""
+
+
+def pct(flags: Iterable[bool]) -> float:
+    values = list(flags)
+    return 100.0 * sum(values) / len(values) if values else math.nan
+
+
+def mean(values: Iterable[float]) -> float:
+    data = [v for v in values if v is not None and not math.isnan(v)]
+    return float(np.mean(data)) if data else math.nan
+
+
+def ratio(num: float, den: float, scale: float = 100.0) -> float:
+    return scale * num / den if den else math.nan
+
+
+def replication_kpis(
+    women: list[Woman], scenario: PerinatalScenario, stats: dict[str, ServiceStats]
+) -> tuple[dict[str, float], list[dict[str, Any]]]:
+    """KPI values for the replication, and one row per woman."""
+    harms = {w.id: _harms(w, scenario) for w in women}
+    n = len(women)
+    booked = [w for w in women if w.booking_gestation_weeks is not None]
+    in_treatment_at_birth = [w for w in women if w.in_treatment_at_birth]
+    opioid = [w for w in women if w.opioid_use]
+    referred = [w for w in women if w.conference_deadline_day is not None]
+    conferences = [w for w in referred if w.conference_day is not None]
+    total = _totals(women)
+    k: dict[str, float] = {
+        "retraumatised_pct": pct(w.retraumatised > 0 for w in women),
+        "retraumatising_events_per_woman": mean(w.retraumatised for w in women),
+        "stigmatising_contacts_per_woman": mean(w.stigmatising for w in women),
+        "support_network_at_birth": mean(w.network_at_birth for w in women),
+        "continuity_breaks_per_woman": mean(sum(r.continuity_breaks for r in w.services.values()) for w in women),
+        "history_retold_per_woman": mean(w.history_retold for w in women),
+        "distinct_professionals_per_woman": mean(len(w.seen_people) for w in women),
+        "handover_failure_pct": ratio(sum(w.handover_failures for w in women), sum(w.handovers for w in women)),
+        "antenatal_attendance_pct": ratio(
+            sum(w.antenatal_attended for w in women), sum(w.antenatal_scheduled for w in women)
+        ),
+        "booking_gestation_weeks": mean(w.booking_gestation_weeks for w in booked),
+        "late_booking_pct": pct(w.booking_gestation_weeks > LATE_BOOKING_WEEKS for w in booked),
+        "unbooked_pct": pct(w.booking_gestation_weeks is None for w in women),
+        "drug_treatment_attendance_pct": ratio(*_attended_of_scheduled(women, "drug_treatment")),
+        "in_treatment_at_birth_pct": pct(bool(w.in_treatment_at_birth) for w in women),
+        "treatment_stopped_pregnancy_pct": pct(
+            not w.in_treatment_at_birth for w in women if w.in_treatment_at_known
+        ),
+        "knowledge_at_birth": mean(w.knowledge_at_birth for w in women),
+        "staff_confidence_index": staff_confidence(scenario, stats),
+        "self_efficacy_index": mean(self_efficacy(w, scenario) for w in women),
+        "community_support_engaged_pct": pct(_community_engaged(w, scenario) for w in women),
+        "baby_with_mother_at_discharge_pct": pct(
+            w.placement_at_discharge in ("with_mother", "with_mother_under_plan") for w in women
+        ),
+        "baby_in_care_3m_pct": pct(in_care_within(w, IN_CARE_WITHIN_DAYS) for w in women),
+        "baby_with_mother_at_12m_pct": pct(not w.separated for w in women),
+        "adequate_antenatal_care_pct": pct(adequate_antenatal_care(w) for w in women),
+        "preterm_birth_pct": pct(w.birth_gestation_weeks < 37 for w in women),
+        "nas_treatment_pct": pct(w.nas_treated for w in opioid),
+        "treatment_retention_12m_pct": pct(w.in_treatment for w in in_treatment_at_birth),
+        "overdoses_per_1000": _per_1000(harms.values(), lambda h: h.overdoses, n),
+        "harm_after_removal_per_1000": _per_1000(
+            harms.values(), lambda h: h.overdoses_after_removal + h.suicides_after_removal, n
+        ),
+        "deaths_after_removal_per_1000": _per_1000(
+            harms.values(), lambda h: h.overdose_deaths_after_removal + h.suicides_after_removal, n
+        ),
+        "stable_at_12m_pct": pct(stable(w, scenario) for w in women),
+        "contacts_per_woman": ratio(total["attended"] + total["missed"], n, 1.0),
+        "missed_contact_pct": ratio(total["missed"], total["attended"] + total["missed"]),
+        "antenatal_missed_pct": ratio(
+            sum(w.antenatal_missed for w in women),
+            sum(w.antenatal_missed + w.antenatal_attended for w in women),
+        ),
+        "appointments_per_week_pregnant": mean(_appointments_per_week(w) for w in women),
+        "locations_per_week_pregnant": mean(_locations_per_week(w) for w in women),
+        "trips_per_woman": mean(len(w.trips) for w in women),
+        "travel_hours_per_woman": mean(w.travel_hours for w in women),
+        "travel_cost_per_woman": mean(w.travel_cost_gbp for w in women),
+        "assessment_late_pct": pct(w.assessment_late for w in referred if w.assessment_done_day is not None),
+        "conference_late_pct": pct(w.conference_late for w in conferences),
+        "social_work_referral_pct": pct(w.referral_day is not None for w in women),
+        "mental_health_first_missed_pct": ratio(*_first_missed_of_offered(women, "mental_health")),
+    }
+    for service in SERVICE_LABELS:
+        recs = [w.services[service] for w in women if service in w.services]
+        k[f"{service}_attended_per_woman"] = ratio(sum(r.attended for r in recs), n, 1.0)
+        k[f"{service}_missed_per_woman"] = ratio(sum(r.missed for r in recs), n, 1.0)
+        k[f"{service}_wait_days"] = ratio(sum(r.wait_days for r in recs), sum(r.attended + r.missed for r in recs), 1.0)
+        s = stats.get(service)
+        k[f"{service}_utilisation"] = s.utilisation if s else math.nan
+    rows = [woman_row(w, harms[w.id], scenario) for w in women]
+    return k, rows
+
+
+def adequate_antenatal_care(w: Woman) -> bool:
+    if w.booking_gestation_weeks is None or w.booking_gestation_weeks > ADEQUATE_BOOKING_WEEKS:
+        return False
+    return w.antenatal_attended >= ADEQUATE_ATTENDANCE * w.antenatal_scheduled
+
+
+def in_care_within(w: Woman, days: float) -> bool:
+    """Her baby was removed (kinship or foster care) within ``days`` of birth."""
+    return w.removal_day is not None and w.removal_day - w.birth_day <= days
+
+
+def staff_confidence(scenario: PerinatalScenario, stats: dict[str, ServiceStats]) -> float:
+    """Post-weighted mean confidence over the services the site has."""
+    ix = scenario.indices
+    iv = scenario.interventions
+    total = weight = 0.0
+    for name, spec in scenario.services:
+        if not spec.available:
+            continue
+        util = stats[name].utilisation if name in stats else math.nan
+        strain = max(0.0, util - ix.confidence_strain_threshold) if not math.isnan(util) else 0.0
+        score = (
+            ix.confidence_base
+            + ix.confidence_training_weight * iv.training_coverage
+            + (ix.confidence_supervision_weight if iv.supervision else 0.0)
+            - ix.confidence_strain_weight * strain
+        )
+        total += spec.posts * min(max(score, 0.0), 1.0)
+        weight += spec.posts
+    return total / weight if weight else math.nan
+
+
+def self_efficacy(w: Woman, scenario: PerinatalScenario) -> float:
+    ix = scenario.indices
+    return (
+        ix.efficacy_trust_weight * w.trust
+        + ix.efficacy_knowledge_weight * w.knowledge
+        + ix.efficacy_treatment_weight * (w.in_treatment or not w.opioid_use)
+        + ix.efficacy_baby_weight * (not w.separated)
+    )
+
+
+def stable(w: Woman, scenario: PerinatalScenario) -> bool:
+    supported = _supported_from(w) is not None
+    return (
+        (w.in_treatment or not w.opioid_use)
+        and w.trust >= scenario.indices.stable_trust_threshold
+        and (not w.separated or supported)
+    )
+
+
+def _community_engaged(w: Woman, scenario: PerinatalScenario) -> bool:
+    since = w.end_day - scenario.indices.community_recent_days
+    return any(s in w.services and w.services[s].last_attended_day >= since for s in COMMUNITY_SERVICES)
+
+
+def _attended_of_scheduled(women: list[Woman], service: str) -> tuple[float, float]:
+    recs = [w.services[service] for w in women if service in w.services]
+    return sum(r.attended for r in recs), sum(r.scheduled for r in recs)
+
+
+def _first_missed_of_offered(women: list[Woman], service: str) -> tuple[float, float]:
+    recs = [w.services[service] for w in women if service in w.services]
+    return sum(r.first_missed for r in recs), sum(r.first_missed + r.first_attended for r in recs)
+
+
+def _totals(women: list[Woman]) -> dict[str, int]:
+    total = {"attended": 0, "missed": 0}
+    for w in women:
+        for r in w.services.values():
+            total["attended"] += r.attended
+            total["missed"] += r.missed
+    return total
+
+
+def _appointments_per_week(w: Woman) -> float:
+    weeks = max((w.birth_day - w.arrival_day) / 7.0, 1.0)
+    return w.pregnancy_contacts / weeks
+
+
+def _locations_per_week(w: Woman) -> float:
+    weeks: dict[int, set[str]] = {}
+    for day, place in w.pregnancy_trips:
+        weeks.setdefault(int((day - w.arrival_day) // 7), set()).add(place)
+    return mean(len(places) for places in weeks.values()) if weeks else math.nan
+
+
+def _supported_from(w: Woman) -> float | None:
+    rec = w.services.get("post_removal_support")
+    return rec.first_attended_day if rec else None
+
+
+def _harms(w: Woman, scenario: PerinatalScenario) -> ExpectedHarms:
+    return expected_harms(w, scenario.harms, _supported_from(w))
+
+
+def _per_1000(harms: Iterable[ExpectedHarms], pick: Callable[[ExpectedHarms], float], n: int) -> float:
+    return 1000.0 * sum(pick(h) for h in harms) / n if n else math.nan
+
+
+def woman_row(w: Woman, harms: ExpectedHarms, scenario: PerinatalScenario) -> dict[str, Any]:
+    """Her attributes and outcomes, for subgroup analysis (``women.csv``)."""
+    row: dict[str, Any] = {
+        "woman_id": w.id,
+        "arrival_day": w.arrival_day,
+        "birth_day": w.birth_day,
+        "end_day": w.end_day,
+        "rural": w.rural,
+        "nulliparous": w.nulliparous,
+        "opioid_use": w.opioid_use,
+        "in_treatment_at_known": w.in_treatment_at_known,
+        "mental_health_need": w.mental_health_need,
+        "housing_unstable": w.housing_unstable,
+        "domestic_abuse": w.domestic_abuse,
+        "trauma_history": w.trauma_history,
+        "known_gestation_weeks": w.known_gestation_weeks,
+        "booking_gestation_weeks": w.booking_gestation_weeks,
+        "birth_gestation_weeks": w.birth_gestation_weeks,
+        "nas_treated": w.nas_treated,
+        "sw_referred": w.conference_deadline_day is not None,
+        "conference_late": w.conference_late,
+        "cp_plan": bool(w.cp_plan),
+        "placement_at_discharge": w.placement_at_discharge,
+        "end_state": w.end_state,
+        "in_treatment_at_birth": w.in_treatment_at_birth,
+        "in_treatment_at_end": w.in_treatment,
+        "trust_at_end": w.trust,
+        "knowledge_at_birth": w.knowledge_at_birth,
+        "retraumatised": w.retraumatised,
+        "stigmatising": w.stigmatising,
+        "history_retold": w.history_retold,
+        "trips": len(w.trips),
+        "travel_hours": w.travel_hours,
+        "travel_cost_gbp": w.travel_cost_gbp,
+        "antenatal_scheduled": w.antenatal_scheduled,
+        "antenatal_attended": w.antenatal_attended,
+        "self_efficacy": self_efficacy(w, scenario),
+        "expected_overdoses": harms.overdoses,
+        "expected_deaths_after_removal": harms.overdose_deaths_after_removal + harms.suicides_after_removal,
+    }
+    for service in SERVICE_LABELS:
+        rec = w.services.get(service)
+        for field in ("scheduled", "attended", "missed", "cancelled"):
+            row[f"{service}_{field}"] = getattr(rec, field) if rec else 0
+    return row

@@ -1,0 +1,115 @@
+"""Mental health, health visiting, peer support and advocacy, care co-ordination,
+parenting support, and support after removal."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Generator
+from typing import Any
+
+from pathway_sim.models.perinatal.contacts import ATTENDED
+from pathway_sim.models.perinatal.fates import Fate
+from pathway_sim.models.perinatal.system import CareSystem
+from pathway_sim.models.perinatal.visits import first_appointment, fixed_schedule, refer, regular_visits
+from pathway_sim.models.perinatal.woman import Woman
+
+COMPLETED_SHARE = 0.75
+"""Share of parenting sessions attended that counts as completing the programme."""
+
+
+def mental_health(system: CareSystem, woman: Woman) -> Generator[Any, Any, None]:
+    """Specialist perinatal mental health for women with need, where the site has it."""
+    service = "mental_health"
+    if not (woman.mental_health_need and system.available(service)):
+        return
+    spec = system.specs[service]
+    if woman.fate[Fate.MENTAL_HEALTH_REFERRAL] >= spec.referral_probability:
+        return
+    refer(system, woman, service)
+    env = system.env
+    seen = yield from first_appointment(
+        system, woman, service, "assessment", env.now + spec.assessment_target_days
+    )
+    if not seen:
+        return
+    interval = spec.contact_interval_days
+
+    def until() -> float:
+        born = woman.birth_day
+        return math.inf if born is None else born + spec.discharge_days_after_birth
+
+    yield from regular_visits(system, woman, service, "follow_up", env.now + interval, interval, until)
+
+
+def health_visiting(system: CareSystem, woman: Woman) -> Generator[Any, Any, None]:
+    """The antenatal contact, then the first-year visits while the baby is with her."""
+    service = "health_visiting"
+    if not system.available(service):
+        return
+    spec = system.specs[service]
+    refer(system, woman, service)
+    antenatal = [woman.day_at(w) for w in spec.antenatal_weeks if woman.day_at(w) >= system.env.now]
+    yield from fixed_schedule(system, woman, service, "antenatal_visit", antenatal, antenatal=True)
+    yield woman.born | woman.ended
+    if woman.ended.triggered:
+        return
+    days = [woman.birth_day + d for d in spec.postnatal_days]
+    yield from fixed_schedule(system, woman, service, "postnatal_visit", days, needs_baby=True)
+
+
+def peer_advocacy(system: CareSystem, woman: Woman) -> Generator[Any, Any, None]:
+    """Peer support and advocacy for women who take it up, while funding lasts."""
+    service = "peer_advocacy"
+    if not system.available(service):
+        return
+    spec = system.specs[service]
+    if woman.fate[Fate.PEER_UPTAKE] >= spec.uptake_probability:
+        return
+    refer(system, woman, service)
+    woman.has_advocate = True
+    interval = spec.contact_interval_days
+    yield from regular_visits(system, woman, service, "peer_support", system.env.now, interval, lambda: math.inf)
+    woman.has_advocate = False
+
+
+def care_coordination(system: CareSystem, woman: Woman) -> Generator[Any, Any, None]:
+    """A named co-ordinator from first contact to the end of follow-up."""
+    service = "care_coordination"
+    if not system.available(service):
+        return
+    refer(system, woman, service)
+    woman.has_coordinator = True
+    interval = system.specs[service].contact_interval_days
+    yield from regular_visits(system, woman, service, "coordination", system.env.now, interval, lambda: math.inf)
+    woman.has_coordinator = False
+
+
+def parenting_support(system: CareSystem, woman: Woman) -> Generator[Any, Any, None]:
+    """A parenting programme after birth for mothers caring for their baby."""
+    service = "parenting_support"
+    if not system.available(service):
+        return
+    yield woman.born | woman.ended
+    if woman.ended.triggered:
+        return
+    spec = system.specs[service]
+    start = woman.birth_day + spec.start_days_after_birth
+    yield system.env.timeout(max(0.0, start - system.env.now))
+    if woman.separated or woman.ended.triggered:
+        return
+    refer(system, woman, service)
+    days = [start + k * spec.interval_days for k in range(spec.sessions)]
+    outcomes = yield from fixed_schedule(system, woman, service, "parenting_session", days, needs_baby=True)
+    woman.parenting_completed = sum(o == ATTENDED for o in outcomes) >= COMPLETED_SHARE * spec.sessions
+
+
+def post_removal_support(system: CareSystem, woman: Woman) -> Generator[Any, Any, None]:
+    """Support for a mother after removal (Pause-like); attending it lowers her risks of harm."""
+    service = "post_removal_support"
+    spec = system.specs[service]
+    refer(system, woman, service)
+    until = system.env.now + spec.duration_days
+    yield from regular_visits(
+        system, woman, service, "post_removal_support", system.env.now, spec.contact_interval_days,
+        lambda: until,
+    )

@@ -1,0 +1,80 @@
+"""Constants of the attendance model, worked out once per replication.
+
+A contact's chance of attending adds many fixed terms on the log-odds scale
+(``log(OR)`` of each lever, the logit of each service's reference probability,
+the travel term of each trip). They depend on the scenario alone, so they are
+computed here once rather than at each of the tens of thousands of contacts of a
+replication; the arithmetic is the same, so the results are identical.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from pathway_sim.models.perinatal.odds import logit
+from pathway_sim.models.perinatal.schema import PerinatalScenario, ServiceSpec, Travel, Trip
+
+TRIP_PLACES = ("hospital", "community", "drug_service", "social_work_office", "hub")
+"""Places she travels to; a hub is reached like a community venue."""
+
+
+@dataclass(frozen=True, slots=True)
+class TripTerms:
+    """One trip as the attendance model and her travel record see it."""
+
+    log_odds: float
+    hours: float
+    cost_gbp: float
+
+
+@dataclass(frozen=True, slots=True)
+class AttendanceTerms:
+    """The fixed log-odds terms of the attendance model for one scenario."""
+
+    base_logit: dict[str, float]
+    trips: dict[tuple[bool, str], TripTerms]
+    burden_factor: float | None
+    coproduced: float
+    known_worker: float
+    reminder: float | None
+    hub: float
+    remote: float
+    coordinator: float
+    advocate: float
+    fear: float
+
+
+def attendance_terms(scenario: PerinatalScenario, specs: dict[str, ServiceSpec]) -> AttendanceTerms:
+    """The terms for ``scenario``'s services (those in ``specs``)."""
+    a, iv = scenario.attendance, scenario.interventions
+    site = scenario.site
+    return AttendanceTerms(
+        base_logit={name: logit(spec.attendance_probability) for name, spec in specs.items()},
+        trips={
+            (rural, place): _trip_terms(scenario, travel, place)
+            for rural, travel in ((False, site.urban), (True, site.rural))
+            for place in TRIP_PLACES
+        },
+        burden_factor=1 - a.coproduced_burden_reduction if iv.coproduced_information else None,
+        coproduced=math.log(a.coproduced_odds_ratio),
+        known_worker=math.log(a.known_worker_odds_ratio),
+        reminder=math.log(a.reminder_odds_ratio) if iv.text_reminders else None,
+        hub=math.log(a.hub_odds_ratio),
+        remote=math.log(a.remote_odds_ratio),
+        coordinator=math.log(a.coordinator_odds_ratio),
+        advocate=math.log(a.advocate_odds_ratio),
+        fear=a.fear_log_odds * (1 - iv.training_coverage),
+    )
+
+
+def _trip_terms(scenario: PerinatalScenario, travel: Travel, place: str) -> TripTerms:
+    a, help_ = scenario.attendance, scenario.interventions.transport_help
+    trip: Trip = travel.trip("community" if place == "hub" else place)
+    hours = trip.hours * (1 - a.transport_travel_reduction) if help_ else trip.hours
+    cost = 0.0 if help_ else trip.cost_gbp
+    return TripTerms(
+        log_odds=a.travel_log_odds_per_hour * hours + a.cost_log_odds_per_gbp * cost,
+        hours=trip.hours,
+        cost_gbp=cost,
+    )

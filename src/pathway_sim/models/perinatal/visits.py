@@ -1,0 +1,132 @@
+"""Patterns of contact shared by the services: first appointments, fixed schedules, regular visits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator, Iterable
+from typing import Any
+
+from pathway_sim.core.distributions import Distribution
+from pathway_sim.models.perinatal.contacts import ATTENDED, CANCELLED, MISSED, contact
+from pathway_sim.models.perinatal.engagement import wait_until_engaged
+from pathway_sim.models.perinatal.system import CareSystem
+from pathway_sim.models.perinatal.woman import Woman
+
+
+def refer(system: CareSystem, woman: Woman, service: str) -> None:
+    """Put her on the service's caseload, with a named worker where the service has them."""
+    rec = woman.record(service)
+    if rec.active:
+        return
+    rec.active = True
+    if system.specs[service].named_worker:
+        rec.named_post = system.assign_named_worker(service)
+    system.log(woman, "referred", service)
+
+
+def first_appointment(
+    system: CareSystem,
+    woman: Woman,
+    service: str,
+    kind: str,
+    day: float,
+    hours: Distribution | None = None,
+    antenatal: bool = False,
+) -> Generator[Any, Any, bool]:
+    """Offer a first appointment until she attends; False if it never happens.
+
+    A miss is re-offered after the service's ``rebook_days``; if she drops out,
+    the offer waits for her to be re-engaged.
+    """
+    rec = woman.record(service)
+    rebook = system.specs[service].rebook_days
+    while True:
+        outcome = yield from contact(
+            system, woman, service, kind, day, hours=hours, antenatal=antenatal, align=False
+        )
+        rec.first_attended += outcome == ATTENDED
+        rec.first_missed += outcome == MISSED
+        if outcome == ATTENDED:
+            return True
+        if (outcome == CANCELLED and rec.engaged) or (antenatal and woman.born.triggered):
+            return False
+        if rec.engaged:
+            day = system.env.now + rebook
+            continue
+        if not (yield from wait_until_engaged(system, woman, service)):
+            return False
+        day = system.env.now
+
+
+def fixed_schedule(
+    system: CareSystem,
+    woman: Woman,
+    service: str,
+    kind: str,
+    days: Iterable[float],
+    *,
+    antenatal: bool = False,
+    needs_baby: bool = False,
+) -> Generator[Any, Any, list[str]]:
+    """Contacts booked for given days (an antenatal or health-visiting schedule)."""
+    outcomes = []
+    for day in sorted(days):
+        if woman.ended.triggered or (antenatal and woman.born.triggered):
+            break
+        outcome = yield from contact(
+            system, woman, service, kind, day, antenatal=antenatal, needs_baby=needs_baby
+        )
+        outcomes.append(outcome)
+    return outcomes
+
+
+def regular_visits(
+    system: CareSystem,
+    woman: Woman,
+    service: str,
+    kind: Callable[[int], str] | str,
+    first_day: float,
+    interval_days: float,
+    until_day: Callable[[], float],
+    *,
+    needs_baby: bool = False,
+    stop: Callable[[], bool] | None = None,
+    before_visit: Callable[[], None] | None = None,
+) -> Generator[Any, Any, int]:
+    """Contacts every ``interval_days`` until ``until_day()``; pauses while she is disengaged.
+
+    ``before_visit`` runs before each contact is booked (it may make her drop out).
+    Returns the number of contacts attended.
+    """
+    attended = 0
+    n = 0
+    day = first_day
+    rec = woman.record(service)
+    while True:
+        if not rec.engaged and not (yield from wait_until_engaged(system, woman, service)):
+            return attended
+        day = max(day, system.env.now)
+        ended = woman.ended.triggered or day >= until_day() or (stop and stop())
+        if ended or not system.available(service):
+            return attended
+        if before_visit is not None:
+            before_visit()
+            if not rec.engaged:
+                continue
+        name = kind(n) if callable(kind) else kind
+        outcome = yield from contact(system, woman, service, name, day, needs_baby=needs_baby)
+        attended += outcome == ATTENDED
+        n += 1
+        day += interval_days
+
+
+def handover(system: CareSystem, woman: Woman, service: str, draw: float) -> float:
+    """A hospital-to-community hand-over; a failure delays the next contact. Returns the delay."""
+    care = system.scenario.hostile_care
+    joined_up = system.iv.shared_records or woman.has_coordinator
+    p_fail = care.handover_failure_probability_shared if joined_up else care.handover_failure_probability
+    woman.handovers += 1
+    if draw < p_fail:
+        woman.handover_failures += 1
+        system.log(woman, "handover_failed", service)
+        return care.handover_delay_days
+    return 0.0

@@ -1,0 +1,177 @@
+"""A woman on the pathway: who she is, and what has happened to her so far."""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+
+import numpy as np
+import simpy
+
+from pathway_sim.models.perinatal.fates import FATES, Fate
+from pathway_sim.models.perinatal.schema import PerinatalScenario
+
+PLACEMENTS = ("with_mother", "with_mother_under_plan", "kinship_care", "foster_care")
+"""Where the baby lives; the last two are separations (removal)."""
+
+
+@dataclass(slots=True, eq=False)
+class ServiceRecord:
+    """Her contacts with one service and her standing with it."""
+
+    active: bool = False
+    engaged: bool = True
+    closed: bool = False
+    misses_in_row: int = 0
+    named_post: int | None = None
+    last_person: str | None = None
+    same_person_streak: int = 0
+    first_attended_day: float | None = None
+    last_attended_day: float = float("-inf")
+    last_contact_day: float | None = None
+    scheduled: int = 0
+    attended: int = 0
+    missed: int = 0
+    cancelled: int = 0
+    first_attended: int = 0
+    first_missed: int = 0
+    continuity_breaks: int = 0
+    wait_days: float = 0.0
+    reengaged: simpy.Event | None = None
+
+
+@dataclass(slots=True, eq=False)
+class Woman:
+    """Attributes drawn once from her own stream, then state the pathway changes."""
+
+    id: int
+    counted: bool
+    arrival_day: float
+    known_gestation_weeks: float
+    nulliparous: bool
+    opioid_use: bool
+    in_treatment: bool
+    mental_health_need: bool
+    housing_unstable: bool
+    domestic_abuse: bool
+    trauma_history: bool
+    rural: bool
+    trust: float
+    knowledge: float
+    hub_weekday: float
+    term_gestation_weeks: float
+    nas_stay_days: float
+    fate: np.ndarray
+    in_treatment_at_known: bool = False
+    born: simpy.Event | None = None
+    ended: simpy.Event | None = None
+    booking_gestation_weeks: float | None = None
+    birth_day: float | None = None
+    birth_gestation_weeks: float | None = None
+    end_day: float | None = None
+    nas_treated: bool = False
+    baby_discharge_day: float | None = None
+    placement: str = "with_mother"
+    placement_at_discharge: str | None = None
+    removal_day: float | None = None
+    sw_referred: bool = False
+    referral_day: float | None = None
+    assessment_done_day: float | None = None
+    assessment_late: bool = False
+    conference_day: float | None = None
+    conference_deadline_day: float | None = None
+    conference_late: bool = False
+    cp_plan: bool | None = None
+    parenting_completed: bool = False
+    has_coordinator: bool = False
+    has_advocate: bool = False
+    services: dict[str, ServiceRecord] = field(default_factory=dict)
+    trips: set[tuple[int, str]] = field(default_factory=set)
+    travel_hours: float = 0.0
+    travel_cost_gbp: float = 0.0
+    recent: deque[float] = field(default_factory=deque)
+    seen_people: set[str] = field(default_factory=set)
+    stigmatising: int = 0
+    retraumatised: int = 0
+    history_retold: int = 0
+    handovers: int = 0
+    handover_failures: int = 0
+    antenatal_scheduled: int = 0
+    antenatal_attended: int = 0
+    antenatal_missed: int = 0
+    pregnancy_contacts: int = 0
+    pregnancy_trips: list[tuple[float, str]] = field(default_factory=list)
+    knowledge_at_birth: float | None = None
+    trust_at_birth: float | None = None
+    network_at_birth: int | None = None
+    in_treatment_at_birth: bool | None = None
+    treatment_changes: list[tuple[float, bool]] = field(default_factory=list)
+    end_state: str | None = None
+    contact_draws: np.random.Generator | None = None
+    durations: np.random.Generator | None = None
+
+    def gestation(self, day: float) -> float:
+        """Weeks of gestation on ``day``."""
+        return self.known_gestation_weeks + (day - self.arrival_day) / 7.0
+
+    def day_at(self, weeks: float) -> float:
+        """The day she reaches ``weeks`` of gestation."""
+        return self.arrival_day + (weeks - self.known_gestation_weeks) * 7.0
+
+    def record(self, service: str) -> ServiceRecord:
+        rec = self.services.get(service)
+        if rec is None:
+            rec = self.services[service] = ServiceRecord()
+        return rec
+
+    @property
+    def separated(self) -> bool:
+        return self.placement in ("kinship_care", "foster_care")
+
+    def set_treatment(self, day: float, in_treatment: bool) -> None:
+        if in_treatment != self.in_treatment:
+            self.in_treatment = in_treatment
+            self.treatment_changes.append((day, in_treatment))
+
+
+def draw_woman(
+    index: int, arrival_day: float, counted: bool, scenario: PerinatalScenario, rng: np.random.Generator
+) -> Woman:
+    """Her attributes, all from her own stream so that every scenario meets the same woman.
+
+    Every draw is made whatever the outcome of earlier draws, so changing one
+    probability never shifts the draws behind it.
+    """
+    pop = scenario.population
+    u = rng.random(FATES)
+    early = pop.early_known_gestation_weeks.sample(rng)
+    late = pop.late_known_gestation_weeks.sample(rng)
+    known = late if u[Fate.LATE_DISCLOSURE] < pop.late_disclosure_probability else early
+    in_treatment = bool(u[Fate.IN_TREATMENT] < pop.in_treatment_probability)
+    woman = Woman(
+        id=index,
+        counted=counted,
+        arrival_day=arrival_day,
+        known_gestation_weeks=float(min(max(known, 4.0), 41.0)),
+        nulliparous=bool(u[Fate.NULLIPAROUS] < pop.nulliparous_probability),
+        opioid_use=bool(u[Fate.OPIOID_USE] < pop.opioid_use_probability),
+        in_treatment=in_treatment,
+        mental_health_need=bool(u[Fate.MENTAL_HEALTH_NEED] < pop.mental_health_need_probability),
+        housing_unstable=bool(u[Fate.HOUSING_UNSTABLE] < pop.housing_unstable_probability),
+        domestic_abuse=bool(u[Fate.DOMESTIC_ABUSE] < pop.domestic_abuse_probability),
+        trauma_history=bool(u[Fate.TRAUMA_HISTORY] < pop.trauma_history_probability),
+        rural=bool(u[Fate.RURAL] < scenario.site.rural_share),
+        trust=_unit(pop.initial_trust.sample(rng)),
+        knowledge=_unit(pop.initial_knowledge.sample(rng)),
+        hub_weekday=float(int(u[Fate.HUB_DAY] * 5)),
+        term_gestation_weeks=scenario.birth.term_gestation_weeks.sample(rng),
+        nas_stay_days=scenario.birth.nas_stay_days.sample(rng),
+        in_treatment_at_known=in_treatment,
+        fate=u,
+    )
+    woman.treatment_changes.append((arrival_day, in_treatment))
+    return woman
+
+
+def _unit(x: float) -> float:
+    return min(max(x, 0.0), 1.0)
