@@ -19,7 +19,6 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
@@ -27,8 +26,8 @@ import pathway_sim as ps
 from benchmarks.counting import count_events
 from benchmarks.measure import Timing, child_usage, loglog_slope, timed
 from benchmarks.mmc_loop import run_mmc_loop
-from pathway_sim.runs.runner import run_replication
 from pathway_sim.inputs.loading import load_scenario, with_changes
+from pathway_sim.runs.runner import run_replication
 
 ROOT = Path(__file__).resolve().parent.parent
 MMC = ROOT / "scenarios/verification/mmc.yaml"
@@ -98,8 +97,9 @@ def engine_overhead(sizes: Sizes) -> list[Figure]:
     contacts = result.services[0]["contacts"]
     return [
         figure("mmc_engine_contacts_per_s", contacts / engine.median, "contacts/s", engine.spread),
-        figure("mmc_loop_contacts_per_s", baseline.contacts / loop.median, "contacts/s",
-               loop.spread),  # fmt: skip
+        figure(
+            "mmc_loop_contacts_per_s", baseline.contacts / loop.median, "contacts/s", loop.spread
+        ),  # fmt: skip
         figure("engine_overhead_ratio", engine.median / loop.median, "x"),
     ]
 

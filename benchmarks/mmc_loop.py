@@ -14,8 +14,8 @@ from typing import Any
 
 import simpy
 
-from pathway_sim.models.queueing.network import QueueNetworkScenario
 from pathway_sim.core.randomness import Streams
+from pathway_sim.models.queueing.network import QueueNetworkScenario
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class LoopResult:
 
 def run_mmc_loop(scenario: QueueNetworkScenario, seed: int, index: int) -> LoopResult:
     """Simulate the scenario's single service with a plain ``simpy.Resource``."""
-    (name, spec), = scenario.services.items()
+    ((name, spec),) = scenario.services.items()
     streams = Streams(seed, index)
     gaps, durations = streams.get("arrivals"), streams.get(f"duration:{name}")
     mean_gap, mean_duration = 1.0 / scenario.arrivals.rate_per_day, spec.duration_days.mean

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 import numpy as np
 from scipy import stats
 
-from pathway_sim.runs.runner import replications_table, run_replication
 from pathway_sim.inputs.loading import load_scenario
+from pathway_sim.runs.runner import replications_table, run_replication
 
 from .conftest import SCENARIOS
 

@@ -51,8 +51,14 @@ def test_missing_values_are_ignored_and_counted_out():
 
 def test_summary_has_one_row_per_kpi():
     reps = pd.DataFrame(
-        {"scenario": ["s"] * 3, "replication": [0, 1, 2], "seed": [1] * 3, "women": [9] * 3,
-         "a": [1.0, 2.0, 3.0], "b": [0.0, 0.0, 0.0]}
+        {
+            "scenario": ["s"] * 3,
+            "replication": [0, 1, 2],
+            "seed": [1] * 3,
+            "women": [9] * 3,
+            "a": [1.0, 2.0, 3.0],
+            "b": [0.0, 0.0, 0.0],
+        }
     )
     summary = summarise(reps)
     assert list(summary["kpi"]) == ["a", "b"]
@@ -101,4 +107,8 @@ def test_comparison_table_pairs_by_replication_and_keeps_contract_columns_first(
     ]  # fmt: skip
     other = table.iloc[1]
     assert other["scenario"] == "o" and other["diff_vs_base"] == 1.0 and other["diff_ci_low"] == 1.0
-    assert table.iloc[0][["diff_vs_base", "diff_ci_low", "diff_ci_high"]].tolist() == [0.0, 0.0, 0.0]
+    assert table.iloc[0][["diff_vs_base", "diff_ci_low", "diff_ci_high"]].tolist() == [
+        0.0,
+        0.0,
+        0.0,
+    ]

@@ -10,8 +10,8 @@ from benchmarks.bench import QUICK, TARGETS, Figure, engine_overhead, figure, ta
 from benchmarks.counting import count_events
 from benchmarks.measure import loglog_slope
 from benchmarks.mmc_loop import run_mmc_loop
-from pathway_sim.runs.runner import run_replication
 from pathway_sim.inputs.loading import load_scenario
+from pathway_sim.runs.runner import run_replication
 
 from .conftest import SCENARIOS
 

@@ -6,7 +6,13 @@ import pandas as pd
 import pytest
 
 from pathway_sim.core.statistics import t_interval
-from pathway_sim.inputs.calibration import COLUMNS, Target, calibration_table, in_range, load_targets
+from pathway_sim.inputs.calibration import (
+    COLUMNS,
+    Target,
+    calibration_table,
+    in_range,
+    load_targets,
+)
 from pathway_sim.models.kpis import PATHWAY_KPIS
 
 from .conftest import SCENARIOS
@@ -23,7 +29,9 @@ def test_in_range_includes_the_edges_and_never_a_missing_mean(mean, expected):
 
 
 def test_calibration_table_reads_each_target_kpi_and_judges_its_mean():
-    reps = pd.DataFrame({"late_booking_pct": [30.0, 34.0, 38.0], "antenatal_missed_pct": [50.0, 52.0, 54.0]})
+    reps = pd.DataFrame(
+        {"late_booking_pct": [30.0, 34.0, 38.0], "antenatal_missed_pct": [50.0, 52.0, 54.0]}
+    )
     targets = [
         Target("late booking", "late_booking_pct", "cohort A", 25.0, 45.0),
         Target("DNA", "antenatal_missed_pct", "anchors", 15.0, 40.0),
@@ -33,7 +41,9 @@ def test_calibration_table_reads_each_target_kpi_and_judges_its_mean():
     assert list(table["target"]) == ["late booking", "DNA"]
     ci = t_interval([30.0, 34.0, 38.0])
     first = table.iloc[0]
-    assert (first.simulated_mean, first.ci_low, first.ci_high) == pytest.approx((34.0, ci.low, ci.high))
+    assert (first.simulated_mean, first.ci_low, first.ci_high) == pytest.approx(
+        (34.0, ci.low, ci.high)
+    )
     assert list(table["in_range"]) == [True, False]
 
 
@@ -48,7 +58,9 @@ def test_targets_name_catalogued_kpis_sources_and_ranges():
 @pytest.mark.slow
 def test_calibration_command_writes_the_contract_table(cli, tmp_path):
     out = tmp_path / "cal"
-    code, stdout, err = cli("calibration", SCENARIOS / "base.yaml", "--reps", "2", *SMALL, "--out", out)
+    code, stdout, err = cli(
+        "calibration", SCENARIOS / "base.yaml", "--reps", "2", *SMALL, "--out", out
+    )
     assert code == 0, err
     table = pd.read_csv(out / "calibration.csv")
     assert list(table.columns) == list(COLUMNS)

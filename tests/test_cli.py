@@ -16,27 +16,53 @@ def test_run_writes_the_output_contract(cli, tmp_path):
     code, out, err = cli("run", MMC, "--reps", "3", "--seed", "5", *SHORT, "--out", tmp_path / "R")
     assert code == 0, err
     names = {p.name for p in (tmp_path / "R").iterdir()}
-    assert {"replications.csv", "summary.csv", "services.csv", "scenario.yaml", "manifest.json"} <= names
+    assert {
+        "replications.csv",
+        "summary.csv",
+        "services.csv",
+        "scenario.yaml",
+        "manifest.json",
+    } <= names
     assert not [n for n in names if n.endswith(".tmp")]
     reps = pd.read_csv(tmp_path / "R" / "replications.csv")
     assert list(reps.columns[:4]) == ["scenario", "replication", "seed", "women"]
     assert list(reps["replication"]) == [0, 1, 2] and set(reps["seed"]) == {5}
     services = pd.read_csv(tmp_path / "R" / "services.csv")
-    assert {"service", "contacts", "wait_mean_days", "wait_p95_days", "utilisation"} <= set(services.columns)
+    assert {"service", "contacts", "wait_mean_days", "wait_p95_days", "utilisation"} <= set(
+        services.columns
+    )
     summary = pd.read_csv(tmp_path / "R" / "summary.csv")
     assert list(summary.columns) == ["scenario", "kpi", "mean", "std", "ci_low", "ci_high", "n"]
 
 
 def test_same_seed_gives_byte_identical_replications(cli, tmp_path):
     for name in ("a", "b"):
-        assert cli("run", MMC, "--reps", "2", "--seed", "9", *SHORT, "--out", tmp_path / name)[0] == 0
-    assert (tmp_path / "a" / "replications.csv").read_bytes() == (tmp_path / "b" / "replications.csv").read_bytes()
+        assert (
+            cli("run", MMC, "--reps", "2", "--seed", "9", *SHORT, "--out", tmp_path / name)[0] == 0
+        )
+    assert (tmp_path / "a" / "replications.csv").read_bytes() == (
+        tmp_path / "b" / "replications.csv"
+    ).read_bytes()
     assert cli("run", MMC, "--reps", "2", "--seed", "10", *SHORT, "--out", tmp_path / "c")[0] == 0
-    assert (tmp_path / "a" / "replications.csv").read_bytes() != (tmp_path / "c" / "replications.csv").read_bytes()
+    assert (tmp_path / "a" / "replications.csv").read_bytes() != (
+        tmp_path / "c" / "replications.csv"
+    ).read_bytes()
 
 
 def test_resolved_scenario_records_overrides(cli, tmp_path):
-    cli("run", MMC, "--reps", "1", "--seed", "3", *SHORT, "--set", "services.clinic.staff=4", "--out", tmp_path)
+    cli(
+        "run",
+        MMC,
+        "--reps",
+        "1",
+        "--seed",
+        "3",
+        *SHORT,
+        "--set",
+        "services.clinic.staff=4",
+        "--out",
+        tmp_path,
+    )
     text = (tmp_path / "scenario.yaml").read_text()
     assert "staff: 4" in text and "seed: 3" in text and "replications: 1" in text
 
@@ -45,18 +71,34 @@ def test_event_log_has_contract_columns(cli, tmp_path):
     cli("run", MMC, "--reps", "1", *SHORT, "--event-log", "--out", tmp_path)
     events = pd.read_csv(tmp_path / "events.csv")
     assert list(events.columns) == [
-        "replication", "woman_id", "time_days", "activity", "service", "location", "staff_id", "outcome"
+        "replication",
+        "woman_id",
+        "time_days",
+        "activity",
+        "service",
+        "location",
+        "staff_id",
+        "outcome",
     ]
     assert len(events) > 0
 
 
 BAD_FILES = {
     "malformed": ("model: queue_network\nname: [x\n", "malformed YAML"),
-    "unknown key": (MMC.read_text().replace("staff: 3", "staff: 3\n    colour: red"), "services.clinic.colour: unknown field"),
-    "wrong type": (MMC.read_text().replace("rate_per_day: 4.0", "rate_per_day: lots"), "arrivals.rate_per_day"),
+    "unknown key": (
+        MMC.read_text().replace("staff: 3", "staff: 3\n    colour: red"),
+        "services.clinic.colour: unknown field",
+    ),
+    "wrong type": (
+        MMC.read_text().replace("rate_per_day: 4.0", "rate_per_day: lots"),
+        "arrivals.rate_per_day",
+    ),
     "zero staff": (MMC.read_text().replace("staff: 3", "staff: 0"), "services.clinic.staff"),
     "missing extends": ("extends: missing.yaml\n", "missing.yaml not found"),
-    "probability": ("model: perinatal\nbirth:\n  preterm_probability: -0.1\n", "birth.preterm_probability"),
+    "probability": (
+        "model: perinatal\nbirth:\n  preterm_probability: -0.1\n",
+        "birth.preterm_probability",
+    ),
 }
 
 
@@ -100,7 +142,9 @@ def test_bad_reps_exits_2(cli, reps):
 def test_bad_reps_message_from_real_process(tmp_path):
     proc = subprocess.run(
         [sys.executable, "-m", "pathway_sim", "run", str(MMC), "--reps", "many"],
-        capture_output=True, text=True, cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
     )
     assert proc.returncode == 2
     assert "--reps" in proc.stderr and "'many'" in proc.stderr and "Traceback" not in proc.stderr

@@ -104,10 +104,22 @@ def test_compare_runs_all_scenarios_on_one_process_pool(tmp_path):
 
 
 def test_the_printed_comparison_says_not_measured_instead_of_nan():
-    row = {"kpi": "care_coordination_wait_days", "ci_low": 1.0, "ci_high": 3.0, "diff_vs_base": 0.0,
-           "diff_ci_low": 0.0, "diff_ci_high": 0.0, "diff_confidence": 0.95, "correction": "none"}
-    table = pd.DataFrame([{**row, "scenario": "base", "mean": 2.0},
-                          {**row, "scenario": "no_coordinator", "mean": float("nan"), "ci_low": float("nan")}])
+    row = {
+        "kpi": "care_coordination_wait_days",
+        "ci_low": 1.0,
+        "ci_high": 3.0,
+        "diff_vs_base": 0.0,
+        "diff_ci_low": 0.0,
+        "diff_ci_high": 0.0,
+        "diff_confidence": 0.95,
+        "correction": "none",
+    }
+    table = pd.DataFrame(
+        [
+            {**row, "scenario": "base", "mean": 2.0},
+            {**row, "scenario": "no_coordinator", "mean": float("nan"), "ci_low": float("nan")},
+        ]
+    )
     text = format_comparison(table)
     line = next(l for l in text.splitlines() if "no_coordinator" in l)
     assert line.split() == ["no_coordinator", "not", "measured"]

@@ -107,7 +107,10 @@ BAD = {
         "name: x\nbase: b.yaml\nfactorials: {}\n",
         "factorials: unknown field (expected one of name,",
     ),
-    "nothing to compare": ("name: x\nbase: b.yaml\n", "expected scenarios, overlays, variants or factorial"),
+    "nothing to compare": (
+        "name: x\nbase: b.yaml\n",
+        "expected scenarios, overlays, variants or factorial",
+    ),
     "both designs": (
         "name: x\nbase: b.yaml\nscenarios: [a.yaml]\nfactorial: {f: {a: 1}}\n",
         "either factorial or",
@@ -152,7 +155,9 @@ def test_a_bad_experiment_file_exits_2_naming_file_and_field(cli, tmp_path, case
 
 @pytest.mark.parametrize(
     "path",
-    sorted(p for p in (ROOT / "experiments").glob("*.yaml") if not p.name.startswith("sensitivity_")),
+    sorted(
+        p for p in (ROOT / "experiments").glob("*.yaml") if not p.name.startswith("sensitivity_")
+    ),
     ids=lambda p: p.name,
 )
 def test_shipped_experiment_files_are_valid(path):

@@ -44,7 +44,12 @@ def test_first_come_first_served_with_two_posts():
     for name, duration in [("a", 3), ("b", 1), ("c", 1), ("d", 1)]:
         env.process(_visit(env, service, name, duration, log))
     env.run()
-    assert log == [("a", "start", 0, 0), ("b", "start", 0, 1), ("c", "start", 1, 1), ("d", "start", 2, 1)]
+    assert log == [
+        ("a", "start", 0, 0),
+        ("b", "start", 0, 1),
+        ("c", "start", 1, 1),
+        ("d", "start", 2, 1),
+    ]
     stats = service.stats()
     assert stats.contacts == 4
     assert stats.wait_mean_days == (0 + 0 + 1 + 2) / 4

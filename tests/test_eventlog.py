@@ -89,7 +89,14 @@ def test_journey_marks_contacts_and_pathway_events(women):
     assert list(marks["mark"]) == [
         "known to services", "missed", "attended", "re-traumatised", "birth", "baby removed",
     ]  # fmt: skip
-    assert list(marks["lane"]) == ["her pathway", "midwifery", "midwifery", "midwifery", "her pathway", "her pathway"]
+    assert list(marks["lane"]) == [
+        "her pathway",
+        "midwifery",
+        "midwifery",
+        "midwifery",
+        "her pathway",
+        "her pathway",
+    ]
     assert marks["week"].iloc[0] == -10.0 and marks["week"].iloc[-1] == pytest.approx(5 / 7)
     assert eventlog.lanes_used([marks]) == ["her pathway", "midwifery"]
 

@@ -4,10 +4,10 @@ import pandas as pd
 import pytest
 
 from pathway_sim.inputs.evidence import COLUMNS, assumption_share, kpi_evidence, main_parameters
-from pathway_sim.models.kpis import PATHWAY_KPIS
-from pathway_sim.inputs.register import load_register, matching
-from pathway_sim.runs.runner import run_replication
 from pathway_sim.inputs.loading import load_scenario
+from pathway_sim.inputs.register import load_register, matching
+from pathway_sim.models.kpis import PATHWAY_KPIS
+from pathway_sim.runs.runner import run_replication
 
 from .conftest import SCENARIOS
 
@@ -33,7 +33,10 @@ def test_kpi_evidence_flags_kpis_resting_mainly_on_assumptions():
     assert (table["rests_on_assumptions"] == (table["assumption_share"] > 0.5)).all()
     assert table.loc["staff_confidence_index", "rests_on_assumptions"]  # nothing quantitative found
     assert not table.loc["overdoses_per_1000", "rests_on_assumptions"]  # Schiff et al. rates
-    assert table.loc["late_booking_pct", "calibrated"] and not table.loc["retraumatised_pct", "calibrated"]
+    assert (
+        table.loc["late_booking_pct", "calibrated"]
+        and not table.loc["retraumatised_pct", "calibrated"]
+    )
 
 
 def test_model_outputs_exactly_the_catalogued_kpis():

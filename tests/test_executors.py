@@ -10,8 +10,8 @@ import pytest
 
 from pathway_sim import api
 from pathway_sim.core.errors import UsageError
-from pathway_sim.runs.executors import ExecutorSpec, choose_executor, process_context
 from pathway_sim.experiments.run import run_scenarios
+from pathway_sim.runs.executors import ExecutorSpec, choose_executor, process_context
 from pathway_sim.runs.runner import run_replication
 
 from .conftest import MMC, SHORT

@@ -12,7 +12,11 @@ from .pathway_helpers import small
 
 def test_every_written_kpi_is_catalogued_and_every_catalogued_kpi_is_written():
     result = run_replication(small(), 2, 0)
-    columns = [c for c in replications_table("s", [result]).columns if c not in ("scenario", "replication", "seed", "women")]
+    columns = [
+        c
+        for c in replications_table("s", [result]).columns
+        if c not in ("scenario", "replication", "seed", "women")
+    ]
     assert columns == [k.name for k in PATHWAY_KPIS]
 
 

@@ -33,7 +33,10 @@ def test_overlay_can_secure_funding_the_site_ends():
 
 
 def test_overlay_is_validated_and_names_the_file(tmp_path):
-    bad = write(tmp_path / "bad.yaml", "extends: nowhere.yaml\nservices:\n  social_work: {added_posts: -1}\n")
+    bad = write(
+        tmp_path / "bad.yaml",
+        "extends: nowhere.yaml\nservices:\n  social_work: {added_posts: -1}\n",
+    )
     with pytest.raises(ScenarioError) as info:
         overlay_file(load_scenario(SITE), bad)
     assert str(bad) in str(info.value) and "services.social_work.added_posts" in str(info.value)

@@ -18,25 +18,46 @@ pytestmark = pytest.mark.slow
 
 
 def _table(scenario, reps=REPS, seed=11):
-    return replications_table(scenario.name, [run_replication(scenario, seed, i) for i in range(reps)])
+    return replications_table(
+        scenario.name, [run_replication(scenario, seed, i) for i in range(reps)]
+    )
 
 
 def test_more_staff_never_lengthens_waits():
     base = _table(small("services.social_work.staff=2"))  # a stretched social-work team
-    more = _table(small("services.social_work.staff=6", "services.drug_treatment.staff=6",
-                        "services.midwifery.staff=6", "services.mental_health.staff=3"))
+    more = _table(
+        small(
+            "services.social_work.staff=6",
+            "services.drug_treatment.staff=6",
+            "services.midwifery.staff=6",
+            "services.mental_health.staff=3",
+        )
+    )
     for service in ("social_work", "drug_treatment", "midwifery", "mental_health"):
-        diff, low, high = paired_difference(base[f"{service}_wait_days"], more[f"{service}_wait_days"])
+        diff, low, high = paired_difference(
+            base[f"{service}_wait_days"], more[f"{service}_wait_days"]
+        )
         assert low <= 0, (service, diff, low, high)  # never significantly longer
-    diff, low, high = paired_difference(base["social_work_wait_days"], more["social_work_wait_days"])
+    diff, low, high = paired_difference(
+        base["social_work_wait_days"], more["social_work_wait_days"]
+    )
     assert high < 0, (diff, low, high)  # the stretched service waits significantly less
 
 
 def test_zero_miss_probability_means_every_contact_attended():
-    services = ["midwifery", "ultrasound", "drug_treatment", "social_work", "mental_health",
-                "health_visiting", "peer_advocacy"]
-    no_stopping = ["services.drug_treatment.stop_per_year_pregnant=0",
-                   "services.drug_treatment.stop_per_year_postpartum=0"]
+    services = [
+        "midwifery",
+        "ultrasound",
+        "drug_treatment",
+        "social_work",
+        "mental_health",
+        "health_visiting",
+        "peer_advocacy",
+    ]
+    no_stopping = [
+        "services.drug_treatment.stop_per_year_pregnant=0",
+        "services.drug_treatment.stop_per_year_postpartum=0",
+    ]
     scenario = small(*[f"services.{s}.attendance_probability=1" for s in services], *no_stopping)
     result = run_replication(scenario, 5, 0, event_log=True)
     women = pd.DataFrame(result.woman_rows)
@@ -54,16 +75,23 @@ def _attended(table: pd.DataFrame) -> pd.Series:
 
 def test_longer_travel_means_fewer_attended_contacts():
     places = ["hospital", "community", "drug_service", "social_work_office"]
-    far = [f"site.{area}.{place}.hours={hours}" for area, hours in (("urban", 4.5), ("rural", 9.0))
-           for place in places]
+    far = [
+        f"site.{area}.{place}.hours={hours}"
+        for area, hours in (("urban", 4.5), ("rural", 9.0))
+        for place in places
+    ]
     base, longer = _table(small()), _table(small(*far))
     diff, low, high = paired_difference(_attended(base), _attended(longer))
     assert high < 0, (diff, low, high)
 
 
 def test_trauma_informed_training_means_fewer_retraumatising_events():
-    untrained = kpi_values(small("interventions.training_coverage=0"), "retraumatising_events_per_woman", REPS)
-    trained = kpi_values(small("interventions.training_coverage=1"), "retraumatising_events_per_woman", REPS)
+    untrained = kpi_values(
+        small("interventions.training_coverage=0"), "retraumatising_events_per_woman", REPS
+    )
+    trained = kpi_values(
+        small("interventions.training_coverage=1"), "retraumatising_events_per_woman", REPS
+    )
     diff, low, high = paired_difference(untrained, trained)
     assert high < 0, (diff, low, high)
 

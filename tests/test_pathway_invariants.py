@@ -7,16 +7,25 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pathway_sim.inputs.loading import load_scenario
 from pathway_sim.models.perinatal.woman import PLACEMENTS
 from pathway_sim.models.results import EVENT_COLUMNS
 from pathway_sim.runs.runner import run_replication
-from pathway_sim.inputs.loading import load_scenario
 
 from .pathway_helpers import BASE, small
 
-SERVICES = ["midwifery", "ultrasound", "drug_treatment", "social_work", "mental_health",
-            "health_visiting", "peer_advocacy", "parenting_support", "post_removal_support",
-            "care_coordination"]
+SERVICES = [
+    "midwifery",
+    "ultrasound",
+    "drug_treatment",
+    "social_work",
+    "mental_health",
+    "health_visiting",
+    "peer_advocacy",
+    "parenting_support",
+    "post_removal_support",
+    "care_coordination",
+]
 SEPARATED = {"kinship_care", "foster_care"}
 
 
@@ -33,7 +42,11 @@ def check_invariants(result) -> None:
 
     # every scheduled contact is attended, missed or cancelled, per woman and service
     for service in SERVICES:
-        total = women[f"{service}_attended"] + women[f"{service}_missed"] + women[f"{service}_cancelled"]
+        total = (
+            women[f"{service}_attended"]
+            + women[f"{service}_missed"]
+            + women[f"{service}_cancelled"]
+        )
         assert (total == women[f"{service}_scheduled"]).all(), service
 
     # nothing before she is known or after her follow-up ends
@@ -104,6 +117,12 @@ scenario_changes = st.fixed_dictionaries(
 def test_invariants_hold_on_generated_scenarios(changes, seed):
     overrides = [f"{path}={'null' if value is None else value}" for path, value in changes.items()]
     scenario = load_scenario(
-        BASE, ["population.women_per_year=40", "population.cohort_days=90", "run.warmup_days=30", *overrides]
+        BASE,
+        [
+            "population.women_per_year=40",
+            "population.cohort_days=90",
+            "run.warmup_days=30",
+            *overrides,
+        ],
     )
     check_invariants(run_replication(scenario, seed, 0, event_log=True))

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 import simpy
 
+from pathway_sim.core.randomness import Streams
 from pathway_sim.models.perinatal.contacts import attendance_probability
 from pathway_sim.models.perinatal.fates import FATES
 from pathway_sim.models.perinatal.harms import EARLY_POSTPARTUM_DAYS, expected_harms
@@ -15,7 +16,6 @@ from pathway_sim.models.perinatal.schema import Harms, PerinatalScenario
 from pathway_sim.models.perinatal.social_work import _risk
 from pathway_sim.models.perinatal.system import CareSystem
 from pathway_sim.models.perinatal.woman import Woman, draw_woman
-from pathway_sim.core.randomness import Streams
 
 DEFAULTS = PerinatalScenario(model="perinatal", name="t")
 
@@ -38,10 +38,24 @@ def test_odds_ratio_arithmetic():
 
 def _woman(**changes) -> Woman:
     base = dict(
-        id=0, counted=True, arrival_day=0.0, known_gestation_weeks=20.0, nulliparous=False,
-        opioid_use=True, in_treatment=True, mental_health_need=False, housing_unstable=False,
-        domestic_abuse=False, trauma_history=False, rural=False, trust=0.5, knowledge=0.5,
-        hub_weekday=2.0, term_gestation_weeks=40.0, nas_stay_days=10.0, fate=np.zeros(FATES),
+        id=0,
+        counted=True,
+        arrival_day=0.0,
+        known_gestation_weeks=20.0,
+        nulliparous=False,
+        opioid_use=True,
+        in_treatment=True,
+        mental_health_need=False,
+        housing_unstable=False,
+        domestic_abuse=False,
+        trauma_history=False,
+        rural=False,
+        trust=0.5,
+        knowledge=0.5,
+        hub_weekday=2.0,
+        term_gestation_weeks=40.0,
+        nas_stay_days=10.0,
+        fate=np.zeros(FATES),
         in_treatment_at_known=True,
     )
     base.update(changes)
@@ -74,9 +88,18 @@ def test_harms_after_removal_out_of_treatment_and_with_support():
     got = expected_harms(w, h, supported_from=300.0)
     early = h.overdose_per_100k_days_early_postpartum / 1e5
     late = h.overdose_per_100k_days_late_postpartum / 1e5
-    r, t, s = h.removal_overdose_multiplier, h.not_in_treatment_multiplier, h.post_removal_support_multiplier
+    r, t, s = (
+        h.removal_overdose_multiplier,
+        h.not_in_treatment_multiplier,
+        h.post_removal_support_multiplier,
+    )
     split = 140.0 + EARLY_POSTPARTUM_DAYS
-    after = early * r * 50 + early * r * t * 100 + early * r * t * s * (split - 300) + late * r * t * s * (505 - split)
+    after = (
+        early * r * 50
+        + early * r * t * 100
+        + early * r * t * s * (split - 300)
+        + late * r * t * s * (505 - split)
+    )
     assert got.overdoses_after_removal == pytest.approx(after)
     suicide = h.suicide_per_100k_years / 1e5 / 365 * h.removal_suicide_multiplier
     assert got.suicides_after_removal == pytest.approx(suicide * (150 + s * 205))
@@ -86,7 +109,11 @@ def test_same_woman_whatever_the_scenario():
     other = PerinatalScenario(model="perinatal", name="o", interventions={"training_coverage": 0.9})
     a = draw_woman(3, 10.0, True, DEFAULTS, Streams(5, 0).get("woman", 3))
     b = draw_woman(3, 10.0, True, other, Streams(5, 0).get("woman", 3))
-    assert (a.known_gestation_weeks, a.trust, a.opioid_use) == (b.known_gestation_weeks, b.trust, b.opioid_use)
+    assert (a.known_gestation_weeks, a.trust, a.opioid_use) == (
+        b.known_gestation_weeks,
+        b.trust,
+        b.opioid_use,
+    )
     assert np.array_equal(a.fate, b.fate)
 
 
@@ -122,8 +149,12 @@ def test_named_worker_goes_to_smallest_caseload():
 
 def test_removal_is_separation():
     w = _woman()
-    for placement, separated in [("with_mother", False), ("with_mother_under_plan", False),
-                                 ("kinship_care", True), ("foster_care", True)]:
+    for placement, separated in [
+        ("with_mother", False),
+        ("with_mother_under_plan", False),
+        ("kinship_care", True),
+        ("foster_care", True),
+    ]:
         w.placement = placement
         assert w.separated is separated
 
@@ -134,7 +165,9 @@ def test_reference_attendance_when_nothing_shifts_the_odds():
     post = system.services["social_work"].posts[0]
     p = attendance_probability(system, woman, "social_work", "home", post)
     assert p == pytest.approx(system.specs["social_work"].attendance_probability)
-    assert attendance_probability(system, woman, "social_work", "social_work_office", post) < p  # a trip
+    assert (
+        attendance_probability(system, woman, "social_work", "social_work_office", post) < p
+    )  # a trip
     woman.trust = 0.9
     assert attendance_probability(system, woman, "social_work", "home", post) > p
 
@@ -148,7 +181,12 @@ def test_placement_risk_reads_antenatal_attendance_not_the_postnatal_record():
     rec.scheduled, rec.attended = 10, 8
     at_reference = _risk(system, woman)
     assert at_reference == pytest.approx(cp.engagement_log_odds * (0.8 - cp.engagement_reference))
-    rec.scheduled, rec.attended = 14, 8  # postnatal visits missed while the baby is still in hospital
+    rec.scheduled, rec.attended = (
+        14,
+        8,
+    )  # postnatal visits missed while the baby is still in hospital
     assert _risk(system, woman) == at_reference
     woman.antenatal_attended = 5
-    assert _risk(system, woman) == pytest.approx(at_reference + cp.engagement_log_odds * (0.5 - 0.8))
+    assert _risk(system, woman) == pytest.approx(
+        at_reference + cp.engagement_log_odds * (0.5 - 0.8)
+    )

@@ -8,6 +8,7 @@ import pytest
 
 from pathway_sim import api
 from pathway_sim.experiments.run import _goal_kpis
+from pathway_sim.reporting.toc_panel import HEADLINE_KPIS
 from pathway_sim.runs.precision import (
     PrecisionGoal,
     PrecisionTracker,
@@ -15,7 +16,6 @@ from pathway_sim.runs.precision import (
     relative_half_width,
     replications_needed,
 )
-from pathway_sim.reporting.toc_panel import HEADLINE_KPIS
 
 from .conftest import MMC, short_options
 
@@ -129,8 +129,12 @@ def test_bad_auto_options_exit_2(cli, tmp_path, argv, message):
 
 def test_by_default_a_perinatal_run_aims_at_the_headline_kpis_and_a_queue_at_every_kpi():
     ids = {"scenario": ["s"], "replication": [0], "seed": [1], "women": [10]}
-    perinatal = pd.DataFrame({**ids, **{k: [1.0] for k in [*HEADLINE_KPIS.values(), "continuity_breaks_per_woman"]}})
+    perinatal = pd.DataFrame(
+        {**ids, **{k: [1.0] for k in [*HEADLINE_KPIS.values(), "continuity_breaks_per_woman"]}}
+    )
     assert _goal_kpis(PrecisionGoal(), perinatal) == list(HEADLINE_KPIS.values())
-    assert _goal_kpis(PrecisionGoal(kpis=("continuity_breaks_per_woman",)), perinatal) == ["continuity_breaks_per_woman"]
+    assert _goal_kpis(PrecisionGoal(kpis=("continuity_breaks_per_woman",)), perinatal) == [
+        "continuity_breaks_per_woman"
+    ]
     queue = pd.DataFrame({**ids, "wait_mean_days": [0.5], "utilisation_mean": [0.8]})
     assert _goal_kpis(PrecisionGoal(), queue) == ["wait_mean_days", "utilisation_mean"]

@@ -6,7 +6,7 @@ import math
 import pandas as pd
 import pytest
 
-from pathway_sim.models.perinatal.schema import PerinatalScenario
+from pathway_sim.inputs.loading import load_scenario
 from pathway_sim.inputs.register import (
     COLUMNS,
     QUALITIES,
@@ -16,7 +16,7 @@ from pathway_sim.inputs.register import (
     parameter,
     ranges,
 )
-from pathway_sim.inputs.loading import load_scenario
+from pathway_sim.models.perinatal.schema import PerinatalScenario
 
 from .conftest import SCENARIOS
 
@@ -67,7 +67,9 @@ def test_numeric_leaves_keeps_numbers_lists_and_unset_numbers_only():
         "model": "perinatal",
         "key_requirements": ["KR1"],
         "run": {"seed": 3, "replications": 5, "warmup_days": 10.0},
-        "services": {"a": {"available": True, "staff": 2, "weeks": [16, 28], "end": None, "location": "hub"}},
+        "services": {
+            "a": {"available": True, "staff": 2, "weeks": [16, 28], "end": None, "location": "hub"}
+        },
     }
     assert numeric_leaves(data) == {
         "run.warmup_days": 10.0,
@@ -78,7 +80,9 @@ def test_numeric_leaves_keeps_numbers_lists_and_unset_numbers_only():
 
 
 def test_ranges_by_name_for_sensitivity_analysis():
-    assert ranges(["attendance.reminder_odds_ratio"]) == {"attendance.reminder_odds_ratio": (1.37, 2.26)}
+    assert ranges(["attendance.reminder_odds_ratio"]) == {
+        "attendance.reminder_odds_ratio": (1.37, 2.26)
+    }
     every = ranges()
     assert "services.midwifery.staff" in every
     assert "services.midwifery.parous_weeks" not in every  # a schedule is not one number

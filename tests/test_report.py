@@ -121,15 +121,19 @@ def test_toc_panel_highlights_the_scenarios_key_requirements_and_marks_assumptio
     _, text = parse(report)
     acted = text.count('class="box requirement acted"')
     assert acted == 2  # kr5_hub acts on KR5 and KR6
-    assert '<b>KR5</b>' in text.split('class="box requirement acted"')[1]
-    assert '<b>KR6</b>' in text.split('class="box requirement acted"')[2]
-    assert text.count('class="dagger"') >= 5  # re-traumatisation, staff confidence, ... rest on assumptions
+    assert "<b>KR5</b>" in text.split('class="box requirement acted"')[1]
+    assert "<b>KR6</b>" in text.split('class="box requirement acted"')[2]
+    assert (
+        text.count('class="dagger"') >= 5
+    )  # re-traumatisation, staff confidence, ... rest on assumptions
     assert "outside what a service model can show" in text
 
 
 @pytest.mark.slow
 def test_without_an_event_log_the_report_says_which_sections_need_it(compared, tmp_path):
-    copy = shutil.copytree(compared, tmp_path / "no_log", ignore=shutil.ignore_patterns("events.csv", "figures"))
+    copy = shutil.copytree(
+        compared, tmp_path / "no_log", ignore=shutil.ignore_patterns("events.csv", "figures")
+    )
     page, text = parse(build_report(copy))
     assert set(SECTIONS) <= page.ids
     assert text.count(NEEDS_EVENTS) == 3  # engagement, burden, journeys
@@ -147,14 +151,28 @@ def test_a_run_directory_gives_levels_not_differences(compared, tmp_path):
 
 def test_compare_writes_the_report_by_default_and_not_with_no_report(cli, tmp_path):
     other = tmp_path / "mmc4.yaml"
-    other.write_text(f"extends: {MMC}\nname: mmc4\nservices:\n  clinic: {{staff: 4}}\n", encoding="utf-8")
-    code, out, _ = cli("compare", MMC, other, "--reps", "2", *short_options(), "--out", tmp_path / "A")
+    other.write_text(
+        f"extends: {MMC}\nname: mmc4\nservices:\n  clinic: {{staff: 4}}\n", encoding="utf-8"
+    )
+    code, out, _ = cli(
+        "compare", MMC, other, "--reps", "2", *short_options(), "--out", tmp_path / "A"
+    )
     assert code == 0
     assert f"report: {tmp_path / 'A' / 'report.html'}" in out
     assert (tmp_path / "A" / "mmc" / "events.csv").exists()
     page, _ = parse(tmp_path / "A" / "report.html")
     assert set(SECTIONS) <= page.ids
-    code, out, _ = cli("compare", MMC, other, "--reps", "2", *short_options(), "--out", tmp_path / "B", "--no-report")
+    code, out, _ = cli(
+        "compare",
+        MMC,
+        other,
+        "--reps",
+        "2",
+        *short_options(),
+        "--out",
+        tmp_path / "B",
+        "--no-report",
+    )
     assert code == 0 and "report:" not in out
     assert not (tmp_path / "B" / "report.html").exists()
     assert not (tmp_path / "B" / "mmc" / "events.csv").exists()
@@ -219,8 +237,12 @@ def test_report_renders_in_headless_chromium_without_the_network(report, compare
 @pytest.mark.slow
 def test_the_network_check_sees_a_page_that_fetches_from_outside(tmp_path):
     page = tmp_path / "external.html"
-    page.write_text('<html><body><img src="http://example.org/logo.png"></body></html>', encoding="utf-8")
-    assert screenshot(page, tmp_path / "shot.png", tmp_path / "profile") == ["http://example.org/logo.png"]
+    page.write_text(
+        '<html><body><img src="http://example.org/logo.png"></body></html>', encoding="utf-8"
+    )
+    assert screenshot(page, tmp_path / "shot.png", tmp_path / "profile") == [
+        "http://example.org/logo.png"
+    ]
 
 
 # --- factorial experiments ----------------------------------------------------------------------
@@ -254,9 +276,17 @@ def test_a_factorial_report_plots_main_effects_and_interactions_from_effects_csv
     headline = effects[effects["kpi"].isin(toc.HEADLINE_KPIS.values())]
     assert len(table) == len(headline) > 0
     assert set(table["scenario"]) == {"coordinator", "hub", "coordinator x hub"}
-    row = headline[(headline["kpi"] == "antenatal_attendance_pct") & (headline["effect"] == "hub")].iloc[0]
-    plotted = table[(table["kpi"] == "antenatal_attendance_pct") & (table["scenario"] == "hub")].iloc[0]
-    assert (plotted["diff"], plotted["low"], plotted["high"]) == (row["estimate"], row["ci_low"], row["ci_high"])
+    row = headline[
+        (headline["kpi"] == "antenatal_attendance_pct") & (headline["effect"] == "hub")
+    ].iloc[0]
+    plotted = table[
+        (table["kpi"] == "antenatal_attendance_pct") & (table["scenario"] == "hub")
+    ].iloc[0]
+    assert (plotted["diff"], plotted["low"], plotted["high"]) == (
+        row["estimate"],
+        row["ci_low"],
+        row["ci_high"],
+    )
 
 
 def test_a_comparison_report_has_no_factorial_section(report):
@@ -266,6 +296,11 @@ def test_a_comparison_report_has_no_factorial_section(report):
 
 def test_interactions_are_put_in_words_by_the_better_direction():
     assert interaction_verdict(2.0, 1.0, 3.0, "higher") == "each helps more when the other is there"
-    assert interaction_verdict(2.0, 1.0, 3.0, "lower") == "together they do less than the sum of the two"
-    assert interaction_verdict(-2.0, -3.0, -1.0, "lower") == "each helps more when the other is there"
+    assert (
+        interaction_verdict(2.0, 1.0, 3.0, "lower")
+        == "together they do less than the sum of the two"
+    )
+    assert (
+        interaction_verdict(-2.0, -3.0, -1.0, "lower") == "each helps more when the other is there"
+    )
     assert interaction_verdict(2.0, -1.0, 3.0, "higher") == "no clear interaction"

@@ -14,8 +14,13 @@ MMC = SCENARIOS / "verification" / "mmc.yaml"
 def test_verification_scenario_loads_with_contract_overrides():
     s = load_scenario(
         MMC,
-        ["arrivals.rate_per_day=2.5", "services.clinic.staff=4", "services.clinic.duration_days.mean=0.9",
-         "run.horizon_days=500", "run.warmup_days=50"],
+        [
+            "arrivals.rate_per_day=2.5",
+            "services.clinic.staff=4",
+            "services.clinic.duration_days.mean=0.9",
+            "run.horizon_days=500",
+            "run.warmup_days=50",
+        ],
     )
     assert s.arrivals.rate_per_day == 2.5
     assert s.services["clinic"].staff == 4
@@ -30,7 +35,10 @@ def test_set_value_is_yaml_so_a_distribution_can_be_replaced(tmp_path):
 
 def test_extends_overlays_only_what_differs(tmp_path):
     write(tmp_path / "base.yaml", MMC.read_text())
-    child = write(tmp_path / "sub" / "child.yaml", "extends: ../base.yaml\nservices:\n  clinic:\n    staff: 5\n")
+    child = write(
+        tmp_path / "sub" / "child.yaml",
+        "extends: ../base.yaml\nservices:\n  clinic:\n    staff: 5\n",
+    )
     s = load_scenario(child)
     assert s.services["clinic"].staff == 5
     assert s.services["clinic"].duration_days.mean == 0.6  # inherited
@@ -42,13 +50,17 @@ def test_perinatal_overlay_keeps_every_other_default(tmp_path):
     f = write(tmp_path / "p.yaml", "model: perinatal\nservices:\n  social_work:\n    staff: 9\n")
     s = load_scenario(f)
     assert s.services.social_work.staff == 9
-    assert s.services.social_work.vacancy_days == 120.0  # the service's own default, not the class's
+    assert (
+        s.services.social_work.vacancy_days == 120.0
+    )  # the service's own default, not the class's
     assert s.services.midwifery.staff == 4
 
 
 def test_set_into_a_block_the_file_does_not_mention(tmp_path):
     f = write(tmp_path / "p.yaml", "model: perinatal\n")
-    s = load_scenario(f, ["interventions.co_located_hub=true", "services.care_coordination.available=true"])
+    s = load_scenario(
+        f, ["interventions.co_located_hub=true", "services.care_coordination.available=true"]
+    )
     assert s.interventions.co_located_hub and s.services.care_coordination.available
 
 
@@ -86,7 +98,9 @@ def test_zero_or_negative_staff(tmp_path, staff):
 
 
 def test_probability_outside_unit_interval(tmp_path):
-    f = write(tmp_path / "p.yaml", "model: perinatal\npopulation:\n  nulliparous_probability: 1.4\n")
+    f = write(
+        tmp_path / "p.yaml", "model: perinatal\npopulation:\n  nulliparous_probability: 1.4\n"
+    )
     message = _error(f)
     assert str(f) in message and "population.nulliparous_probability" in message
     assert "less than or equal to 1" in message
@@ -101,7 +115,12 @@ def test_malformed_yaml_gives_line(tmp_path):
 def test_missing_extends_file(tmp_path):
     f = write(tmp_path / "child.yaml", "extends: nowhere.yaml\n")
     message = _error(f)
-    assert str(f) in message and "extends" in message and "nowhere.yaml" in message and "not found" in message
+    assert (
+        str(f) in message
+        and "extends" in message
+        and "nowhere.yaml" in message
+        and "not found" in message
+    )
 
 
 def test_extends_cycle(tmp_path):
@@ -124,7 +143,11 @@ def test_set_without_equals():
 
 def test_unknown_distribution_name(tmp_path):
     message = _error(MMC, ["services.clinic.duration_days={dist: normal, mean: 1}"])
-    assert "services.clinic.duration_days" in message and "'normal'" in message and "exponential" in message
+    assert (
+        "services.clinic.duration_days" in message
+        and "'normal'" in message
+        and "exponential" in message
+    )
 
 
 def test_error_names_the_file_that_set_the_value(tmp_path):

@@ -54,7 +54,10 @@ def test_scenario_names_are_unique():
 
 def test_the_library_has_four_sites_and_a_lever_for_every_key_requirement():
     assert {p.stem for p in SITES.glob("*.yaml")} == {
-        "london_borough", "northern_city", "central_scotland", "southwest_scotland_rural"
+        "london_borough",
+        "northern_city",
+        "central_scotland",
+        "southwest_scotland_rural",
     }
     covered = {kr for p in SINGLE_LEVERS for kr in _load(p).key_requirements}
     assert covered == {f"KR{i}" for i in range(1, 9)}
@@ -101,7 +104,10 @@ def test_scottish_sites_follow_scottish_rules_and_english_sites_english_ones():
     for name in ("central_scotland", "southwest_scotland_rural"):
         s = _site(name)
         assert s.site.nation == "scotland"
-        assert (s.child_protection.deadline_weeks, s.child_protection.deadline_days_after_concern) == (28, 21)
+        assert (
+            s.child_protection.deadline_weeks,
+            s.child_protection.deadline_days_after_concern,
+        ) == (28, 21)
         assert s.services.health_visiting.antenatal_weeks == [33]
         assert len([d for d in s.services.health_visiting.postnatal_days if d <= 365]) == 8
     for name in ("london_borough", "northern_city"):

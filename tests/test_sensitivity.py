@@ -131,20 +131,31 @@ kpis: [wait_mean_days, utilisation_mean]
 def test_patterns_name_parameters_and_ranges_and_integers_are_resolved(tmp_path):
     spec = load_sensitivity(write(tmp_path / "s.yaml", SPEC))
     by_name = {f.name: f for f in spec.factors}
-    assert list(by_name) == ["services.clinic.staff", "services.clinic.duration_days.mean", "arrivals.rate_per_day"]
+    assert list(by_name) == [
+        "services.clinic.staff",
+        "services.clinic.duration_days.mean",
+        "arrivals.rate_per_day",
+    ]
     assert by_name["services.clinic.staff"].integer and not by_name["arrivals.rate_per_day"].integer
-    assert (by_name["arrivals.rate_per_day"].low, by_name["arrivals.rate_per_day"].high) == (3.0, 4.0)
+    assert (by_name["arrivals.rate_per_day"].low, by_name["arrivals.rate_per_day"].high) == (
+        3.0,
+        4.0,
+    )
 
 
 def test_register_ranges_are_used_for_the_perinatal_model():
     spec = load_sensitivity(ROOT / "experiments" / "sensitivity_morris_base.yaml")
     assert len(spec.factors) >= 12
-    midwifery = next(f for f in spec.factors if f.name == "services.midwifery.attendance_probability")
+    midwifery = next(
+        f for f in spec.factors if f.name == "services.midwifery.attendance_probability"
+    )
     assert (midwifery.low, midwifery.high, midwifery.range_source) == (0.65, 0.9, "register")
     assert next(f for f in spec.factors if f.name == "engagement.misses_to_disengage").integer
 
 
-@pytest.mark.parametrize("path", sorted((ROOT / "experiments").glob("sensitivity_*.yaml")), ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", sorted((ROOT / "experiments").glob("sensitivity_*.yaml")), ids=lambda p: p.name
+)
 def test_shipped_sensitivity_files_are_valid(path):
     assert load_sensitivity(path).factors
 
@@ -153,16 +164,29 @@ BAD = {
     "unknown key": ("sampels: 3", "sampels: unknown field"),
     "bad method": ("method: fast", "method: expected 'morris', 'sobol' or 'lhs'"),
     "sobol not power of 2": ("method: sobol\nsamples: 12", "Sobol needs a power of 2"),
-    "unknown parameter": ("parameters: [services.clinic.staf]", "services.clinic.staf is not a numeric parameter"),
-    "no range": ("parameters: [arrivals.rate_per_day]\nranges: {}", "not in the parameter register"),
-    "pattern matches nothing": ("parameters: [nothing.*]\nranges: {}", "'nothing.*' matches no numeric parameter"),
+    "unknown parameter": (
+        "parameters: [services.clinic.staf]",
+        "services.clinic.staf is not a numeric parameter",
+    ),
+    "no range": (
+        "parameters: [arrivals.rate_per_day]\nranges: {}",
+        "not in the parameter register",
+    ),
+    "pattern matches nothing": (
+        "parameters: [nothing.*]\nranges: {}",
+        "'nothing.*' matches no numeric parameter",
+    ),
     "reversed range": ("ranges: {arrivals.rate_per_day: [4, 3]}", "expected low < high"),
 }
 
 
 def _bad_spec(change: str) -> str:
     keys = {line.split(":")[0] for line in change.splitlines()}
-    kept = [line for line in SPEC.splitlines() if line.split(":")[0] not in keys and not line.startswith("  ")]
+    kept = [
+        line
+        for line in SPEC.splitlines()
+        if line.split(":")[0] not in keys and not line.startswith("  ")
+    ]
     if "ranges" not in keys:
         kept += [line for line in SPEC.splitlines() if line.startswith(("ranges", "  "))]
     return "\n".join([*kept, change]) + "\n"
@@ -190,21 +214,29 @@ def test_the_command_writes_tidy_indices_samples_figures_and_provenance(cli, tmp
     path = write(tmp_path / "s.yaml", SPEC)
     code, out, err = cli("sensitivity", path, "--out", tmp_path / "R")
     assert code == 0, err
-    assert "rounded to whole numbers (each equally likely in its range): services.clinic.staff" in err
+    assert (
+        "rounded to whole numbers (each equally likely in its range): services.clinic.staff" in err
+    )
     assert "Top 5 parameters per KPI by mu_star" in out and "wait_mean_days" in out
     run = tmp_path / "R"
     indices = pd.read_csv(run / "indices.csv")
     assert list(indices.columns) == ["param", "kpi", "method", "index", "value", "conf"]
-    assert set(indices["index"]) == {"mu", "mu_star", "sigma"} and set(indices["method"]) == {"morris"}
+    assert set(indices["index"]) == {"mu", "mu_star", "sigma"} and set(indices["method"]) == {
+        "morris"
+    }
     samples = pd.read_csv(run / "samples.csv")
     morris = samples[samples["design"] == "morris"]
     assert len(morris) == 2 * (3 + 1) and len(samples) == len(morris) + 2 * 3 + 1
     assert set(samples["services.clinic.staff"]) <= {3, 4, 5}
     assert {"wait_mean_days", "utilisation_mean", "replications"} <= set(samples.columns)
     for name in ("morris", "tornado"):
-        assert (run / "figures" / f"{name}.png").stat().st_size > 0 and (run / "figures" / f"{name}.svg").is_file()
+        assert (run / "figures" / f"{name}.png").stat().st_size > 0 and (
+            run / "figures" / f"{name}.svg"
+        ).is_file()
     manifest = (run / "manifest.json").read_text()
-    assert '"method": "morris"' in manifest and '"seed": 3' in manifest and "salib_version" in manifest
+    assert (
+        '"method": "morris"' in manifest and '"seed": 3' in manifest and "salib_version" in manifest
+    )
     assert "services.clinic.staff" in (run / "parameters.csv").read_text()
     assert (run / "scenario.yaml").is_file() and (run / "sensitivity.yaml").read_text() == SPEC
 
@@ -214,8 +246,12 @@ def test_the_point_kpi_is_the_mean_of_its_replications_on_common_random_numbers(
     result = api.run_sensitivity(path, samples=2, tornado=False)
     first = result.samples.iloc[0]
     changes = [f"{name}={first[name]}" for name in result.spec.names]
-    direct = api.run(MMC, reps=2, seed=3, overrides=["run.horizon_days=60", "run.warmup_days=10", *changes])
-    assert first["wait_mean_days"] == pytest.approx(direct.replications["wait_mean_days"].mean(), rel=1e-12)
+    direct = api.run(
+        MMC, reps=2, seed=3, overrides=["run.horizon_days=60", "run.warmup_days=10", *changes]
+    )
+    assert first["wait_mean_days"] == pytest.approx(
+        direct.replications["wait_mean_days"].mean(), rel=1e-12
+    )
 
 
 def test_resume_reuses_finished_points_and_gives_the_same_tables(cli, tmp_path):
@@ -233,16 +269,24 @@ def test_workers_do_not_change_the_results(tmp_path):
     path = write(tmp_path / "s.yaml", SPEC)
     serial = api.run_sensitivity(path, out=tmp_path / "A")
     pooled = api.run_sensitivity(path, out=tmp_path / "B", workers=2)
-    assert (tmp_path / "A" / "samples.csv").read_bytes() == (tmp_path / "B" / "samples.csv").read_bytes()
+    assert (tmp_path / "A" / "samples.csv").read_bytes() == (
+        tmp_path / "B" / "samples.csv"
+    ).read_bytes()
     pd.testing.assert_frame_equal(serial.indices, pooled.indices)
 
 
 def test_sobol_and_lhs_write_their_own_tables(tmp_path):
     path = write(tmp_path / "s.yaml", SPEC)
-    sobol = api.run_sensitivity(path, out=tmp_path / "S", method="sobol", samples=4, replications=1, tornado=False)
+    sobol = api.run_sensitivity(
+        path, out=tmp_path / "S", method="sobol", samples=4, replications=1, tornado=False
+    )
     assert set(sobol.indices["index"]) == {"S1", "ST"} and sobol.indices["conf"].notna().any()
     assert (tmp_path / "S" / "figures" / "sobol.svg").is_file()
-    lhs = api.run_sensitivity(path, out=tmp_path / "L", method="lhs", samples=6, replications=1, tornado=False)
+    lhs = api.run_sensitivity(
+        path, out=tmp_path / "L", method="lhs", samples=6, replications=1, tornado=False
+    )
     assert list(lhs.uncertainty["kpi"]) == ["wait_mean_days", "utilisation_mean"]
     assert {"q05", "q50", "q95"} <= set(lhs.uncertainty.columns)
-    assert (tmp_path / "L" / "uncertainty.csv").is_file() and (tmp_path / "L" / "figures" / "uncertainty.png").is_file()
+    assert (tmp_path / "L" / "uncertainty.csv").is_file() and (
+        tmp_path / "L" / "figures" / "uncertainty.png"
+    ).is_file()

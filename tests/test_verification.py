@@ -11,9 +11,9 @@ import pytest
 from scipy import stats
 
 from pathway_sim.core.statistics import t_interval
-from pathway_sim.runs.runner import run_replication, services_table
 from pathway_sim.inputs.loading import load_scenario
 from pathway_sim.models.queueing.theory import mmc_utilisation, mmc_wait
+from pathway_sim.runs.runner import run_replication, services_table
 
 from .conftest import SCENARIOS
 
@@ -45,8 +45,13 @@ def test_mmc_matches_erlang_c(rate, mean, staff):
     horizon = 2200 if rate * mean / staff < 0.85 else 3200
     table = _services(
         MMC,
-        [f"arrivals.rate_per_day={rate}", f"services.clinic.duration_days.mean={mean}",
-         f"services.clinic.staff={staff}", f"run.horizon_days={horizon}", "run.warmup_days=200"],
+        [
+            f"arrivals.rate_per_day={rate}",
+            f"services.clinic.duration_days.mean={mean}",
+            f"services.clinic.staff={staff}",
+            f"run.horizon_days={horizon}",
+            "run.warmup_days=200",
+        ],
     )
     ok, half = _within(table["wait_mean_days"], mmc_wait(rate, mean, staff))
     assert ok, (table["wait_mean_days"].mean(), mmc_wait(rate, mean, staff), half)
@@ -90,9 +95,13 @@ def test_deterministic_queue_gives_the_hand_computed_result():
     # still waiting at the horizon = 16.5 over 10 days.
     table = _services(
         MMC,
-        ["arrivals={process: scheduled, interval_days: 1}",
-         "services.clinic.duration_days={dist: fixed, value: 1.5}",
-         "services.clinic.staff=1", "run.horizon_days=10", "run.warmup_days=0"],
+        [
+            "arrivals={process: scheduled, interval_days: 1}",
+            "services.clinic.duration_days={dist: fixed, value: 1.5}",
+            "services.clinic.staff=1",
+            "run.horizon_days=10",
+            "run.warmup_days=0",
+        ],
         reps=1,
     )
     row = table.iloc[0]
@@ -106,24 +115,33 @@ def test_deterministic_queue_gives_the_hand_computed_result():
 def test_deterministic_tandem_time_in_system_is_the_sum_of_durations():
     scenario = load_scenario(
         TANDEM,
-        ["arrivals={process: scheduled, interval_days: 1}",
-         "services.first.duration_days={dist: fixed, value: 0.5}",
-         "services.second.duration_days={dist: fixed, value: 0.25}", "services.first.staff=1",
-         "run.horizon_days=50", "run.warmup_days=5"],
+        [
+            "arrivals={process: scheduled, interval_days: 1}",
+            "services.first.duration_days={dist: fixed, value: 0.5}",
+            "services.second.duration_days={dist: fixed, value: 0.25}",
+            "services.first.staff=1",
+            "run.horizon_days=50",
+            "run.warmup_days=5",
+        ],
     )
     result = run_replication(scenario, 1, 0)
     assert result.kpis["time_in_system_mean_days"] == pytest.approx(0.75)
     assert result.kpis["wait_mean_days"] == 0
     table = pd.DataFrame(result.services).set_index("service")
-    assert table.loc["first", "utilisation"] == pytest.approx(0.5, abs=0.011)  # 45 days, 45 or 46 contacts
+    assert table.loc["first", "utilisation"] == pytest.approx(
+        0.5, abs=0.011
+    )  # 45 days, 45 or 46 contacts
 
 
 def test_warmup_excludes_contacts_started_before_it():
     scenario = load_scenario(
         MMC,
-        ["arrivals={process: scheduled, interval_days: 1}",
-         "services.clinic.duration_days={dist: fixed, value: 0.5}",
-         "run.horizon_days=20", "run.warmup_days=10"],
+        [
+            "arrivals={process: scheduled, interval_days: 1}",
+            "services.clinic.duration_days={dist: fixed, value: 0.5}",
+            "run.horizon_days=20",
+            "run.warmup_days=10",
+        ],
     )
     result = run_replication(scenario, 1, 0)
     assert result.services[0]["contacts"] == 10  # days 10..19
@@ -137,4 +155,6 @@ def test_cli_mmc_run_is_within_tolerance_and_reproducible(cli, tmp_path):
         assert code == 0, err
     table = pd.read_csv(tmp_path / "R" / "services.csv")
     assert _within(table["wait_mean_days"], mmc_wait(4.0, 0.6, 3))[0]
-    assert (tmp_path / "R" / "replications.csv").read_bytes() == (tmp_path / "R2" / "replications.csv").read_bytes()
+    assert (tmp_path / "R" / "replications.csv").read_bytes() == (
+        tmp_path / "R2" / "replications.csv"
+    ).read_bytes()

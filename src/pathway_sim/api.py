@@ -21,8 +21,6 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from pathway_sim.experiments.spec import Experiment, load_experiment
-from pathway_sim.runs.executors import ExecutorSpec, choose_executor
 from pathway_sim.experiments.run import (
     Comparison,
     ExperimentResult,
@@ -33,11 +31,13 @@ from pathway_sim.experiments.run import (
 from pathway_sim.experiments.run import (
     run_experiment as run_loaded_experiment,
 )
-from pathway_sim.runs.precision import PrecisionGoal
+from pathway_sim.experiments.spec import Experiment, load_experiment
 from pathway_sim.inputs.loading import _parse_override, load_scenario, with_changes
-from pathway_sim.sensitivity.spec import SensitivitySpec, load_sensitivity
+from pathway_sim.runs.executors import ExecutorSpec, choose_executor
+from pathway_sim.runs.precision import PrecisionGoal
 from pathway_sim.sensitivity.run import SensitivityResult
 from pathway_sim.sensitivity.run import run_sensitivity as run_loaded_sensitivity
+from pathway_sim.sensitivity.spec import SensitivitySpec, load_sensitivity
 
 ScenarioLike = str | Path | Any
 """A scenario file, or a scenario object (e.g. from ``load_scenario``)."""
@@ -208,5 +208,9 @@ def run_sensitivity(
     else:
         spec = load_sensitivity(sensitivity, **changes)
     return run_loaded_sensitivity(
-        spec, _path(out), executor_spec(workers, executor, scheduler), resume=resume, progress=progress
+        spec,
+        _path(out),
+        executor_spec(workers, executor, scheduler),
+        resume=resume,
+        progress=progress,
     )

@@ -18,20 +18,20 @@ from pathlib import Path
 import pandas as pd
 
 from pathway_sim import __version__, api
+from pathway_sim.core.errors import UsageError
 from pathway_sim.core.statistics import CORRECTIONS
+from pathway_sim.experiments.spec import load_experiment
 from pathway_sim.inputs.calibration import calibration_table, load_targets
 from pathway_sim.inputs.calibration import format_table as format_calibration
-from pathway_sim.experiments.spec import load_experiment
-from pathway_sim.core.errors import UsageError
 from pathway_sim.inputs.evidence import kpi_evidence
-from pathway_sim.runs.executors import EXECUTORS
-from pathway_sim.models.kpis import TOC_OUTCOMES, catalogue
-from pathway_sim.runs.outputs import write_csv
-from pathway_sim.models.perinatal.schema import PerinatalScenario
-from pathway_sim.runs.precision import PrecisionGoal
+from pathway_sim.inputs.loading import ScenarioError, json_schema, load_scenario
 from pathway_sim.inputs.register import format_table as format_register
 from pathway_sim.inputs.register import register_table
-from pathway_sim.inputs.loading import ScenarioError, json_schema, load_scenario
+from pathway_sim.models.kpis import TOC_OUTCOMES, catalogue
+from pathway_sim.models.perinatal.schema import PerinatalScenario
+from pathway_sim.runs.executors import EXECUTORS
+from pathway_sim.runs.outputs import write_csv
+from pathway_sim.runs.precision import PrecisionGoal
 from pathway_sim.sensitivity.spec import load_sensitivity
 
 
@@ -74,7 +74,9 @@ def add_scenario_options(parser: argparse.ArgumentParser, auto_reps: bool = Fals
         help="replications (default: the scenario's run.replications)"
         + ("; auto: as many as --target-precision needs" if auto_reps else ""),
     )
-    parser.add_argument("--seed", type=seed_value, help="root seed (default: the scenario's run.seed)")
+    parser.add_argument(
+        "--seed", type=seed_value, help="root seed (default: the scenario's run.seed)"
+    )
     parser.add_argument(
         "--set",
         action="append",
@@ -82,26 +84,49 @@ def add_scenario_options(parser: argparse.ArgumentParser, auto_reps: bool = Fals
         metavar="PATH=VALUE",
         help="override a scenario field, e.g. --set services.midwifery.staff=6 (repeatable)",
     )
-    parser.add_argument("--out", type=Path, help="results directory (default: results/<scenario name>)")
-    parser.add_argument("--event-log", action="store_true", help="also write events.csv (one row per event)")
+    parser.add_argument(
+        "--out", type=Path, help="results directory (default: results/<scenario name>)"
+    )
+    parser.add_argument(
+        "--event-log", action="store_true", help="also write events.csv (one row per event)"
+    )
     parser.add_argument("--quiet", action="store_true", help="print nothing but errors")
 
 
 def add_execution_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--workers", type=positive_int("--workers"), help="replications run at once (default 1)")
+    parser.add_argument(
+        "--workers", type=positive_int("--workers"), help="replications run at once (default 1)"
+    )
     parser.add_argument(
         "--executor",
         choices=EXECUTORS,
         help="where replications run (default: processes when --workers > 1, else serial)",
     )
-    parser.add_argument("--scheduler", metavar="ADDRESS", help="an existing dask cluster, e.g. tcp://host:8786")
-    parser.add_argument("--resume", action="store_true", help="reuse the finished replications in --out")
+    parser.add_argument(
+        "--scheduler", metavar="ADDRESS", help="an existing dask cluster, e.g. tcp://host:8786"
+    )
+    parser.add_argument(
+        "--resume", action="store_true", help="reuse the finished replications in --out"
+    )
 
 
 def add_precision_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--target-precision", type=float, metavar="D", help="with --reps auto: relative CI half-width to reach (default 0.05)")
-    parser.add_argument("--kpis", metavar="A,B", help="with --reps auto: the KPIs that must reach it (default: the ToC headline KPIs, or all for a queueing model)")
-    parser.add_argument("--max-reps", type=positive_int("--max-reps"), help="with --reps auto: most replications to run (default 200)")
+    parser.add_argument(
+        "--target-precision",
+        type=float,
+        metavar="D",
+        help="with --reps auto: relative CI half-width to reach (default 0.05)",
+    )
+    parser.add_argument(
+        "--kpis",
+        metavar="A,B",
+        help="with --reps auto: the KPIs that must reach it (default: the ToC headline KPIs, or all for a queueing model)",
+    )
+    parser.add_argument(
+        "--max-reps",
+        type=positive_int("--max-reps"),
+        help="with --reps auto: most replications to run (default 200)",
+    )
 
 
 def load_with_options(path: Path, args: argparse.Namespace):
@@ -149,8 +174,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         if result.precision is not None:
             print("\n" + format_precision(result.precision))
             if not result.precision["met"].all():
-                print(f"target not reached within {len(result.replications)} replications: "
-                      "raise --max-reps or loosen --target-precision")
+                print(
+                    f"target not reached within {len(result.replications)} replications: "
+                    "raise --max-reps or loosen --target-precision"
+                )
         print(f"\n{len(result.replications)} replications in {wall:.1f} s; results in {out}")
     return 0
 
@@ -209,7 +236,9 @@ def format_sensitivity(indices: pd.DataFrame, method: str, top: int = 5) -> str:
         ranked = value[shown[0]].abs().sort_values(ascending=False).index[:top]
         lines.append(kpi)
         for param in ranked:
-            cells = [f"{ix} {value.at[param, ix]:.3g}" + _half_width(conf.at[param, ix]) for ix in shown]
+            cells = [
+                f"{ix} {value.at[param, ix]:.3g}" + _half_width(conf.at[param, ix]) for ix in shown
+            ]
             lines.append(f"  {param:<48} " + "  ".join(f"{c:<22}" for c in cells).rstrip())
     return "\n".join(lines)
 
@@ -246,7 +275,9 @@ def add_report_option(parser: argparse.ArgumentParser) -> None:
 def cmd_calibration(args: argparse.Namespace) -> int:
     scenario = load_with_options(args.scenario, args)
     if not isinstance(scenario, PerinatalScenario):
-        raise UsageError(f"{args.scenario}: calibration needs a perinatal scenario (model: perinatal)")
+        raise UsageError(
+            f"{args.scenario}: calibration needs a perinatal scenario (model: perinatal)"
+        )
     out = args.out or Path("results") / "calibration" / scenario.name
     started = time.perf_counter()
     result = api.run(scenario, out=out, event_log=args.event_log, **execution(args))
@@ -256,7 +287,9 @@ def cmd_calibration(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(format_calibration(table))
         met = int(table["in_range"].sum())
-        print(f"\n{met} of {len(table)} targets in range; {len(result.replications)} replications in {wall:.1f} s")
+        print(
+            f"\n{met} of {len(table)} targets in range; {len(result.replications)} replications in {wall:.1f} s"
+        )
         print(f"results in {out}")
     return 0
 
@@ -314,9 +347,13 @@ def format_summary(summary: pd.DataFrame, flagged: frozenset[str] = frozenset())
     lines = [f"{'KPI':<{width}}  {'mean':>12}  95% CI"]
     for row in summary.itertuples():
         mark = " *" if row.kpi in flagged else ""
-        lines.append(f"{row.kpi:<{width}}  {row.mean:>12.4g}  {interval(row.ci_low, row.ci_high)}{mark}")
+        lines.append(
+            f"{row.kpi:<{width}}  {row.mean:>12.4g}  {interval(row.ci_low, row.ci_high)}{mark}"
+        )
     if flagged:
-        lines.append("\n* rest mainly on assumption-status parameters (kpi_evidence.csv, pathway-sim params)")
+        lines.append(
+            "\n* rest mainly on assumption-status parameters (kpi_evidence.csv, pathway-sim params)"
+        )
     return "\n".join(lines)
 
 
@@ -324,9 +361,13 @@ def format_precision(precision: pd.DataFrame) -> str:
     """Per KPI: the relative half-width reached against the target."""
     lines = ["Precision (95% CI half-width / |mean|; Hoad, Robinson & Davies 2010):"]
     for row in precision.itertuples():
-        needed = "undecided" if pd.isna(row.replications_needed) else f"needs {row.replications_needed}"
+        needed = (
+            "undecided" if pd.isna(row.replications_needed) else f"needs {row.replications_needed}"
+        )
         verdict = "met" if row.met else "NOT met"
-        lines.append(f"  {row.kpi:<30} {row.precision:8.4f}  target {row.target:g}: {verdict} ({needed})")
+        lines.append(
+            f"  {row.kpi:<30} {row.precision:8.4f}  target {row.target:g}: {verdict} ({needed})"
+        )
     return "\n".join(lines)
 
 
@@ -347,14 +388,20 @@ def format_comparison(table: pd.DataFrame) -> str:
     """Per KPI, each scenario's mean and its paired difference from the base."""
     width = max(len(s) for s in table["scenario"]) + 2
     lines = [comparison_heading(table), ""]
-    lines.append(f"{'KPI / scenario':<{width}}  {'mean':>10}  {'95% CI':<22}  {'diff vs base':>12}  CI")
+    lines.append(
+        f"{'KPI / scenario':<{width}}  {'mean':>10}  {'95% CI':<22}  {'diff vs base':>12}  CI"
+    )
     for kpi, rows in table.groupby("kpi", sort=False):
         lines.append(kpi)
         for i, row in enumerate(rows.itertuples()):
             if pd.isna(row.mean):  # e.g. a service this scenario does not have
                 lines.append(f"  {row.scenario:<{width - 2}}  {'not measured':>10}")
                 continue
-            diff = f"{'(base)':>12}" if i == 0 else f"{row.diff_vs_base:>12.4g}  {interval(row.diff_ci_low, row.diff_ci_high)}"
+            diff = (
+                f"{'(base)':>12}"
+                if i == 0
+                else f"{row.diff_vs_base:>12.4g}  {interval(row.diff_ci_low, row.diff_ci_high)}"
+            )
             lines.append(
                 f"  {row.scenario:<{width - 2}}  {row.mean:>10.4g}  "
                 f"{interval(row.ci_low, row.ci_high):<22}  {diff}"
@@ -369,7 +416,9 @@ def format_effects(effects: pd.DataFrame) -> str:
     for kpi, rows in effects.groupby("kpi", sort=False):
         lines.append(kpi)
         for row in rows.itertuples():
-            lines.append(f"  {row.effect:<30} {row.estimate:>10.4g}  {interval(row.ci_low, row.ci_high)}")
+            lines.append(
+                f"  {row.effect:<30} {row.estimate:>10.4g}  {interval(row.ci_low, row.ci_high)}"
+            )
     return "\n".join(lines)
 
 
@@ -399,23 +448,35 @@ def build_parser() -> argparse.ArgumentParser:
     compare = commands.add_parser(
         "compare", help="run scenarios on common random numbers and compare each with the first"
     )
-    compare.add_argument("scenarios", type=Path, nargs="+", metavar="SCENARIO", help="the base, then the others")
+    compare.add_argument(
+        "scenarios", type=Path, nargs="+", metavar="SCENARIO", help="the base, then the others"
+    )
     add_scenario_options(compare)
     add_execution_options(compare)
-    compare.add_argument("--correction", choices=CORRECTIONS, default="none", help="multiple-comparison correction of the difference intervals (default none)")
+    compare.add_argument(
+        "--correction",
+        choices=CORRECTIONS,
+        default="none",
+        help="multiple-comparison correction of the difference intervals (default none)",
+    )
     add_report_option(compare)
     compare.set_defaults(func=cmd_compare)
 
-    experiment = commands.add_parser("experiment", help="run an experiment file (scenarios or a factorial)")
+    experiment = commands.add_parser(
+        "experiment", help="run an experiment file (scenarios or a factorial)"
+    )
     experiment.add_argument("experiment", type=Path, help="experiment YAML file")
-    experiment.add_argument("--out", type=Path, help="results directory (default: results/<experiment name>)")
+    experiment.add_argument(
+        "--out", type=Path, help="results directory (default: results/<experiment name>)"
+    )
     add_execution_options(experiment)
     experiment.add_argument("--quiet", action="store_true", help="print nothing but errors")
     add_report_option(experiment)
     experiment.set_defaults(func=cmd_experiment)
 
     sensitivity = commands.add_parser(
-        "sensitivity", help="global sensitivity analysis (Morris, Sobol or Latin hypercube) over the register's ranges"
+        "sensitivity",
+        help="global sensitivity analysis (Morris, Sobol or Latin hypercube) over the register's ranges",
     )
     sensitivity.add_argument("sensitivity", type=Path, help="sensitivity YAML file")
     sensitivity.add_argument("--out", type=Path, help="results directory (default: results/<name>)")
@@ -423,15 +484,24 @@ def build_parser() -> argparse.ArgumentParser:
     sensitivity.add_argument("--quiet", action="store_true", help="print nothing but errors")
     sensitivity.set_defaults(func=cmd_sensitivity)
 
-    report = commands.add_parser("report", help="write the workshop report (HTML and figures) for a results directory")
-    report.add_argument("results_dir", type=Path, metavar="RESULTS_DIR", help="what run, compare or experiment wrote")
+    report = commands.add_parser(
+        "report", help="write the workshop report (HTML and figures) for a results directory"
+    )
+    report.add_argument(
+        "results_dir",
+        type=Path,
+        metavar="RESULTS_DIR",
+        help="what run, compare or experiment wrote",
+    )
     report.add_argument("--out", type=Path, help="the HTML file (default: RESULTS_DIR/report.html)")
     report.set_defaults(func=cmd_report)
 
     calibration = commands.add_parser(
         "calibration", help="compare a scenario's outputs with published targets"
     )
-    calibration.add_argument("scenario", type=Path, help="scenario YAML file (a base or site archetype)")
+    calibration.add_argument(
+        "scenario", type=Path, help="scenario YAML file (a base or site archetype)"
+    )
     add_scenario_options(calibration)
     add_execution_options(calibration)
     calibration.set_defaults(func=cmd_calibration)
@@ -440,15 +510,21 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("scenarios", type=Path, nargs="+", metavar="SCENARIO")
     validate.set_defaults(func=cmd_validate)
 
-    params = commands.add_parser("params", help="print the parameter register (value, range, source, status)")
+    params = commands.add_parser(
+        "params", help="print the parameter register (value, range, source, status)"
+    )
     params.add_argument("--csv", action="store_true", help="print the whole register as CSV")
     params.set_defaults(func=cmd_params)
 
     schema = commands.add_parser("schema", help="print the JSON Schema of scenario files")
     schema.set_defaults(func=cmd_schema)
 
-    kpis = commands.add_parser("kpis", help="print the KPI catalogue and the ToC outcome each measures")
-    kpis.add_argument("--csv", action="store_true", help="as CSV: name, toc_outcome, definition, unit, better")
+    kpis = commands.add_parser(
+        "kpis", help="print the KPI catalogue and the ToC outcome each measures"
+    )
+    kpis.add_argument(
+        "--csv", action="store_true", help="as CSV: name, toc_outcome, definition, unit, better"
+    )
     kpis.set_defaults(func=cmd_kpis)
     return parser
 
@@ -478,4 +554,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("pathway-sim: interrupted", file=sys.stderr)
         return 130
-

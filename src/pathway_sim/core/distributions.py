@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import math
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 import numpy as np
 from pydantic import Field, model_validator
@@ -75,7 +75,7 @@ class Triangular(Strict):
     high: float = Field(description="Maximum, in the field's unit.")
 
     @model_validator(mode="after")
-    def _ordered(self) -> "Triangular":
+    def _ordered(self) -> Triangular:
         if not (self.low <= self.mode <= self.high and self.low < self.high):
             raise ValueError("expected low <= mode <= high and low < high")
         return self
@@ -96,7 +96,7 @@ class Uniform(Strict):
     high: float = Field(description="Maximum, in the field's unit.")
 
     @model_validator(mode="after")
-    def _ordered(self) -> "Uniform":
+    def _ordered(self) -> Uniform:
         if not self.low < self.high:
             raise ValueError("expected low < high")
         return self
@@ -132,7 +132,7 @@ def _log_scale(mean: float, sd: float) -> tuple[float, float]:
 
 
 Distribution = Annotated[
-    Union[Exponential, Lognormal, Gamma, Triangular, Uniform, Fixed],
+    Exponential | Lognormal | Gamma | Triangular | Uniform | Fixed,
     Field(discriminator="dist"),
 ]
 """Any named distribution; the ``dist`` key selects which."""

@@ -82,7 +82,9 @@ def corrected_confidence(confidence: float, comparisons: int, correction: str) -
     """The level of each interval, so that with Bonferroni all ``comparisons`` hold
     together with probability at least ``confidence``."""
     if correction not in CORRECTIONS:
-        raise ValueError(f"correction: expected one of {', '.join(CORRECTIONS)}, got {correction!r}")
+        raise ValueError(
+            f"correction: expected one of {', '.join(CORRECTIONS)}, got {correction!r}"
+        )
     if correction == "bonferroni" and comparisons > 1:
         return 1 - (1 - confidence) / comparisons
     return confidence
@@ -188,10 +190,13 @@ def factorial_effects(
     for kpi in kpi_columns(replications):
         wide = replications.pivot(index="replication", columns="scenario", values=kpi)
         for term in terms:
-            signs = pd.Series({s: math.prod(2 * lv[f] - 1 for f in term) for s, lv in levels.items()})
+            signs = pd.Series(
+                {s: math.prod(2 * lv[f] - 1 for f in term) for s, lv in levels.items()}
+            )
             contrast = wide[signs.index].mul(signs).sum(axis=1, skipna=False) / divisor
             ci = t_interval(contrast.to_numpy(dtype=float), level)
             rows.append([kpi, ":".join(term), ci.mean, ci.low, ci.high, ci.n, level, correction])
     return pd.DataFrame(
-        rows, columns=["kpi", "effect", "estimate", "ci_low", "ci_high", "n", "confidence", "correction"]
+        rows,
+        columns=["kpi", "effect", "estimate", "ci_low", "ci_high", "n", "confidence", "correction"],
     )

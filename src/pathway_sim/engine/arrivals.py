@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Generator, Iterator
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 import numpy as np
 import simpy
@@ -39,7 +39,7 @@ class ScheduledArrivals(Strict):
             i += 1
 
 
-Arrivals = Annotated[Union[PoissonArrivals, ScheduledArrivals], Field(discriminator="process")]
+Arrivals = Annotated[PoissonArrivals | ScheduledArrivals, Field(discriminator="process")]
 
 
 def arrival_process(

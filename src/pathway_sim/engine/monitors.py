@@ -15,7 +15,7 @@ class Level:
     Its mean is the time-weighted average since the last reset.
     """
 
-    __slots__ = ("value", "_since", "_area", "_start")
+    __slots__ = ("_area", "_since", "_start", "value")
 
     def __init__(self, value: float = 0.0, now: float = 0.0) -> None:
         self.value = value

@@ -105,7 +105,7 @@ class Service:
         self.waits.record(now - arrived)
         return post
 
-    def _withdraw(self, request: "_Request") -> None:
+    def _withdraw(self, request: _Request) -> None:
         if not request.granted.triggered:
             request.withdrawn = True
             request.granted.succeed(None)

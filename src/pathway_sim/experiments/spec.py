@@ -27,9 +27,9 @@ from typing import Annotated, Any, Literal, TypeVar
 import yaml
 from pydantic import Field, ValidationError, model_validator
 
+from pathway_sim.core.schema import Strict
 from pathway_sim.core.statistics import COMPARISON_COLUMNS, CORRECTIONS
 from pathway_sim.inputs.loading import ScenarioError, load_scenario, overlay_file, with_changes
-from pathway_sim.core.schema import Strict
 
 M = TypeVar("M", bound=Strict)
 
@@ -142,7 +142,10 @@ def read_mapping(path: Path, kind: str) -> tuple[str, dict[str, Any]]:
 
 
 def validate_file(
-    model: type[M], data: dict[str, Any], path: Path, kind: str,
+    model: type[M],
+    data: dict[str, Any],
+    path: Path,
+    kind: str,
     known: Callable[[tuple], Iterable[str]] | None = None,
 ) -> M:
     """``data`` as ``model``, or a ``ScenarioError`` naming the file and each bad field;

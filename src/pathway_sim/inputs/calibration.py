@@ -34,7 +34,11 @@ class Target:
 
 def load_targets() -> list[Target]:
     """The calibration targets shipped with the package."""
-    text = resources.files("pathway_sim").joinpath("data", "calibration_targets.csv").read_text("utf-8")
+    text = (
+        resources.files("pathway_sim")
+        .joinpath("data", "calibration_targets.csv")
+        .read_text("utf-8")
+    )
     rows = csv.DictReader(text.splitlines())
     return [
         Target(r["target"], r["kpi"], r["source"], float(r["low"]), float(r["high"]), r["note"])

@@ -14,41 +14,66 @@ from __future__ import annotations
 import pandas as pd
 
 from pathway_sim.inputs.calibration import load_targets
-from pathway_sim.models.kpis import PATHWAY_KPIS, SERVICE_LABELS
 from pathway_sim.inputs.register import matching
+from pathway_sim.models.kpis import PATHWAY_KPIS, SERVICE_LABELS
 
 ASSUMPTION_MAJORITY = 0.5
 """A KPI rests on assumptions when more than this share of its main parameters are assumptions."""
 
-COLUMNS = ("kpi", "toc_outcome", "main_parameters", "assumption_share", "rests_on_assumptions", "calibrated")
+COLUMNS = (
+    "kpi",
+    "toc_outcome",
+    "main_parameters",
+    "assumption_share",
+    "rests_on_assumptions",
+    "calibrated",
+)
 
 _ATTENDANCE = ("attendance.*", "engagement.misses_to_disengage", "engagement.reengage_*")
 _SCHEDULES = (
-    "services.midwifery.*_weeks", "services.midwifery.postnatal_days", "services.ultrasound.scan_weeks",
-    "services.drug_treatment.keyworker_interval_days", "services.social_work.*_interval_days",
-    "services.mental_health.contact_interval_days", "services.health_visiting.*_weeks",
-    "services.health_visiting.postnatal_days", "services.peer_advocacy.contact_interval_days",
+    "services.midwifery.*_weeks",
+    "services.midwifery.postnatal_days",
+    "services.ultrasound.scan_weeks",
+    "services.drug_treatment.keyworker_interval_days",
+    "services.social_work.*_interval_days",
+    "services.mental_health.contact_interval_days",
+    "services.health_visiting.*_weeks",
+    "services.health_visiting.postnatal_days",
+    "services.peer_advocacy.contact_interval_days",
 )
 _RETRAUMA = (
-    "services.*.stigma_probability", "hostile_care.*", "interventions.training_coverage",
-    "population.trauma_history_probability", "child_protection.referral_probability",
+    "services.*.stigma_probability",
+    "hostile_care.*",
+    "interventions.training_coverage",
+    "population.trauma_history_probability",
+    "child_protection.referral_probability",
     "child_protection.separation_probability",
 )
 _PLACEMENT = (
-    "child_protection.referral_probability", "child_protection.plan_probability",
-    "child_protection.separation_*", "child_protection.engagement_*", "child_protection.trust_log_odds",
+    "child_protection.referral_probability",
+    "child_protection.plan_probability",
+    "child_protection.separation_*",
+    "child_protection.engagement_*",
+    "child_protection.trust_log_odds",
     "child_protection.not_in_treatment_odds_ratio",
 )
 _BOOKING = (
-    "population.late_disclosure_probability", "population.*_known_gestation_weeks.*",
-    "services.midwifery.booking_target_days", "services.midwifery.rebook_days",
+    "population.late_disclosure_probability",
+    "population.*_known_gestation_weeks.*",
+    "services.midwifery.booking_target_days",
+    "services.midwifery.rebook_days",
     "services.midwifery.attendance_probability",
 )
 _CONFERENCE = (
-    "services.social_work.staff", "services.social_work.hours_per_week", "services.social_work.assessment_*",
-    "services.social_work.allocation_days", "services.social_work.visit_interval_days",
-    "services.social_work.conference_notice_days", "services.social_work.turnover_per_year",
-    "services.social_work.vacancy_days", "child_protection.deadline_*",
+    "services.social_work.staff",
+    "services.social_work.hours_per_week",
+    "services.social_work.assessment_*",
+    "services.social_work.allocation_days",
+    "services.social_work.visit_interval_days",
+    "services.social_work.conference_notice_days",
+    "services.social_work.turnover_per_year",
+    "services.social_work.vacancy_days",
+    "child_protection.deadline_*",
 )
 _REMOVAL_HARMS = ("harms.*", "child_protection.separation_probability")
 
@@ -56,16 +81,22 @@ KPI_PARAMETERS: dict[str, tuple[str, ...]] = {
     "retraumatised_pct": _RETRAUMA,
     "retraumatising_events_per_woman": _RETRAUMA,
     "stigmatising_contacts_per_woman": (
-        "services.*.stigma_probability", "hostile_care.training_stigma_reduction",
-        "hostile_care.ward_stigma_probability", "interventions.training_coverage",
+        "services.*.stigma_probability",
+        "hostile_care.training_stigma_reduction",
+        "hostile_care.ward_stigma_probability",
+        "interventions.training_coverage",
     ),
     "support_network_at_birth": (
-        "services.*.turnover_per_year", "services.*.vacancy_days", "services.*.staff",
+        "services.*.turnover_per_year",
+        "services.*.vacancy_days",
+        "services.*.staff",
         "attendance.known_worker_odds_ratio",
     ),
     "continuity_breaks_per_woman": ("services.*.turnover_per_year", "services.*.vacancy_days"),
     "history_retold_per_woman": (
-        "services.*.staff", "services.*.turnover_per_year", "hostile_care.retell_probability_shared_records",
+        "services.*.staff",
+        "services.*.turnover_per_year",
+        "hostile_care.retell_probability_shared_records",
     ),
     "distinct_professionals_per_woman": ("services.*.staff", "services.*.turnover_per_year"),
     "handover_failure_pct": ("hostile_care.handover_failure_*",),
@@ -73,48 +104,70 @@ KPI_PARAMETERS: dict[str, tuple[str, ...]] = {
     "booking_gestation_weeks": _BOOKING,
     "late_booking_pct": _BOOKING,
     "unbooked_pct": (*_BOOKING, *_ATTENDANCE),
-    "drug_treatment_attendance_pct": ("services.drug_treatment.attendance_probability", *_ATTENDANCE),
+    "drug_treatment_attendance_pct": (
+        "services.drug_treatment.attendance_probability",
+        *_ATTENDANCE,
+    ),
     "in_treatment_at_birth_pct": (
-        "population.in_treatment_probability", "services.drug_treatment.referral_probability",
-        "services.drug_treatment.start_probability", "services.drug_treatment.stop_per_year_pregnant",
+        "population.in_treatment_probability",
+        "services.drug_treatment.referral_probability",
+        "services.drug_treatment.start_probability",
+        "services.drug_treatment.stop_per_year_pregnant",
         "services.drug_treatment.attendance_probability",
     ),
     "treatment_stopped_pregnancy_pct": (
-        "services.drug_treatment.stop_per_year_pregnant", "services.drug_treatment.attendance_probability",
-        "engagement.misses_to_disengage", "engagement.reengage_probability",
+        "services.drug_treatment.stop_per_year_pregnant",
+        "services.drug_treatment.attendance_probability",
+        "engagement.misses_to_disengage",
+        "engagement.reengage_probability",
     ),
     "knowledge_at_birth": (
-        "population.initial_knowledge.*", "engagement.knowledge_gain*",
+        "population.initial_knowledge.*",
+        "engagement.knowledge_gain*",
         "engagement.coproduced_knowledge_multiplier",
     ),
     "staff_confidence_index": ("indices.confidence_*", "interventions.training_coverage"),
-    "self_efficacy_index": ("indices.efficacy_*", "engagement.trust_*", "engagement.knowledge_gain*"),
+    "self_efficacy_index": (
+        "indices.efficacy_*",
+        "engagement.trust_*",
+        "engagement.knowledge_gain*",
+    ),
     "community_support_engaged_pct": (
-        "services.peer_advocacy.uptake_probability", "services.peer_advocacy.funding_end_day",
-        "services.peer_advocacy.attendance_probability", "services.parenting_support.attendance_probability",
-        "services.post_removal_support.attendance_probability", "indices.community_recent_days",
+        "services.peer_advocacy.uptake_probability",
+        "services.peer_advocacy.funding_end_day",
+        "services.peer_advocacy.attendance_probability",
+        "services.parenting_support.attendance_probability",
+        "services.post_removal_support.attendance_probability",
+        "indices.community_recent_days",
     ),
     "baby_with_mother_at_discharge_pct": _PLACEMENT,
     "baby_in_care_3m_pct": (*_PLACEMENT, "child_protection.later_removal_*"),
     "baby_with_mother_at_12m_pct": (
-        *_PLACEMENT, "child_protection.later_removal_*", "child_protection.parenting_support_odds_ratio",
+        *_PLACEMENT,
+        "child_protection.later_removal_*",
+        "child_protection.parenting_support_odds_ratio",
     ),
     "adequate_antenatal_care_pct": (*_BOOKING, *_ATTENDANCE),
     "preterm_birth_pct": ("birth.preterm_probability", "birth.*_preterm_rr"),
     "nas_treatment_pct": ("birth.nas_treatment_probability", "birth.keep_together_nas_rr"),
     "treatment_retention_12m_pct": (
-        "services.drug_treatment.stop_per_year_postpartum", "services.drug_treatment.removal_stop_multiplier",
-        "services.drug_treatment.attendance_probability", "engagement.misses_to_disengage",
-        "engagement.reengage_probability", "hostile_care.handover_failure_probability",
+        "services.drug_treatment.stop_per_year_postpartum",
+        "services.drug_treatment.removal_stop_multiplier",
+        "services.drug_treatment.attendance_probability",
+        "engagement.misses_to_disengage",
+        "engagement.reengage_probability",
+        "hostile_care.handover_failure_probability",
     ),
     "overdoses_per_1000": (
-        "harms.overdose_per_100k_days_*", "harms.not_in_treatment_multiplier",
+        "harms.overdose_per_100k_days_*",
+        "harms.not_in_treatment_multiplier",
         "harms.removal_overdose_multiplier",
     ),
     "harm_after_removal_per_1000": _REMOVAL_HARMS,
     "deaths_after_removal_per_1000": _REMOVAL_HARMS,
     "stable_at_12m_pct": (
-        "indices.stable_trust_threshold", "engagement.trust_*",
+        "indices.stable_trust_threshold",
+        "engagement.trust_*",
         "services.drug_treatment.stop_per_year_postpartum",
         "child_protection.separation_probability",
     ),
@@ -129,18 +182,27 @@ KPI_PARAMETERS: dict[str, tuple[str, ...]] = {
     "assessment_late_pct": _CONFERENCE,
     "conference_late_pct": _CONFERENCE,
     "social_work_referral_pct": (
-        "child_protection.referral_*", "population.in_treatment_probability",
-        "population.domestic_abuse_probability", "population.housing_unstable_probability",
+        "child_protection.referral_*",
+        "population.in_treatment_probability",
+        "population.domestic_abuse_probability",
+        "population.housing_unstable_probability",
     ),
     "mental_health_first_missed_pct": (
-        "services.mental_health.attendance_probability", "services.mental_health.rebook_days", *_ATTENDANCE,
+        "services.mental_health.attendance_probability",
+        "services.mental_health.rebook_days",
+        *_ATTENDANCE,
     ),
 }
 
 
 def _service_patterns(service: str) -> dict[str, tuple[str, ...]]:
     s = f"services.{service}"
-    capacity = (f"{s}.staff", f"{s}.hours_per_week", f"{s}.contact_hours.*", "population.women_per_year")
+    capacity = (
+        f"{s}.staff",
+        f"{s}.hours_per_week",
+        f"{s}.contact_hours.*",
+        "population.women_per_year",
+    )
     return {
         f"{service}_attended_per_woman": (f"{s}.attendance_probability", *_ATTENDANCE),
         f"{service}_missed_per_woman": (f"{s}.attendance_probability", *_ATTENDANCE),

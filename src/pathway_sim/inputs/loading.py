@@ -22,8 +22,8 @@ from typing import Annotated, Any, Union
 import yaml
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
-from pathway_sim.models.queueing.network import QueueNetworkScenario
 from pathway_sim.models.perinatal.schema import PerinatalScenario
+from pathway_sim.models.queueing.network import QueueNetworkScenario
 
 MODELS: dict[str, type[BaseModel]] = {
     "perinatal": PerinatalScenario,
@@ -105,7 +105,9 @@ def overlay_file(scenario: Scenario, path: str | Path) -> Scenario:
     layer.pop("extends", None)
     model = type(scenario)
     if layer.get("model", scenario.model) != scenario.model:
-        raise ScenarioError(f"{path}: model: expected {scenario.model!r} to overlay {scenario.name!r}")
+        raise ScenarioError(
+            f"{path}: model: expected {scenario.model!r} to overlay {scenario.name!r}"
+        )
     data = scenario.model_dump(mode="json", exclude={"extends"})
     origins: dict[tuple, str] = {}
     _overlay(data, layer, str(path), origins)
@@ -305,8 +307,10 @@ def _model_class(tp: Any, node: Any) -> type[BaseModel] | None:
         for m in models:
             for key in _DISCRIMINATORS:
                 field = m.model_fields.get(key)
-                if field and isinstance(node, dict) and node.get(key) in typing.get_args(
-                    field.annotation
+                if (
+                    field
+                    and isinstance(node, dict)
+                    and node.get(key) in typing.get_args(field.annotation)
                 ):
                     return m
     return None
@@ -366,10 +370,7 @@ def _clean_loc(loc: Sequence[Any], data: Any) -> tuple:
     out: list[Any] = []
     node = data
     for i, part in enumerate(loc):
-        if isinstance(node, dict) and part in node:
-            out.append(part)
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        if (isinstance(node, dict) and part in node) or (isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)):
             out.append(part)
             node = node[part]
         elif isinstance(node, dict) and part in [node.get(k) for k in _DISCRIMINATORS]:

@@ -82,8 +82,15 @@ def load_register() -> dict[str, Parameter]:
     """Every register row by name, in the register's order."""
     return {
         r["name"]: Parameter(
-            r["name"], _parse_default(r["default"]), float(r["low"]), float(r["high"]),
-            r["unit"], r["source"], r["status"], r["quality"], r["note"],
+            r["name"],
+            _parse_default(r["default"]),
+            float(r["low"]),
+            float(r["high"]),
+            r["unit"],
+            r["source"],
+            r["status"],
+            r["quality"],
+            r["note"],
         )
         for r in _read_rows()
     }
@@ -114,7 +121,11 @@ def ranges(names: Iterable[str] | None = None) -> dict[str, tuple[float, float]]
 def matching(patterns: Iterable[str]) -> list[Parameter]:
     """Register rows whose name matches any shell-style pattern (``services.*.staff``)."""
     patterns = list(patterns)
-    return [p for p in load_register().values() if any(fnmatch.fnmatchcase(p.name, pat) for pat in patterns)]
+    return [
+        p
+        for p in load_register().values()
+        if any(fnmatch.fnmatchcase(p.name, pat) for pat in patterns)
+    ]
 
 
 def numeric_leaves(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -131,9 +142,7 @@ def numeric_leaves(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
             out.update(numeric_leaves(value, f"{path}."))
         elif path in NOT_PARAMETERS or isinstance(value, (bool, str)):
             continue
-        elif value is None or isinstance(value, (int, float)):
-            out[path] = value
-        elif isinstance(value, list) and value and all(_is_number(v) for v in value):
+        elif value is None or isinstance(value, (int, float)) or (isinstance(value, list) and value and all(_is_number(v) for v in value)):
             out[path] = value
     return out
 
@@ -145,11 +154,15 @@ def _is_number(value: Any) -> bool:
 def format_table(table: pd.DataFrame, source_width: int = 60) -> str:
     """The register as plain text: name, default, range, unit, status and (shortened) source."""
     width = max((len(n) for n in table["name"]), default=4)
-    lines = [f"{'name':<{width}}  {'default':>10}  {'range':<17}  {'unit':<20}  {'status':<10}  source"]
+    lines = [
+        f"{'name':<{width}}  {'default':>10}  {'range':<17}  {'unit':<20}  {'status':<10}  source"
+    ]
     for row in table.itertuples():
         default = row.default if len(row.default) <= 10 else row.default[:9] + "…"
         span = f"{row.low}-{row.high}"
-        source = row.source if len(row.source) <= source_width else row.source[: source_width - 1] + "…"
+        source = (
+            row.source if len(row.source) <= source_width else row.source[: source_width - 1] + "…"
+        )
         lines.append(
             f"{row.name:<{width}}  {default:>10}  {span:<17}  {row.unit:<20}  {row.status:<10}  {source}"
         )

@@ -27,13 +27,21 @@ ENGAGING = {"referred": 1, "reengaged": 1, "disengaged": 0, "case_closed": 0}
 """Activities that change whether she is engaged with a service, and to what."""
 MIN_WOMEN_PER_WEEK = 10
 """Weeks with fewer women than this (per scenario) are left out of the curves: too noisy."""
-EVENT_COLUMNS = ["replication", "woman_id", "time_days", "activity", "service", "location", "outcome"]
+EVENT_COLUMNS = [
+    "replication",
+    "woman_id",
+    "time_days",
+    "activity",
+    "service",
+    "location",
+    "outcome",
+]
 WOMAN_COLUMNS = ["replication", "woman_id", "arrival_day", "birth_day", "end_day"]
 
 
 def read_events(path) -> pd.DataFrame:
     """The columns of ``events.csv`` the report uses, with compact types."""
-    text = {c: "category" for c in ("activity", "service", "location", "outcome")}
+    text = dict.fromkeys(("activity", "service", "location", "outcome"), "category")
     events = pd.read_csv(path, usecols=EVENT_COLUMNS, dtype=text, keep_default_na=False)
     for column in text:
         events[column] = events[column].astype(str).astype("category")
@@ -43,7 +51,9 @@ def read_events(path) -> pd.DataFrame:
 def _timeline(events: pd.DataFrame, women: pd.DataFrame) -> pd.DataFrame:
     """Events joined to her birth day, with the week from birth each fell in."""
     joined = events.merge(women[WOMAN_COLUMNS], on=["replication", "woman_id"], how="inner")
-    joined["week"] = np.floor((joined["time_days"] - joined["birth_day"]) / DAYS_PER_WEEK).astype(int)
+    joined["week"] = np.floor((joined["time_days"] - joined["birth_day"]) / DAYS_PER_WEEK).astype(
+        int
+    )
     return joined
 
 
@@ -80,10 +90,12 @@ def weekly_burden(
     trips = timeline[(timeline["outcome"] == "attended") & ~timeline["location"].isin(NOT_A_TRIP)]
     places = trips.drop_duplicates(["replication", "woman_id", "week", "location"])
     at_risk = women_per_week(women)
-    table = pd.DataFrame({
-        "contacts": contacts.groupby("week").size(),
-        "places": places.groupby("week").size(),
-    }).reindex(at_risk.index, fill_value=0)
+    table = pd.DataFrame(
+        {
+            "contacts": contacts.groupby("week").size(),
+            "places": places.groupby("week").size(),
+        }
+    ).reindex(at_risk.index, fill_value=0)
     table = table.div(at_risk.replace(0, np.nan), axis=0).assign(women=at_risk)
     return _followed(table.reset_index(), at_risk, min_women)
 
@@ -109,37 +121,50 @@ def retention_curves(
     if changes.empty:
         return pd.DataFrame(columns=["service", "week", "engaged_share", "women"])
     ids = ["replication", "woman_id", "service"]
-    keys = changes[ids].drop_duplicates().merge(women[WOMAN_COLUMNS], on=["replication", "woman_id"])
+    keys = (
+        changes[ids].drop_duplicates().merge(women[WOMAN_COLUMNS], on=["replication", "woman_id"])
+    )
     keys = keys.reset_index(drop=True).assign(key=lambda k: np.arange(len(k)))
     changes = changes.merge(keys[[*ids, "key"]], on=ids)
     grid = _week_grid(keys)
     state = _state_at(changes["key"].to_numpy(), changes["time_days"].to_numpy(),
                       changes["engaged"].to_numpy(), grid["key"].to_numpy(), grid["time_days"].to_numpy())  # fmt: skip
     grid = grid.assign(engaged=state == 1)[state >= 0]
-    table = grid.groupby(["service", "week"]).agg(
-        engaged_share=("engaged", "mean"), women=("engaged", "size")
-    ).reset_index()
+    table = (
+        grid.groupby(["service", "week"])
+        .agg(engaged_share=("engaged", "mean"), women=("engaged", "size"))
+        .reset_index()
+    )
     return table[table["women"] >= min_women].reset_index(drop=True)
 
 
 def _week_grid(keys: pd.DataFrame) -> pd.DataFrame:
     """One row per (woman, service) key and week she is followed, timed at the week's end."""
-    first = np.floor((keys["arrival_day"] - keys["birth_day"]) / DAYS_PER_WEEK).astype(int).to_numpy()
-    last = np.floor((keys["end_day"] - keys["birth_day"]) / DAYS_PER_WEEK).astype(int).to_numpy() - 1
+    first = (
+        np.floor((keys["arrival_day"] - keys["birth_day"]) / DAYS_PER_WEEK).astype(int).to_numpy()
+    )
+    last = (
+        np.floor((keys["end_day"] - keys["birth_day"]) / DAYS_PER_WEEK).astype(int).to_numpy() - 1
+    )
     spans = np.clip(last - first + 1, 0, None)
     rows = np.repeat(np.arange(len(keys)), spans)
     week = first[rows] + np.arange(spans.sum()) - np.repeat(np.cumsum(spans) - spans, spans)
-    return pd.DataFrame({
-        "key": rows,
-        "service": keys["service"].to_numpy()[rows],
-        "week": week,
-        "time_days": keys["birth_day"].to_numpy()[rows] + (week + 1) * DAYS_PER_WEEK,
-    })
+    return pd.DataFrame(
+        {
+            "key": rows,
+            "service": keys["service"].to_numpy()[rows],
+            "week": week,
+            "time_days": keys["birth_day"].to_numpy()[rows] + (week + 1) * DAYS_PER_WEEK,
+        }
+    )
 
 
 def _state_at(
-    change_key: np.ndarray, change_time: np.ndarray, change_state: np.ndarray,
-    grid_key: np.ndarray, grid_time: np.ndarray,
+    change_key: np.ndarray,
+    change_time: np.ndarray,
+    change_state: np.ndarray,
+    grid_key: np.ndarray,
+    grid_time: np.ndarray,
 ) -> np.ndarray:
     """The last state of each key at or before each grid time; -1 before its first change.
 
@@ -170,7 +195,9 @@ STORY_RULES: tuple[tuple[str, str], ...] = (
 LATE_KNOWN_WEEKS = 20.0
 
 
-def example_women(events: pd.DataFrame, women: pd.DataFrame, count: int = 3) -> list[tuple[int, int, str]]:
+def example_women(
+    events: pd.DataFrame, women: pd.DataFrame, count: int = 3
+) -> list[tuple[int, int, str]]:
     """Up to ``count`` women of the first replication whose journeys show a mechanism:
     ``(replication, woman_id, why chosen)``, one per rule of ``STORY_RULES`` first, then
     the women with most contacts."""
@@ -184,7 +211,8 @@ def example_women(events: pd.DataFrame, women: pd.DataFrame, count: int = 3) -> 
             (ev["activity"] == "disengaged") & (ev["service"] == "drug_treatment"), "woman_id"
         ],
         "late": women.loc[
-            (women["replication"] == rep) & (women["known_gestation_weeks"] >= LATE_KNOWN_WEEKS), "woman_id"
+            (women["replication"] == rep) & (women["known_gestation_weeks"] >= LATE_KNOWN_WEEKS),
+            "woman_id",
         ],
         "disengaged": ev.loc[ev["activity"] == "disengaged", "woman_id"],
     }
@@ -194,7 +222,12 @@ def example_women(events: pd.DataFrame, women: pd.DataFrame, count: int = 3) -> 
             if len(chosen) < count and woman not in {w for _, w, _ in chosen}:
                 chosen.append((rep, int(woman), why))
                 break
-    busiest = ev[ev["outcome"].isin(CONTACT_OUTCOMES)].groupby("woman_id").size().sort_values(ascending=False)
+    busiest = (
+        ev[ev["outcome"].isin(CONTACT_OUTCOMES)]
+        .groupby("woman_id")
+        .size()
+        .sort_values(ascending=False)
+    )
     for woman in busiest.index:
         if len(chosen) >= count:
             break
@@ -205,11 +238,19 @@ def example_women(events: pd.DataFrame, women: pd.DataFrame, count: int = 3) -> 
 
 LANE_ORDER: tuple[str, ...] = ("her pathway", *SERVICE_LABELS)
 MARKS = {
-    "attended": "attended", "missed": "missed", "cancelled": "cancelled",
-    "disengaged": "dropped out", "case_closed": "case closed", "reengaged": "brought back",
-    "retraumatised": "re-traumatised", "stigmatised": "re-traumatised",
-    "handover_failed": "hand-over failed", "removal": "baby removed", "birth": "birth",
-    "known_to_services": "known to services", "follow_up_end": "follow-up ends",
+    "attended": "attended",
+    "missed": "missed",
+    "cancelled": "cancelled",
+    "disengaged": "dropped out",
+    "case_closed": "case closed",
+    "reengaged": "brought back",
+    "retraumatised": "re-traumatised",
+    "stigmatised": "re-traumatised",
+    "handover_failed": "hand-over failed",
+    "removal": "baby removed",
+    "birth": "birth",
+    "known_to_services": "known to services",
+    "follow_up_end": "follow-up ends",
 }
 """What each logged activity (or contact outcome) shows as on a swimlane."""
 
@@ -224,13 +265,17 @@ def journey(
     activity = timeline["activity"].astype(str)
     mark = outcome.where(outcome.isin(MARKS) & ~activity.isin(MARKS), activity).map(MARKS)
     service = timeline["service"].astype(str)
-    pathway_level = activity.isin(("known_to_services", "birth", "removal", "follow_up_end")) | (service == "")
+    pathway_level = activity.isin(("known_to_services", "birth", "removal", "follow_up_end")) | (
+        service == ""
+    )
     lane = service.where(~pathway_level, "her pathway")
-    table = pd.DataFrame({
-        "lane": lane,
-        "week": (timeline["time_days"] - timeline["birth_day"]) / DAYS_PER_WEEK,
-        "mark": mark,
-    })
+    table = pd.DataFrame(
+        {
+            "lane": lane,
+            "week": (timeline["time_days"] - timeline["birth_day"]) / DAYS_PER_WEEK,
+            "mark": mark,
+        }
+    )
     return table.dropna(subset=["mark"]).reset_index(drop=True)
 
 

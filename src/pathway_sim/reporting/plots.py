@@ -59,7 +59,9 @@ def save_figure(fig: Figure, directory: Path, stem: str) -> bytes:
     fig.savefig(svg, format="svg", metadata={"Date": None})
     plt.close(fig)
     for suffix, data in ((".png", png), (".svg", svg)):
-        atomic_write(directory / f"{stem}{suffix}", lambda h, d=data: h.write(d.getvalue()), binary=True)
+        atomic_write(
+            directory / f"{stem}{suffix}", lambda h, d=data: h.write(d.getvalue()), binary=True
+        )
     return png.getvalue()
 
 
@@ -95,7 +97,10 @@ def forest_plot(diffs: pd.DataFrame, colours: dict[str, str], title: str) -> Fig
     """
     kpis = diffs.drop_duplicates("kpi")
     scenarios = list(dict.fromkeys(diffs["scenario"]))
-    by_kpi = {name: rows.set_index("scenario").reindex(scenarios) for name, rows in diffs.groupby("kpi", sort=False)}
+    by_kpi = {
+        name: rows.set_index("scenario").reindex(scenarios)
+        for name, rows in diffs.groupby("kpi", sort=False)
+    }
     row_units = len(scenarios) + FOREST_ROW_GAP
     groups = list(dict.fromkeys(kpis["toc_outcome"]))
     total = len(groups) * FOREST_GROUP_UNITS + len(kpis) * row_units
@@ -128,14 +133,18 @@ FOREST_WIDTH, FOREST_TOP, FOREST_BOTTOM, FOREST_UNIT = 11.0, 0.9, 0.15, 0.16
 FOREST_GROUP_UNITS, FOREST_ROW_GAP = 2.2, 1.6
 
 
-def _forest_row(ax, left, rows: pd.DataFrame, top: float) -> list[tuple[float, float, float, float, str, bool]]:
+def _forest_row(
+    ax, left, rows: pd.DataFrame, top: float
+) -> list[tuple[float, float, float, float, str, bool]]:
     """One KPI: its label, shaded band, zero line and tick labels on the row's own scale;
     returns its intervals mapped to 0-1 as ``(low, high, diff, y, scenario, excludes 0)``."""
     first = rows.dropna(subset=["label"]).iloc[0]
     direction = {"higher": "higher is better", "lower": "lower is better"}.get(first["better"], "")
     detail = f"{first['unit']}; {direction}" if direction else first["unit"]
     n = len(rows)
-    ax.text(0.03, top + n / 2, f"{first['label']}\n({detail})", transform=left, va="center", fontsize=9)
+    ax.text(
+        0.03, top + n / 2, f"{first['label']}\n({detail})", transform=left, va="center", fontsize=9
+    )
     values = rows[["low", "high", "diff"]].to_numpy(dtype=float)
     lo, hi = np.nanmin(values, initial=0.0), np.nanmax(values, initial=0.0)
     if hi - lo < 1e-9 * max(1.0, abs(hi)):  # no difference at all: a symmetric scale around it
@@ -159,7 +168,9 @@ def _forest_row(ax, left, rows: pd.DataFrame, top: float) -> list[tuple[float, f
     return marks
 
 
-def _draw_intervals(ax, marks: list[tuple[float, float, float, float, str, bool]], colours: dict[str, str]) -> None:
+def _draw_intervals(
+    ax, marks: list[tuple[float, float, float, float, str, bool]], colours: dict[str, str]
+) -> None:
     """All intervals as one line collection, all means as one scatter (hollow: includes 0)."""
     drawn = [m for m in marks if not math.isnan(m[0])]
     ax.add_collection(LineCollection([[(m[0], m[3]), (m[1], m[3])] for m in drawn],
@@ -184,11 +195,17 @@ def retention_curves(curves: pd.DataFrame, colours: dict[str, str]) -> Figure:
         mine = curves[curves["service"] == service]
         for scenario, colour in colours.items():
             line = mine[mine["scenario"] == scenario]
-            ax.plot(line["week"], 100 * line["engaged_share"], color=colour, linewidth=1.5, label=scenario)
+            ax.plot(
+                line["week"],
+                100 * line["engaged_share"],
+                color=colour,
+                linewidth=1.5,
+                label=scenario,
+            )
         ax.axvline(0, color="#555555", linestyle="--", linewidth=0.8)
         ax.set_title(service_label(service), fontsize=10)
         ax.set_ylim(0, 103)
-    for ax in axes.flat[len(services):]:
+    for ax in axes.flat[len(services) :]:
         ax.set_visible(False)
     for ax in axes[:, 0]:
         ax.set_ylabel("Engaged (% of caseload)")
@@ -196,7 +213,13 @@ def retention_curves(curves: pd.DataFrame, colours: dict[str, str]) -> Figure:
         ax.set_xlabel(BIRTH_LABEL)
     handles = [Line2D([], [], color=c, linewidth=2, label=s) for s, c in colours.items()]
     height = fig.get_figheight()
-    fig.suptitle("Engagement with each service, week by week", x=0.01, ha="left", y=1 - 0.08 / height, va="top")
+    fig.suptitle(
+        "Engagement with each service, week by week",
+        x=0.01,
+        ha="left",
+        y=1 - 0.08 / height,
+        va="top",
+    )
     fig.legend(handles=handles, loc="upper left", ncol=min(len(colours), 5), frameon=False,
                bbox_to_anchor=(0.01, 1 - 0.35 / height))  # fmt: skip
     fig.tight_layout(rect=(0, 0, 1, 1 - 0.75 / height))
@@ -264,16 +287,22 @@ def travel_by_site(travel: pd.DataFrame, colours: dict[str, str]) -> Figure:
     """Door-to-door travel hours per woman, for urban and rural women, per scenario (the
     scenario's site archetype in brackets). ``travel``: ``scenario, home, mean, low, high``."""
     homes = list(dict.fromkeys(travel["home"]))
-    fig, ax = plt.subplots(figsize=(10, max(3.2, category_height(len(homes), travel["scenario"].nunique()) + 1.2)))
+    fig, ax = plt.subplots(
+        figsize=(10, max(3.2, category_height(len(homes), travel["scenario"].nunique()) + 1.2))
+    )
     interval_points(travel, "home", colours, ax, "Travel to appointments (hours per woman, 95% CI)")
-    ax.legend(title="Scenario (site archetype)", loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
+    ax.legend(
+        title="Scenario (site archetype)", loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False
+    )
     ax.set_title("Travel time per woman, from services learning of the pregnancy to 12 months after birth",
                  loc="left")  # fmt: skip
     fig.tight_layout()
     return fig
 
 
-def waits_and_deadlines(waits: pd.DataFrame, deadlines: pd.DataFrame, colours: dict[str, str]) -> Figure:
+def waits_and_deadlines(
+    waits: pd.DataFrame, deadlines: pd.DataFrame, colours: dict[str, str]
+) -> Figure:
     """Left: mean wait for staff per service; right: pre-birth assessments and conferences
     missing their deadline. Both ``scenario, <what>, mean, low, high``.
 
@@ -287,8 +316,12 @@ def waits_and_deadlines(waits: pd.DataFrame, deadlines: pd.DataFrame, colours: d
     bottom, top = WAITS_LEGEND_INCHES + 0.5, height - 0.35
     left = fig.add_axes((2.4 / width, bottom / height, 3.9 / width, (top - bottom) / height))
     right_bottom = max(bottom, top - max(1.6, 0.45 * (top - bottom)))
-    right = fig.add_axes((8.5 / width, right_bottom / height, 2.3 / width, (top - right_bottom) / height))
-    interval_points(waits, "service", colours, left, "Mean wait beyond the planned day (days, 95% CI)")
+    right = fig.add_axes(
+        (8.5 / width, right_bottom / height, 2.3 / width, (top - right_bottom) / height)
+    )
+    interval_points(
+        waits, "service", colours, left, "Mean wait beyond the planned day (days, 95% CI)"
+    )
     left.set_title("Waits for staff", loc="left")
     if deadlines.empty:
         right.axis("off")

@@ -23,16 +23,26 @@ import pandas as pd
 import yaml
 
 from pathway_sim import __version__
+from pathway_sim.core.errors import UsageError
+from pathway_sim.core.statistics import t_interval
+from pathway_sim.models.kpis import PATHWAY_KPIS, QUEUE_KPIS, TOC_OUTCOMES, kpi
 from pathway_sim.reporting import eventlog, plots
 from pathway_sim.reporting import toc_panel as toc
-from pathway_sim.core.statistics import t_interval
-from pathway_sim.core.errors import UsageError
-from pathway_sim.models.kpis import PATHWAY_KPIS, QUEUE_KPIS, TOC_OUTCOMES, kpi
 from pathway_sim.runs.outputs import write_text
 
 FIGURES_DIR = "figures"
 REPORT_NAME = "report.html"
-SECTIONS = ("how-to-read", "toc", "forest", "retention", "burden", "waits", "journeys", "scenarios", "limits")
+SECTIONS = (
+    "how-to-read",
+    "toc",
+    "forest",
+    "retention",
+    "burden",
+    "waits",
+    "journeys",
+    "scenarios",
+    "limits",
+)
 """The id of every section, in order: the tests check each is there."""
 FACTORIAL_SECTION = "factorial"
 """Added after the forest plot when the results are a factorial experiment's."""
@@ -133,7 +143,9 @@ def _load_scenario(path: Path) -> ScenarioResults:
         summary=pd.read_csv(path / "summary.csv"),
         services=pd.read_csv(path / "services.csv"),
         women=pd.read_csv(optional["women"]) if optional["women"].is_file() else None,
-        evidence=pd.read_csv(optional["kpi_evidence"]) if optional["kpi_evidence"].is_file() else None,
+        evidence=pd.read_csv(optional["kpi_evidence"])
+        if optional["kpi_evidence"].is_file()
+        else None,
     )
 
 
@@ -219,7 +231,9 @@ def section_toc(ctx: Context) -> str:
     headline = "; ".join(f"{o}: {escape(kpi(n).label)}" for o, n in toc.HEADLINE_KPIS.items())
     return (
         f"<p>{what} Highlighted key requirements are those a scenario acts on (its "
-        "<code>key_requirements</code>). Headline KPIs: " + headline + ".</p>"
+        "<code>key_requirements</code>). Headline KPIs: "
+        + headline
+        + ".</p>"
         + toc.panel(cells, levels, _assumption_kpis(ctx.results), acting)
     )
 
@@ -243,7 +257,9 @@ def forest_table(results: Results) -> pd.DataFrame:
         })  # fmt: skip
     frame = pd.DataFrame(rows)
     outcome_rank = {o: i for i, o in enumerate(TOC_OUTCOMES)}
-    frame = frame.assign(group=frame["toc_outcome"].map(outcome_rank)).sort_values(["group", "rank"], kind="stable")
+    frame = frame.assign(group=frame["toc_outcome"].map(outcome_rank)).sort_values(
+        ["group", "rank"], kind="stable"
+    )
     return frame.drop(columns=["group", "rank"])
 
 
@@ -273,7 +289,8 @@ def section_forest(ctx: Context) -> str:
     if len(missing):
         parts.append(
             "<p>No difference could be estimated (nothing to measure in the base or the scenario) for: "
-            + escape(", ".join(missing)) + ".</p>"
+            + escape(", ".join(missing))
+            + ".</p>"
         )
     return "".join(parts)
 
@@ -302,7 +319,11 @@ def interaction_verdict(estimate: float, low: float, high: float, better: str) -
     if low <= 0 <= high or better not in ("higher", "lower"):
         return "no clear interaction"
     helps = (estimate > 0) == (better == "higher")
-    return "each helps more when the other is there" if helps else "together they do less than the sum of the two"
+    return (
+        "each helps more when the other is there"
+        if helps
+        else "together they do less than the sum of the two"
+    )
 
 
 def section_factorial(ctx: Context) -> str:
@@ -320,7 +341,11 @@ def section_factorial(ctx: Context) -> str:
     ]
     for stem, title, keep in (
         ("factorial_main_effects", "Main effect of each lever on the headline KPIs", ~pairs),
-        ("factorial_interactions", "Two-way interactions of the levers on the headline KPIs", pairs),
+        (
+            "factorial_interactions",
+            "Two-way interactions of the levers on the headline KPIs",
+            pairs,
+        ),
     ):
         effects = table[keep]
         colours = plots.effect_colours(list(dict.fromkeys(effects["scenario"])))
@@ -336,9 +361,10 @@ def section_factorial(ctx: Context) -> str:
         for r in clear.itertuples()
     )
     parts.append(
-        "<p>Interactions whose interval excludes zero:</p><table class=\"levels interactions\"><tr>"
+        '<p>Interactions whose interval excludes zero:</p><table class="levels interactions"><tr>'
         "<th>KPI</th><th>levers</th><th>interaction</th><th>interval</th><th>in words</th></tr>"
-        + rows + "</table>"
+        + rows
+        + "</table>"
     )
     return "".join(parts)
 
@@ -355,7 +381,7 @@ def _levels_table(run: ScenarioResults) -> str:
         )
     return (
         "<p>One scenario, so there are no differences to plot: its levels, with 95% intervals over "
-        "replications.</p><table class=\"levels\"><tr><th>ToC</th><th>KPI</th><th>unit</th><th>mean</th>"
+        'replications.</p><table class="levels"><tr><th>ToC</th><th>KPI</th><th>unit</th><th>mean</th>'
         "<th>95% CI</th></tr>" + "".join(rows) + "</table>"
     )
 
@@ -368,8 +394,12 @@ def _events_needed(ctx: Context) -> str | None:
     return None
 
 
-def _per_scenario(ctx: Context, build: Callable[[pd.DataFrame, pd.DataFrame], pd.DataFrame]) -> pd.DataFrame:
-    parts = [build(events, women).assign(scenario=name) for name, (events, women) in ctx.logs.items()]
+def _per_scenario(
+    ctx: Context, build: Callable[[pd.DataFrame, pd.DataFrame], pd.DataFrame]
+) -> pd.DataFrame:
+    parts = [
+        build(events, women).assign(scenario=name) for name, (events, women) in ctx.logs.items()
+    ]
     return pd.concat(parts, ignore_index=True)
 
 
@@ -386,7 +416,9 @@ def section_retention(ctx: Context) -> str:
         "The share is of women on the caseload that week, pooled over replications; weeks with fewer "
         f"than {eventlog.MIN_WOMEN_PER_WEEK} women are left out. A service that discharges her at the "
         "end of its course still counts her as engaged: the curves show dropping out, not discharge.</p>"
-        + ctx.figures.embed(fig, "engagement_retention", "Engagement with each service by week from birth")
+        + ctx.figures.embed(
+            fig, "engagement_retention", "Engagement with each service by week from birth"
+        )
     )
 
 
@@ -398,7 +430,8 @@ def section_burden(ctx: Context) -> str:
     else:
         burden = _per_scenario(ctx, eventlog.weekly_burden)
         figure = ctx.figures.embed(
-            plots.weekly_burden(burden, ctx.colours), "appointment_burden",
+            plots.weekly_burden(burden, ctx.colours),
+            "appointment_burden",
             "Contacts and distinct places per woman per week",
         )
         parts.append(
@@ -409,11 +442,14 @@ def section_burden(ctx: Context) -> str:
     if ctx.results.perinatal and all(s.women is not None for s in ctx.results.scenarios):
         travel, colours = travel_table(ctx)
         figure = ctx.figures.embed(
-            plots.travel_by_site(travel, colours), "travel_hours", "Travel hours per woman by site archetype"
+            plots.travel_by_site(travel, colours),
+            "travel_hours",
+            "Travel hours per woman by site archetype",
         )
         parts.append(
             "<p>Travel: door-to-door hours to attended appointments per woman over her whole follow-up, "
-            "mean over replications with 95% intervals, for all women and by where she lives.</p>" + figure
+            "mean over replications with 95% intervals, for all women and by where she lives.</p>"
+            + figure
         )
     return "".join(parts)
 
@@ -423,9 +459,16 @@ def travel_table(ctx: Context) -> tuple[pd.DataFrame, dict[str, str]]:
     women; scenarios named with their site archetype."""
     frames = []
     for s in ctx.results.scenarios:
-        women = s.women.assign(home=s.women["rural"].map({True: "Rural women", False: "Urban women"}))
+        women = s.women.assign(
+            home=s.women["rural"].map({True: "Rural women", False: "Urban women"})
+        )
         both = women.assign(home="All women")
-        per_rep = pd.concat([both, women]).groupby(["home", "replication"])["travel_hours"].mean().reset_index()
+        per_rep = (
+            pd.concat([both, women])
+            .groupby(["home", "replication"])["travel_hours"]
+            .mean()
+            .reset_index()
+        )
         table = _interval_rows(per_rep.groupby(["home"]), "travel_hours")
         table.columns = ["home", "mean", "low", "high"]
         frames.append(table.assign(scenario=f"{s.name} ({s.archetype})"))
@@ -441,7 +484,9 @@ def section_waits(ctx: Context) -> str:
     for s in ctx.results.scenarios:
         table = _interval_rows(s.services.groupby(["service"], sort=False), "wait_mean_days")
         table.columns = ["service", "mean", "low", "high"]
-        waits.append(table.assign(scenario=s.name, service=table["service"].map(plots.service_label)))
+        waits.append(
+            table.assign(scenario=s.name, service=table["service"].map(plots.service_label))
+        )
     deadlines = []
     for s in ctx.results.scenarios:
         for name in DEADLINE_KPIS:
@@ -449,7 +494,9 @@ def section_waits(ctx: Context) -> str:
                 ci = t_interval(s.replications[name].to_numpy(dtype=float))
                 deadlines.append({"scenario": s.name, "measure": kpi(name).label,
                                   "mean": ci.mean, "low": ci.low, "high": ci.high})  # fmt: skip
-    fig = plots.waits_and_deadlines(pd.concat(waits, ignore_index=True), pd.DataFrame(deadlines), ctx.colours)
+    fig = plots.waits_and_deadlines(
+        pd.concat(waits, ignore_index=True), pd.DataFrame(deadlines), ctx.colours
+    )
     return (
         "<p>Waits: the mean time a contact waited for a member of staff beyond its planned day, for every "
         "contact after the warm-up (services.csv). Deadlines: the share of pre-birth assessments finished "
@@ -469,10 +516,16 @@ def section_journeys(ctx: Context) -> str:
         "<p>The same woman in each scenario: every scenario meets the same women with the same luck "
         "(common random numbers), so differences in her journey come from the scenario. One row per "
         "service; each mark is one event."
-        + (f" Scenarios shown: the first {MAX_JOURNEY_SCENARIOS}." if len(shown) < len(ctx.results.names) else "")
+        + (
+            f" Scenarios shown: the first {MAX_JOURNEY_SCENARIOS}."
+            if len(shown) < len(ctx.results.names)
+            else ""
+        )
         + "</p>"
     ]
-    for n, (rep, woman, why) in enumerate(eventlog.example_women(base_events, base_women, EXAMPLE_WOMEN), 1):
+    for n, (rep, woman, why) in enumerate(
+        eventlog.example_women(base_events, base_women, EXAMPLE_WOMEN), 1
+    ):
         journeys = {}
         for name in shown:
             journeys[name] = eventlog.journey(*ctx.logs[name], rep, woman)
@@ -507,7 +560,9 @@ def _scenario_card(s: ScenarioResults, colour: str) -> str:
         "pathway-sim": m.get("pathway_sim_version"),
         "created": m.get("created"),
     }
-    rows = "".join(f"<tr><th>{escape(k)}</th><td>{escape(str(v))}</td></tr>" for k, v in facts.items())
+    rows = "".join(
+        f"<tr><th>{escape(k)}</th><td>{escape(str(v))}</td></tr>" for k, v in facts.items()
+    )
     changes = s.scenario.get("changes") or ""
     return (
         f'<div class="card"><h3><span class="chip" style="background:{colour}"></span>{escape(s.name)}</h3>'
@@ -675,11 +730,16 @@ def build_report(results_dir: str | Path, out: str | Path | None = None) -> Path
     plots.use_theme()
     ctx = Context(results, plots.scenario_colours(results.names),
                   FigureWriter(results.root / FIGURES_DIR), _load_logs(results))  # fmt: skip
-    sections = {"how-to-read": ("How to read this", HOW_TO_READ.format(intervals=_intervals_text(results)))}
+    sections = {
+        "how-to-read": ("How to read this", HOW_TO_READ.format(intervals=_intervals_text(results)))
+    }
     for sid, (title, build) in SECTION_BUILDERS.items():
         sections[sid] = (title, build(ctx))
         if sid == "forest" and results.effects is not None:
-            sections[FACTORIAL_SECTION] = ("Levers together: factorial effects", section_factorial(ctx))
+            sections[FACTORIAL_SECTION] = (
+                "Levers together: factorial effects",
+                section_factorial(ctx),
+            )
     sections["limits"] = ("Limits of this model", LIMITS)
     path = Path(out) if out is not None else results.root / REPORT_NAME
     write_text(path, _document(results, sections, time.perf_counter() - started))

@@ -16,10 +16,17 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from pathway_sim.reporting import toc_panel as toc
 from pathway_sim.models.kpis import kpi as kpi_entry
 from pathway_sim.models.kpis import label as kpi_label
-from pathway_sim.reporting.plots import OKABE_ITO, Figure, plt, save_figure, service_label, use_theme
+from pathway_sim.reporting import toc_panel as toc
+from pathway_sim.reporting.plots import (
+    OKABE_ITO,
+    Figure,
+    plt,
+    save_figure,
+    service_label,
+    use_theme,
+)
 
 if TYPE_CHECKING:
     from pathway_sim.sensitivity.run import SensitivityResult
@@ -65,7 +72,15 @@ def _legend(fig: Figure, ax: plt.Axes) -> None:
     """One legend for all panels, in the title band at the top right, clear of the bars."""
     handles, labels = ax.get_legend_handles_labels()
     top = 1 - 0.05 / fig.get_figheight()
-    fig.legend(handles, labels, loc="upper right", bbox_to_anchor=(0.99, top), ncol=2, fontsize=8, frameon=False)
+    fig.legend(
+        handles,
+        labels,
+        loc="upper right",
+        bbox_to_anchor=(0.99, top),
+        ncol=2,
+        fontsize=8,
+        frameon=False,
+    )
 
 
 def _finish(fig: Figure, title: str) -> Figure:
@@ -80,7 +95,9 @@ def morris_chart(indices: pd.DataFrame, kpis: Sequence[str], label_top: int = 5)
     interactions; the ``label_top`` parameters by mu* are named."""
     fig, axes = _panels(len(kpis))
     for ax, kpi in zip(axes, kpis):
-        wide = indices[(indices["kpi"] == kpi)].pivot(index="param", columns="index", values="value")
+        wide = indices[(indices["kpi"] == kpi)].pivot(
+            index="param", columns="index", values="value"
+        )
         ax.scatter(wide["mu_star"], wide["sigma"], color=OKABE_ITO[0], s=30)
         for name, row in wide.nlargest(label_top, "mu_star").iterrows():
             ax.annotate(param_label(name), (row["mu_star"], row["sigma"]), fontsize=7,
@@ -160,7 +177,9 @@ def save_figures(result: SensitivityResult, directory: Path) -> list[Path]:
     elif f.method == "sobol":
         figures["sobol"] = sobol_bars(result.indices, kpis)
     else:
-        figures["uncertainty"] = uncertainty_chart(result.samples[result.samples["design"] == "lhs"], kpis)
+        figures["uncertainty"] = uncertainty_chart(
+            result.samples[result.samples["design"] == "lhs"], kpis
+        )
     if result.tornado is not None:
         figures["tornado"] = tornado_chart(result.tornado, kpis)
     for stem, fig in figures.items():

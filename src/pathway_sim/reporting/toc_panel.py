@@ -150,7 +150,10 @@ def _chip(colour: str, title: str) -> str:
 
 def _requirement_box(kr: str, scenarios: list[tuple[str, str]]) -> str:
     name, level = KEY_REQUIREMENTS[kr]
-    chips = "".join(_chip(colour, s) + f'<span class="kr-scenario">{escape(s)}</span>' for s, colour in scenarios)
+    chips = "".join(
+        _chip(colour, s) + f'<span class="kr-scenario">{escape(s)}</span>'
+        for s, colour in scenarios
+    )
     acted = " acted" if scenarios else ""
     return (
         f'<div class="box requirement{acted}"><b>{kr}</b> {escape(name)} '
@@ -168,8 +171,12 @@ def _outcome_box(
         return f'<div class="box outcome outside">{title}<div class="note">outside what a service model can show</div></div>'
     name = HEADLINE_KPIS[outcome]
     entry = kpi(name)
-    dagger = '<span class="dagger" title="rests mainly on assumption-status parameters">\u2020</span>' if name in assumption_kpis else ""
-    base = "" if base_level is None else f' &middot; base {escape(number(base_level))}'
+    dagger = (
+        '<span class="dagger" title="rests mainly on assumption-status parameters">\u2020</span>'
+        if name in assumption_kpis
+        else ""
+    )
+    base = "" if base_level is None else f" &middot; base {escape(number(base_level))}"
     head = (
         f'<div class="kpi-name">{escape(entry.label)}{dagger} '
         f'<span class="unit">({escape(entry.unit)}{base})</span></div>'

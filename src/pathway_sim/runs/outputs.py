@@ -23,10 +23,10 @@ import pandas as pd
 from pathway_sim import __version__
 from pathway_sim.core.statistics import summarise
 from pathway_sim.inputs.evidence import kpi_evidence
+from pathway_sim.inputs.loading import to_yaml
 from pathway_sim.models.perinatal.schema import PerinatalScenario
 from pathway_sim.models.results import EVENT_COLUMNS, ReplicationResult
 from pathway_sim.runs.runner import replications_table, services_table, women_table
-from pathway_sim.inputs.loading import to_yaml
 
 LIBRARIES = ("simpy", "numpy", "pandas", "pydantic", "scipy", "PyYAML", "dask", "distributed")
 TEMPORARY_SUFFIX = ".tmp"
@@ -120,7 +120,7 @@ def manifest(
         "python": sys.version.split()[0],
         "platform": platform.platform(),
         "libraries": versions,
-        "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "command": sys.argv[1:],
     }
 

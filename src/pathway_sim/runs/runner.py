@@ -9,8 +9,8 @@ from typing import Any
 
 import pandas as pd
 
-from pathway_sim.models.queueing import network
 from pathway_sim.core.randomness import Streams
+from pathway_sim.models.queueing import network
 from pathway_sim.models.results import ReplicationResult
 
 

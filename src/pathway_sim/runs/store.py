@@ -17,8 +17,8 @@ from typing import Any
 
 from pathway_sim import __version__
 from pathway_sim.core.errors import UsageError
-from pathway_sim.runs.outputs import TEMPORARY_SUFFIX, atomic_write, write_json
 from pathway_sim.models.results import ReplicationResult
+from pathway_sim.runs.outputs import TEMPORARY_SUFFIX, atomic_write, write_json
 
 log = logging.getLogger("pathway_sim")
 

@@ -46,7 +46,11 @@ def problem(factors: Sequence[Factor]) -> dict[str, Any]:
 
 
 def sample(
-    method: str, spec: dict[str, Any], samples: int, seed: int, levels: int = 4,
+    method: str,
+    spec: dict[str, Any],
+    samples: int,
+    seed: int,
+    levels: int = 4,
     second_order: bool = False,
 ) -> np.ndarray:
     """The design matrix, one row per point: Morris trajectories, Saltelli's Sobol
@@ -70,21 +74,32 @@ def to_values(design: np.ndarray, factors: Sequence[Factor]) -> np.ndarray:
 
 
 def analyse(
-    method: str, spec: dict[str, Any], design: np.ndarray, outputs: pd.DataFrame, seed: int,
-    levels: int = 4, second_order: bool = False,
+    method: str,
+    spec: dict[str, Any],
+    design: np.ndarray,
+    outputs: pd.DataFrame,
+    seed: int,
+    levels: int = 4,
+    second_order: bool = False,
 ) -> pd.DataFrame:
     """Tidy indices (``param, kpi, method, index, value, conf``) for every output column."""
     tables = [
-        _indices(method, spec, design, outputs[kpi].to_numpy(float), seed, levels, second_order)
-        .assign(kpi=kpi)
+        _indices(
+            method, spec, design, outputs[kpi].to_numpy(float), seed, levels, second_order
+        ).assign(kpi=kpi)
         for kpi in outputs.columns
     ]
     return pd.concat(tables, ignore_index=True)[list(INDEX_COLUMNS)]
 
 
 def _indices(
-    method: str, spec: dict[str, Any], design: np.ndarray, y: np.ndarray, seed: int,
-    levels: int, second_order: bool,
+    method: str,
+    spec: dict[str, Any],
+    design: np.ndarray,
+    y: np.ndarray,
+    seed: int,
+    levels: int,
+    second_order: bool,
 ) -> pd.DataFrame:
     names = spec["names"]
     if not np.all(np.isfinite(y)) or np.ptp(y) == 0:
@@ -92,11 +107,17 @@ def _indices(
     if method == "morris":
         res = morris_analyze.analyze(spec, design, y, num_levels=levels, seed=seed)
         rows = [(p, "mu", res["mu"][i], np.nan) for i, p in enumerate(names)]
-        rows += [(p, "mu_star", res["mu_star"][i], res["mu_star_conf"][i]) for i, p in enumerate(names)]
+        rows += [
+            (p, "mu_star", res["mu_star"][i], res["mu_star_conf"][i]) for i, p in enumerate(names)
+        ]
         rows += [(p, "sigma", res["sigma"][i], np.nan) for i, p in enumerate(names)]
     elif method == "sobol":
         res = sobol_analyze.analyze(spec, y, calc_second_order=second_order, seed=seed)
-        rows = [(p, ix, res[ix][i], res[f"{ix}_conf"][i]) for ix in ("S1", "ST") for i, p in enumerate(names)]
+        rows = [
+            (p, ix, res[ix][i], res[f"{ix}_conf"][i])
+            for ix in ("S1", "ST")
+            for i, p in enumerate(names)
+        ]
         if second_order:
             rows += [
                 (f"{a}:{names[j]}", "S2", res["S2"][i, j], res["S2_conf"][i, j])
@@ -113,10 +134,14 @@ def _spearman(x: np.ndarray, y: np.ndarray) -> float:
 
 def _undefined(method: str, names: list[str], second_order: bool) -> pd.DataFrame:
     """A constant (or undefined) output has no variance to apportion: every index is NaN."""
-    kinds = {"morris": ["mu", "mu_star", "sigma"], "sobol": ["S1", "ST"], "lhs": ["spearman"]}[method]
+    kinds = {"morris": ["mu", "mu_star", "sigma"], "sobol": ["S1", "ST"], "lhs": ["spearman"]}[
+        method
+    ]
     rows = [(p, ix, np.nan, np.nan) for ix in kinds for p in names]
     if method == "sobol" and second_order:
-        rows += [(f"{a}:{b}", "S2", np.nan, np.nan) for i, a in enumerate(names) for b in names[i + 1 :]]
+        rows += [
+            (f"{a}:{b}", "S2", np.nan, np.nan) for i, a in enumerate(names) for b in names[i + 1 :]
+        ]
     return pd.DataFrame(rows, columns=["param", "index", "value", "conf"]).assign(method=method)
 
 
@@ -155,7 +180,12 @@ def uncertainty_table(outputs: pd.DataFrame) -> pd.DataFrame:
     for kpi in outputs.columns:
         y = outputs[kpi].to_numpy(float)
         q = np.quantile(y, QUANTILES)
-        row = {"kpi": kpi, "n": len(y), "mean": y.mean(), "std": y.std(ddof=1) if len(y) > 1 else np.nan}
+        row = {
+            "kpi": kpi,
+            "n": len(y),
+            "mean": y.mean(),
+            "std": y.std(ddof=1) if len(y) > 1 else np.nan,
+        }
         row.update({f"q{round(p * 100):02d}": v for p, v in zip(QUANTILES, q)})
         rows.append(row)
     return pd.DataFrame(rows)

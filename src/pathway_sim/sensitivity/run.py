@@ -25,13 +25,14 @@ import numpy as np
 import pandas as pd
 
 from pathway_sim.core.errors import UsageError
-from pathway_sim.runs.executors import ExecutorSpec, executing
 from pathway_sim.experiments.run import SERIAL, Run, progress_bar, replicate
-from pathway_sim.models.kpis import PATHWAY_KPIS
-from pathway_sim.runs.outputs import manifest, remove_stale, write_csv, write_json, write_text
-from pathway_sim.models.perinatal.schema import PerinatalScenario
-from pathway_sim.runs.runner import replications_table
 from pathway_sim.inputs.loading import ScenarioError, to_yaml, with_changes
+from pathway_sim.models.kpis import PATHWAY_KPIS
+from pathway_sim.models.perinatal.schema import PerinatalScenario
+from pathway_sim.runs.executors import ExecutorSpec, executing
+from pathway_sim.runs.outputs import manifest, remove_stale, write_csv, write_json, write_text
+from pathway_sim.runs.runner import replications_table
+from pathway_sim.runs.store import identity
 from pathway_sim.sensitivity.methods import (
     analyse,
     oat_points,
@@ -42,7 +43,6 @@ from pathway_sim.sensitivity.methods import (
     uncertainty_table,
 )
 from pathway_sim.sensitivity.spec import SensitivitySpec
-from pathway_sim.runs.store import identity
 
 log = logging.getLogger("pathway_sim")
 
@@ -80,7 +80,9 @@ def run_sensitivity(
     factors, prob = spec.factors, problem(spec.factors)
     rounded = [x.name for x in factors if x.integer]
     if rounded:
-        log.info("rounded to whole numbers (each equally likely in its range): %s", ", ".join(rounded))
+        log.info(
+            "rounded to whole numbers (each equally likely in its range): %s", ", ".join(rounded)
+        )
     design = sample(f.method, prob, f.samples, f.seed, f.levels, f.second_order)
     values = {f.method: to_values(design, factors)}
     if f.tornado:
@@ -92,7 +94,9 @@ def run_sensitivity(
     wall = time.perf_counter() - started
     kpis = _kpis(f.kpis, list(means[f.method].columns))
     samples = _samples_table(spec, values, means, kpis)
-    indices = analyse(f.method, prob, design, means[f.method][kpis], f.seed, f.levels, f.second_order)
+    indices = analyse(
+        f.method, prob, design, means[f.method][kpis], f.seed, f.levels, f.second_order
+    )
     tornado = tornado_table(factors, means["oat"][kpis]) if f.tornado else None
     uncertainty = uncertainty_table(means["lhs"][kpis]) if f.method == "lhs" else None
     result = SensitivityResult(spec, samples, indices, tornado, uncertainty, out)
@@ -104,7 +108,9 @@ def run_sensitivity(
 def _kpis(chosen: list[str], reported: list[str]) -> list[str]:
     unknown = [k for k in chosen if k not in reported]
     if unknown:
-        raise UsageError(f"kpis: unknown KPI {', '.join(unknown)}; this model reports: {', '.join(reported)}")
+        raise UsageError(
+            f"kpis: unknown KPI {', '.join(unknown)}; this model reports: {', '.join(reported)}"
+        )
     return chosen or reported
 
 
@@ -123,7 +129,9 @@ def _prepare(out: Path, resume: bool) -> None:
     remove_stale(out, SENSITIVITY_FILES)
     points = out / POINTS_DIR
     if not resume and points.is_dir() and any(points.iterdir()):
-        log.info("starting afresh: discarding the stored points in %s (--resume reuses them)", points)
+        log.info(
+            "starting afresh: discarding the stored points in %s (--resume reuses them)", points
+        )
         shutil.rmtree(points)
 
 
@@ -179,7 +187,9 @@ def _kpi_means(run: Run, reps: int) -> pd.Series:
 
 
 def _samples_table(
-    spec: SensitivitySpec, values: dict[str, np.ndarray], means: dict[str, pd.DataFrame],
+    spec: SensitivitySpec,
+    values: dict[str, np.ndarray],
+    means: dict[str, pd.DataFrame],
     kpis: list[str],
 ) -> pd.DataFrame:
     """``samples.csv``: point id, design, the values run, the replications, the KPI means."""
@@ -227,5 +237,7 @@ def _write(
         "salib_version": metadata.version("SALib"),
         "resolved_file": f.model_dump(mode="json"),
     }  # fmt: skip
-    info = manifest(spec.base, f.seed, f.replications, wall, **executor.manifest(), sensitivity=sensitivity)
+    info = manifest(
+        spec.base, f.seed, f.replications, wall, **executor.manifest(), sensitivity=sensitivity
+    )
     write_json(out / "manifest.json", info)

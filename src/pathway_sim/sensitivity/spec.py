@@ -26,10 +26,10 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from pathway_sim.experiments.spec import Changes, read_mapping, validate_file
-from pathway_sim.inputs.register import load_register, numeric_leaves
-from pathway_sim.inputs.loading import ScenarioError, load_scenario
 from pathway_sim.core.schema import Strict
+from pathway_sim.experiments.spec import Changes, read_mapping, validate_file
+from pathway_sim.inputs.loading import ScenarioError, load_scenario
+from pathway_sim.inputs.register import load_register, numeric_leaves
 
 log = logging.getLogger("pathway_sim")
 
@@ -48,21 +48,31 @@ class SensitivityFile(Strict):
         gt=1, description="Morris trajectories, Sobol base sample N (a power of 2) or LHS points."
     )
     levels: int = Field(default=4, ge=2, description="Morris grid levels (even numbers are best).")
-    second_order: bool = Field(default=False, description="Sobol: also estimate S2 (costs N*k more points).")
+    second_order: bool = Field(
+        default=False, description="Sobol: also estimate S2 (costs N*k more points)."
+    )
     replications: int = Field(default=2, gt=0, description="Replications per sample point.")
-    seed: int = Field(default=1, ge=0, description="Root seed of every point (common random numbers) and of the sampler.")
+    seed: int = Field(
+        default=1,
+        ge=0,
+        description="Root seed of every point (common random numbers) and of the sampler.",
+    )
     set: Changes = Field(default_factory=dict, description="Changes applied to the base first.")
     parameters: list[str] = Field(min_length=1, description="Dotted paths or shell-style patterns.")
     ranges: dict[str, tuple[float, float]] = Field(
         default_factory=dict, description="low, high for a parameter, instead of the register's."
     )
     kpis: list[str] = Field(default_factory=list, description="KPIs to analyse (default: all).")
-    tornado: bool = Field(default=True, description="Also run one-at-a-time swings to each end of the range.")
+    tornado: bool = Field(
+        default=True, description="Also run one-at-a-time swings to each end of the range."
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> SensitivityFile:
         if self.method == "sobol" and self.samples & (self.samples - 1):
-            raise ValueError(f"samples: Sobol needs a power of 2 (e.g. 16, 32, 64), got {self.samples}")
+            raise ValueError(
+                f"samples: Sobol needs a power of 2 (e.g. 16, 32, 64), got {self.samples}"
+            )
         for name, (low, high) in self.ranges.items():
             if not low < high:
                 raise ValueError(f"ranges: {name}: expected low < high, got [{low}, {high}]")
@@ -120,7 +130,9 @@ def resolve_factors(path: Path, base: Any, spec: SensitivityFile) -> tuple[Facto
     names: list[str] = []
     for pattern in spec.parameters:
         matched = fnmatch.filter(leaves, pattern) if _is_pattern(pattern) else [pattern]
-        usable = [n for n in matched if _check(path, n, leaves, spec, explicit=not _is_pattern(pattern))]
+        usable = [
+            n for n in matched if _check(path, n, leaves, spec, explicit=not _is_pattern(pattern))
+        ]
         if not usable:
             raise ScenarioError(
                 f"{path}: parameters: {pattern!r} matches no numeric parameter of the scenario with a range"
@@ -136,7 +148,9 @@ def _is_pattern(text: str) -> bool:
     return any(c in text for c in "*?[")
 
 
-def _check(path: Path, name: str, leaves: dict[str, Any], spec: SensitivityFile, explicit: bool) -> bool:
+def _check(
+    path: Path, name: str, leaves: dict[str, Any], spec: SensitivityFile, explicit: bool
+) -> bool:
     """Whether ``name`` can be varied; an explicit name that cannot is an error."""
     problem = None
     value = leaves.get(name)
@@ -158,4 +172,12 @@ def _factor(name: str, value: float, spec: SensitivityFile) -> Factor:
     entry = load_register().get(name)
     low, high = spec.ranges.get(name) or (entry.low, entry.high)  # type: ignore[union-attr]
     source = "file" if name in spec.ranges else "register"
-    return Factor(name, float(low), float(high), float(value), isinstance(value, int), entry.unit if entry else "", source)
+    return Factor(
+        name,
+        float(low),
+        float(high),
+        float(value),
+        isinstance(value, int),
+        entry.unit if entry else "",
+        source,
+    )

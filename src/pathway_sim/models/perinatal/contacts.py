@@ -64,8 +64,10 @@ def contact(
         return _cancel(system, woman, rec, service, kind)
     spec = system.specs[service]
     draws = woman.contact_draws.random(5).tolist()  # Python floats: cheaper to compare
-    remote = spec.remote_eligible and system.iv.flexible_contact and (
-        draws[0] < system.scenario.attendance.remote_share
+    remote = (
+        spec.remote_eligible
+        and system.iv.flexible_contact
+        and (draws[0] < system.scenario.attendance.remote_share)
     )
     place = "remote" if remote else (place or system.location(service))
     abort = woman.born if antenatal else woman.ended
@@ -203,7 +205,9 @@ def _attended(
         retell = 1.0 if not iv.shared_records else care.retell_probability_shared_records
         if draws[2] < retell:
             woman.history_retold += 1
-            if draws[3] < retraumatise_probability(system, woman, care.retell_retraumatise_probability):
+            if draws[3] < retraumatise_probability(
+                system, woman, care.retell_retraumatise_probability
+            ):
                 retraumatise(system, woman, "history_retold", service)
     stigma = system.specs[service].stigma_probability
     if system.trained(post):

@@ -31,7 +31,11 @@ def drug_treatment(system: CareSystem, woman: Woman) -> Generator[Any, Any, None
             return
         refer(system, woman, SERVICE)
         assessed = yield from first_appointment(
-            system, woman, SERVICE, "assessment", env.now + spec.assessment_target_days,
+            system,
+            woman,
+            SERVICE,
+            "assessment",
+            env.now + spec.assessment_target_days,
             hours=spec.assessment_hours,
         )
         if not assessed or woman.fate[Fate.TREATMENT_START] >= spec.start_probability:
@@ -48,7 +52,13 @@ def drug_treatment(system: CareSystem, woman: Woman) -> Generator[Any, Any, None
     rng = system.streams.get("treatment-stop", woman.id)
     interval = spec.keyworker_interval_days
     yield from regular_visits(
-        system, woman, SERVICE, kind, env.now + interval, interval, lambda: math.inf,
+        system,
+        woman,
+        SERVICE,
+        kind,
+        env.now + interval,
+        interval,
+        lambda: math.inf,
         before_visit=lambda: _maybe_stop(system, woman, rng),
     )
 

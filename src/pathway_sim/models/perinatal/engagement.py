@@ -46,7 +46,9 @@ def wait_until_engaged(system: CareSystem, woman: Woman, service: str) -> Genera
     return not woman.ended.triggered
 
 
-def _reengagement_attempts(system: CareSystem, woman: Woman, service: str) -> Generator[Any, Any, None]:
+def _reengagement_attempts(
+    system: CareSystem, woman: Woman, service: str
+) -> Generator[Any, Any, None]:
     eng = system.scenario.engagement
     outreach = system.iv.assertive_outreach
     rec = woman.record(service)

@@ -41,19 +41,30 @@ def expected_harms(woman: Woman, harms: Harms, supported_from: float | None) -> 
     for t0, t1 in zip(points, points[1:]):
         span = t1 - t0
         removed = woman.removal_day is not None and t0 >= woman.removal_day
-        support = harms.post_removal_support_multiplier if (
-            supported_from is not None and t0 >= supported_from
-        ) else 1.0
+        support = (
+            harms.post_removal_support_multiplier
+            if (supported_from is not None and t0 >= supported_from)
+            else 1.0
+        )
         rate = _overdose_rate(harms, t0, birth) * support
         if not _in_treatment(woman, t0):
             rate *= harms.not_in_treatment_multiplier
         if removed:
             rate *= harms.removal_overdose_multiplier
             after_removal += rate * span
-            suicides += harms.suicide_per_100k_years / 1e5 / 365.0 * harms.removal_suicide_multiplier * support * span
+            suicides += (
+                harms.suicide_per_100k_years
+                / 1e5
+                / 365.0
+                * harms.removal_suicide_multiplier
+                * support
+                * span
+            )
         overdoses += rate * span
     fatal = harms.overdose_fatal_share
-    return ExpectedHarms(overdoses, overdoses * fatal, after_removal, after_removal * fatal, suicides)
+    return ExpectedHarms(
+        overdoses, overdoses * fatal, after_removal, after_removal * fatal, suicides
+    )
 
 
 def _overdose_rate(harms: Harms, day: float, birth: float) -> float:

@@ -32,8 +32,13 @@ def antenatal_care(system: CareSystem, woman: Woman) -> Generator[Any, Any, None
     spec = system.specs["midwifery"]
     refer(system, woman, "midwifery")
     booked = yield from first_appointment(
-        system, woman, "midwifery", "booking", woman.arrival_day + spec.booking_target_days,
-        hours=spec.booking_hours, antenatal=True,
+        system,
+        woman,
+        "midwifery",
+        "booking",
+        woman.arrival_day + spec.booking_target_days,
+        hours=spec.booking_hours,
+        antenatal=True,
     )
     if not booked:
         return
@@ -48,7 +53,9 @@ def antenatal_care(system: CareSystem, woman: Woman) -> Generator[Any, Any, None
 def scans(system: CareSystem, woman: Woman) -> Generator[Any, Any, None]:
     """Scans still useful at booking: dating by 14 weeks, anomaly by 22, then growth scans."""
     booked = woman.booking_gestation_weeks
-    due = [w for w in system.specs["ultrasound"].scan_weeks if w >= booked and _scan_useful(w, booked)]
+    due = [
+        w for w in system.specs["ultrasound"].scan_weeks if w >= booked and _scan_useful(w, booked)
+    ]
     if due:
         refer(system, woman, "ultrasound")
         yield from fixed_schedule(
@@ -73,7 +80,9 @@ def pregnancy(system: CareSystem, woman: Woman) -> Generator[Any, Any, None]:
         start = woman.day_at(week)
         if start > env.now:
             yield env.timeout(start - env.now)
-        if woman.fate[Fate.PRETERM_WEEK + k] < per_period(preterm_risk(system, woman), len(PRETERM_WEEKS)):
+        if woman.fate[Fate.PRETERM_WEEK + k] < per_period(
+            preterm_risk(system, woman), len(PRETERM_WEEKS)
+        ):
             birth = max(env.now, woman.day_at(week + woman.fate[Fate.PRETERM_DAY]))
             yield env.timeout(birth - env.now)
             yield from give_birth(system, woman)
@@ -115,22 +124,30 @@ def give_birth(system: CareSystem, woman: Woman) -> Generator[Any, Any, None]:
     woman.birth_gestation_weeks = woman.gestation(env.now)
     woman.born.succeed()
     _snapshot_at_birth(system, woman)
-    system.log(woman, "birth", "midwifery", "hospital", outcome=f"{woman.birth_gestation_weeks:.1f} weeks")
+    system.log(
+        woman, "birth", "midwifery", "hospital", outcome=f"{woman.birth_gestation_weeks:.1f} weeks"
+    )
     reengage(system, woman, "midwifery", "admitted for birth")
     drug_treatment.prescribing_handover(system, woman)
     env.process(_follow_up(system, woman, b.follow_up_days))
     ward = system.scenario.hostile_care
-    ward_stigma = ward.ward_stigma_probability * (1 - ward.training_stigma_reduction * iv.training_coverage)
+    ward_stigma = ward.ward_stigma_probability * (
+        1 - ward.training_stigma_reduction * iv.training_coverage
+    )
     if woman.fate[Fate.WARD_STIGMA] < ward_stigma:
         stigmatise(system, woman, "midwifery")
     baby_days = b.mother_stay_days
     if woman.opioid_use:
-        p_nas = b.nas_treatment_probability * (b.keep_together_nas_rr if iv.keep_together_postnatally else 1)
+        p_nas = b.nas_treatment_probability * (
+            b.keep_together_nas_rr if iv.keep_together_postnatally else 1
+        )
         woman.nas_treated = bool(woman.fate[Fate.NAS_TREATMENT] < p_nas)
         baby_days = max(baby_days, b.observation_days)
         if woman.nas_treated:
             baby_days = woman.nas_stay_days
-    mother_days = max(b.mother_stay_days, baby_days) if iv.keep_together_postnatally else b.mother_stay_days
+    mother_days = (
+        max(b.mother_stay_days, baby_days) if iv.keep_together_postnatally else b.mother_stay_days
+    )
     env.process(_baby_discharge(system, woman, baby_days))
     yield env.timeout(mother_days)
     system.log(woman, "discharged", "midwifery", "hospital")
@@ -159,7 +176,9 @@ def _snapshot_at_birth(system: CareSystem, woman: Woman) -> None:
     woman.network_at_birth = sum(
         1
         for rec in woman.services.values()
-        if rec.engaged and rec.same_person_streak >= 2 and rec.last_attended_day >= now - NETWORK_RECENT_DAYS
+        if rec.engaged
+        and rec.same_person_streak >= 2
+        and rec.last_attended_day >= now - NETWORK_RECENT_DAYS
     )
 
 

@@ -57,10 +57,14 @@ def replication_kpis(
         "retraumatising_events_per_woman": mean(w.retraumatised for w in women),
         "stigmatising_contacts_per_woman": mean(w.stigmatising for w in women),
         "support_network_at_birth": mean(w.network_at_birth for w in women),
-        "continuity_breaks_per_woman": mean(sum(r.continuity_breaks for r in w.services.values()) for w in women),
+        "continuity_breaks_per_woman": mean(
+            sum(r.continuity_breaks for r in w.services.values()) for w in women
+        ),
         "history_retold_per_woman": mean(w.history_retold for w in women),
         "distinct_professionals_per_woman": mean(len(w.seen_people) for w in women),
-        "handover_failure_pct": ratio(sum(w.handover_failures for w in women), sum(w.handovers for w in women)),
+        "handover_failure_pct": ratio(
+            sum(w.handover_failures for w in women), sum(w.handovers for w in women)
+        ),
         "antenatal_attendance_pct": ratio(
             sum(w.antenatal_attended for w in women), sum(w.antenatal_scheduled for w in women)
         ),
@@ -104,7 +108,9 @@ def replication_kpis(
         "trips_per_woman": mean(len(w.trips) for w in women),
         "travel_hours_per_woman": mean(w.travel_hours for w in women),
         "travel_cost_per_woman": mean(w.travel_cost_gbp for w in women),
-        "assessment_late_pct": pct(w.assessment_late for w in referred if w.assessment_done_day is not None),
+        "assessment_late_pct": pct(
+            w.assessment_late for w in referred if w.assessment_done_day is not None
+        ),
         "conference_late_pct": pct(w.conference_late for w in conferences),
         "social_work_referral_pct": pct(w.referral_day is not None for w in women),
         "mental_health_first_missed_pct": ratio(*_first_missed_of_offered(women, "mental_health")),
@@ -113,7 +119,9 @@ def replication_kpis(
         recs = [w.services[service] for w in women if service in w.services]
         k[f"{service}_attended_per_woman"] = ratio(sum(r.attended for r in recs), n, 1.0)
         k[f"{service}_missed_per_woman"] = ratio(sum(r.missed for r in recs), n, 1.0)
-        k[f"{service}_wait_days"] = ratio(sum(r.wait_days for r in recs), sum(r.attended + r.missed for r in recs), 1.0)
+        k[f"{service}_wait_days"] = ratio(
+            sum(r.wait_days for r in recs), sum(r.attended + r.missed for r in recs), 1.0
+        )
         s = stats.get(service)
         k[f"{service}_utilisation"] = s.utilisation if s else math.nan
     rows = [woman_row(w, harms[w.id], scenario) for w in women]
@@ -173,7 +181,9 @@ def stable(w: Woman, scenario: PerinatalScenario) -> bool:
 
 def _community_engaged(w: Woman, scenario: PerinatalScenario) -> bool:
     since = w.end_day - scenario.indices.community_recent_days
-    return any(s in w.services and w.services[s].last_attended_day >= since for s in COMMUNITY_SERVICES)
+    return any(
+        s in w.services and w.services[s].last_attended_day >= since for s in COMMUNITY_SERVICES
+    )
 
 
 def _attended_of_scheduled(women: list[Woman], service: str) -> tuple[float, float]:
@@ -216,7 +226,9 @@ def _harms(w: Woman, scenario: PerinatalScenario) -> ExpectedHarms:
     return expected_harms(w, scenario.harms, _supported_from(w))
 
 
-def _per_1000(harms: Iterable[ExpectedHarms], pick: Callable[[ExpectedHarms], float], n: int) -> float:
+def _per_1000(
+    harms: Iterable[ExpectedHarms], pick: Callable[[ExpectedHarms], float], n: int
+) -> float:
     return 1000.0 * sum(pick(h) for h in harms) / n if n else math.nan
 
 
@@ -258,7 +270,8 @@ def woman_row(w: Woman, harms: ExpectedHarms, scenario: PerinatalScenario) -> di
         "antenatal_attended": w.antenatal_attended,
         "self_efficacy": self_efficacy(w, scenario),
         "expected_overdoses": harms.overdoses,
-        "expected_deaths_after_removal": harms.overdose_deaths_after_removal + harms.suicides_after_removal,
+        "expected_deaths_after_removal": harms.overdose_deaths_after_removal
+        + harms.suicides_after_removal,
     }
     for service in SERVICE_LABELS:
         rec = w.services.get(service)

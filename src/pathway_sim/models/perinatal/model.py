@@ -15,13 +15,13 @@ from typing import Any
 
 import simpy
 
+from pathway_sim.core.randomness import Streams
 from pathway_sim.engine.arrivals import PoissonArrivals, arrival_process
 from pathway_sim.models.perinatal import drug_treatment, maternity, social_work, support
 from pathway_sim.models.perinatal.metrics import replication_kpis
 from pathway_sim.models.perinatal.schema import PerinatalScenario
 from pathway_sim.models.perinatal.system import CareSystem
 from pathway_sim.models.perinatal.woman import Woman, draw_woman
-from pathway_sim.core.randomness import Streams
 from pathway_sim.models.results import ReplicationResult
 
 JOURNEY = (
@@ -39,7 +39,9 @@ JOURNEY = (
 others see them)."""
 
 
-def simulate(scenario: PerinatalScenario, streams: Streams, event_log: bool = False) -> ReplicationResult:
+def simulate(
+    scenario: PerinatalScenario, streams: Streams, event_log: bool = False
+) -> ReplicationResult:
     """Run one replication and summarise the counted women."""
     env = simpy.Environment()
     system = CareSystem(env, scenario, streams, event_log)

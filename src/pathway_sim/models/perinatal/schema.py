@@ -41,7 +41,9 @@ def dist(**params: Any) -> Any:
 class PathwayRun(RunSettings):
     """Warm-up: women who become known before it ends load the services but are not counted."""
 
-    warmup_days: float = P(180.0, "days", "Days of arrivals simulated before women are counted.", ge=0)
+    warmup_days: float = P(
+        180.0, "days", "Days of arrivals simulated before women are counted.", ge=0
+    )
 
 
 class Population(Strict):
@@ -68,17 +70,25 @@ class Population(Strict):
     )
     nulliparous_probability: Probability = P(0.35, "probability", "Chance of a first pregnancy.")
     opioid_use_probability: Probability = P(
-        0.7, "probability", "Chance that opioids are among the substances used (baby at risk of withdrawal)."
+        0.7,
+        "probability",
+        "Chance that opioids are among the substances used (baby at risk of withdrawal).",
     )
     in_treatment_probability: Probability = P(
-        0.6, "probability", "Chance of being in drug treatment when services learn of the pregnancy."
+        0.6,
+        "probability",
+        "Chance of being in drug treatment when services learn of the pregnancy.",
     )
     mental_health_need_probability: Probability = P(
         0.45, "probability", "Chance of a mental-health need warranting specialist care."
     )
     housing_unstable_probability: Probability = P(0.3, "probability", "Chance of unstable housing.")
-    domestic_abuse_probability: Probability = P(0.3, "probability", "Chance of current domestic abuse.")
-    trauma_history_probability: Probability = P(0.7, "probability", "Chance of a history of trauma.")
+    domestic_abuse_probability: Probability = P(
+        0.3, "probability", "Chance of current domestic abuse."
+    )
+    trauma_history_probability: Probability = P(
+        0.7, "probability", "Chance of a history of trauma."
+    )
     initial_trust: Distribution = P(
         dist(dist="triangular", low=0.1, mode=0.5, high=0.9),
         "index 0-1",
@@ -134,10 +144,17 @@ class ServiceSpec(Strict):
     available: bool = P(True, "switch", "Whether the site has this service at all.")
     staff: int = P(2, "posts", "Staff posts serving these women.", gt=0)
     added_posts: int = P(
-        0, "posts", "Posts a staffing intervention adds on top of `staff` (so it carries across sites).", ge=0
+        0,
+        "posts",
+        "Posts a staffing intervention adds on top of `staff` (so it carries across sites).",
+        ge=0,
     )
     hours_per_week: float = P(
-        20.0, "hours/week per post", "Working hours per post available for these women.", gt=0, le=60
+        20.0,
+        "hours/week per post",
+        "Working hours per post available for these women.",
+        gt=0,
+        le=60,
     )
     contact_hours: Distribution = P(
         dist(dist="gamma", mean=1.5, sd=0.5),
@@ -151,15 +168,21 @@ class ServiceSpec(Strict):
     )
     location: Location = P("community", "label", "Where contacts happen.")
     named_worker: bool = P(
-        True, "switch", "Each woman has a named worker who gives all her contacts (else whoever is free)."
+        True,
+        "switch",
+        "Each woman has a named worker who gives all her contacts (else whoever is free).",
     )
     turnover_per_year: float = P(0.15, "rate/year", "Rate at which a post's holder leaves.", ge=0)
-    vacancy_days: float = P(90.0, "days", "Mean days a post stays empty after its holder leaves.", ge=0)
+    vacancy_days: float = P(
+        90.0, "days", "Mean days a post stays empty after its holder leaves.", ge=0
+    )
     stigma_probability: Probability = P(
         0.015, "probability", "Chance that a contact with untrained staff is stigmatising."
     )
     remote_eligible: bool = P(
-        False, "switch", "Whether flexible contact can make some of these contacts by phone or video."
+        False,
+        "switch",
+        "Whether flexible contact can make some of these contacts by phone or video.",
     )
 
     @property
@@ -167,34 +190,47 @@ class ServiceSpec(Strict):
         """Posts in all: the establishment plus any added by an intervention."""
         return self.staff + self.added_posts
 
-    rebook_days: float = P(7.0, "days", "Days until a missed first appointment is offered again.", gt=0)
+    rebook_days: float = P(
+        7.0, "days", "Days until a missed first appointment is offered again.", gt=0
+    )
 
 
 class Midwifery(ServiceSpec):
     """Specialist and community midwives: booking, antenatal and postnatal contacts."""
 
     booking_target_days: float = P(
-        14.0, "days", "Days from first contact to the booking appointment (NICE: within 2 weeks).", ge=0
+        14.0,
+        "days",
+        "Days from first contact to the booking appointment (NICE: within 2 weeks).",
+        ge=0,
     )
     booking_hours: Distribution = P(
         dist(dist="gamma", mean=2.0, sd=0.5), "staff hours", "Staff time for a booking appointment."
     )
     nulliparous_weeks: list[float] = P(
-        [16, 25, 28, 31, 34, 36, 38, 40, 41], "weeks", "Routine antenatal contacts, first pregnancy (NICE)."
+        [16, 25, 28, 31, 34, 36, 38, 40, 41],
+        "weeks",
+        "Routine antenatal contacts, first pregnancy (NICE).",
     )
-    parous_weeks: list[float] = P([16, 28, 34, 36, 38, 41], "weeks", "Routine antenatal contacts, parous (NICE).")
+    parous_weeks: list[float] = P(
+        [16, 28, 34, 36, 38, 41], "weeks", "Routine antenatal contacts, parous (NICE)."
+    )
     specialist_weeks: list[float] = P(
         [20, 24, 32], "weeks", "Extra specialist-midwife contacts for women who use drugs."
     )
     postnatal_days: list[float] = P(
-        [1, 5, 10, 21, 28], "days after discharge", "Community midwife contacts after discharge home."
+        [1, 5, 10, 21, 28],
+        "days after discharge",
+        "Community midwife contacts after discharge home.",
     )
 
 
 class Ultrasound(ServiceSpec):
     """Scans: dating, anomaly and serial growth scans."""
 
-    scan_weeks: list[float] = P([12, 20, 28, 32, 36], "weeks", "Scans offered (dating, anomaly, growth).")
+    scan_weeks: list[float] = P(
+        [12, 20, 28, 32, 36], "weeks", "Scans offered (dating, anomaly, growth)."
+    )
 
 
 class DrugTreatment(ServiceSpec):
@@ -203,9 +239,13 @@ class DrugTreatment(ServiceSpec):
     referral_probability: Probability = P(
         0.7, "probability", "Chance a woman not in treatment is referred for assessment at booking."
     )
-    assessment_target_days: float = P(21.0, "days", "Target days from referral to assessment.", ge=0)
+    assessment_target_days: float = P(
+        21.0, "days", "Target days from referral to assessment.", ge=0
+    )
     assessment_hours: Distribution = P(
-        dist(dist="gamma", mean=2.5, sd=0.75), "staff hours", "Staff time for a treatment assessment."
+        dist(dist="gamma", mean=2.5, sd=0.75),
+        "staff hours",
+        "Staff time for a treatment assessment.",
     )
     start_probability: Probability = P(
         0.8, "probability", "Chance of starting treatment after an attended assessment."
@@ -213,7 +253,10 @@ class DrugTreatment(ServiceSpec):
     keyworker_interval_days: float = P(14.0, "days", "Days between key-worker contacts.", gt=0)
     review_interval_days: float = P(28.0, "days", "Days between prescribing reviews.", gt=0)
     stop_per_year_pregnant: float = P(
-        0.12, "rate/year", "Rate of stopping treatment during pregnancy, apart from disengaging.", ge=0
+        0.12,
+        "rate/year",
+        "Rate of stopping treatment during pregnancy, apart from disengaging.",
+        ge=0,
     )
     stop_per_year_postpartum: float = P(
         0.4, "rate/year", "Rate of stopping treatment after birth, apart from disengaging.", ge=0
@@ -228,18 +271,28 @@ class SocialWork(ServiceSpec):
 
     assessment_visits: int = P(3, "contacts", "Visits that make up a pre-birth assessment.", ge=1)
     assessment_hours: Distribution = P(
-        dist(dist="gamma", mean=5.0, sd=1.5), "staff hours", "Staff time per assessment visit with write-up."
+        dist(dist="gamma", mean=5.0, sd=1.5),
+        "staff hours",
+        "Staff time per assessment visit with write-up.",
     )
-    allocation_days: float = P(7.0, "days", "Days from referral to the first assessment visit.", ge=0)
+    allocation_days: float = P(
+        7.0, "days", "Days from referral to the first assessment visit.", ge=0
+    )
     visit_interval_days: float = P(7.0, "days", "Days between assessment visits.", gt=0)
     conference_hours: Distribution = P(
-        dist(dist="gamma", mean=6.0, sd=1.5), "staff hours", "Social-worker time to prepare and attend a conference."
+        dist(dist="gamma", mean=6.0, sd=1.5),
+        "staff hours",
+        "Social-worker time to prepare and attend a conference.",
     )
     conference_notice_days: float = P(
         10.0, "days", "Days from completed assessment to the conference being convened.", ge=0
     )
-    core_group_interval_days: float = P(28.0, "days", "Days between core groups under a child-protection plan.", gt=0)
-    plan_visit_interval_days: float = P(14.0, "days", "Days between visits under a child-protection plan.", gt=0)
+    core_group_interval_days: float = P(
+        28.0, "days", "Days between core groups under a child-protection plan.", gt=0
+    )
+    plan_visit_interval_days: float = P(
+        14.0, "days", "Days between visits under a child-protection plan.", gt=0
+    )
 
 
 class MentalHealth(ServiceSpec):
@@ -248,9 +301,13 @@ class MentalHealth(ServiceSpec):
     referral_probability: Probability = P(
         0.8, "probability", "Chance a woman with mental-health need is referred at booking."
     )
-    assessment_target_days: float = P(28.0, "days", "Target days from referral to first assessment.", ge=0)
+    assessment_target_days: float = P(
+        28.0, "days", "Target days from referral to first assessment.", ge=0
+    )
     contact_interval_days: float = P(21.0, "days", "Days between follow-up contacts.", gt=0)
-    discharge_days_after_birth: float = P(180.0, "days", "Care continues until this many days after birth.", ge=0)
+    discharge_days_after_birth: float = P(
+        180.0, "days", "Care continues until this many days after birth.", ge=0
+    )
 
 
 class HealthVisiting(ServiceSpec):
@@ -258,17 +315,23 @@ class HealthVisiting(ServiceSpec):
 
     antenatal_weeks: list[float] = P([28], "weeks", "Antenatal health-visitor contacts.")
     postnatal_days: list[float] = P(
-        [12, 42, 300], "days after birth", "Postnatal contacts in the first year (England's mandated visits)."
+        [12, 42, 300],
+        "days after birth",
+        "Postnatal contacts in the first year (England's mandated visits).",
     )
 
 
 class PeerAdvocacy(ServiceSpec):
     """Third-sector peer support and advocacy, which can end when funding ends."""
 
-    uptake_probability: Probability = P(0.5, "probability", "Chance a woman offered peer support takes it up.")
+    uptake_probability: Probability = P(
+        0.5, "probability", "Chance a woman offered peer support takes it up."
+    )
     contact_interval_days: float = P(21.0, "days", "Days between contacts.", gt=0)
     funding_end_day: float | None = P(
-        None, "days", "Day (from the start of the run) funding ends and the service stops; none: never."
+        None,
+        "days",
+        "Day (from the start of the run) funding ends and the service stops; none: never.",
     )
 
 
@@ -297,52 +360,102 @@ class Services(Strict):
     """Every service on the pathway; switch one off with ``available: false``."""
 
     midwifery: Midwifery = Midwifery(
-        staff=4, hours_per_week=30.0, location="hospital", named_worker=False,
-        attendance_probability=0.78, turnover_per_year=0.14, stigma_probability=0.02,
+        staff=4,
+        hours_per_week=30.0,
+        location="hospital",
+        named_worker=False,
+        attendance_probability=0.78,
+        turnover_per_year=0.14,
+        stigma_probability=0.02,
     )
     ultrasound: Ultrasound = Ultrasound(
-        staff=2, hours_per_week=6.0, location="hospital", named_worker=False,
+        staff=2,
+        hours_per_week=6.0,
+        location="hospital",
+        named_worker=False,
         contact_hours=dist(dist="gamma", mean=0.5, sd=0.15),
-        attendance_probability=0.8, turnover_per_year=0.1, stigma_probability=0.01,
+        attendance_probability=0.8,
+        turnover_per_year=0.1,
+        stigma_probability=0.01,
     )
     drug_treatment: DrugTreatment = DrugTreatment(
-        staff=4, hours_per_week=25.0, location="drug_service", named_worker=True,
-        attendance_probability=0.75, turnover_per_year=0.2, stigma_probability=0.015,
+        staff=4,
+        hours_per_week=25.0,
+        location="drug_service",
+        named_worker=True,
+        attendance_probability=0.75,
+        turnover_per_year=0.2,
+        stigma_probability=0.015,
         remote_eligible=True,
     )
     social_work: SocialWork = SocialWork(
-        staff=6, hours_per_week=20.0, location="home", named_worker=True,
+        staff=6,
+        hours_per_week=20.0,
+        location="home",
+        named_worker=True,
         contact_hours=dist(dist="gamma", mean=2.5, sd=0.75),
-        attendance_probability=0.75, turnover_per_year=0.159, vacancy_days=120.0,
+        attendance_probability=0.75,
+        turnover_per_year=0.159,
+        vacancy_days=120.0,
         stigma_probability=0.03,
     )
     mental_health: MentalHealth = MentalHealth(
-        staff=2, hours_per_week=15.0, location="hospital", named_worker=True,
-        attendance_probability=0.78, turnover_per_year=0.12, stigma_probability=0.01,
+        staff=2,
+        hours_per_week=15.0,
+        location="hospital",
+        named_worker=True,
+        attendance_probability=0.78,
+        turnover_per_year=0.12,
+        stigma_probability=0.01,
         remote_eligible=True,
     )
     health_visiting: HealthVisiting = HealthVisiting(
-        staff=3, hours_per_week=8.0, location="home", named_worker=True,
-        attendance_probability=0.85, turnover_per_year=0.12, stigma_probability=0.015,
+        staff=3,
+        hours_per_week=8.0,
+        location="home",
+        named_worker=True,
+        attendance_probability=0.85,
+        turnover_per_year=0.12,
+        stigma_probability=0.015,
     )
     peer_advocacy: PeerAdvocacy = PeerAdvocacy(
-        staff=2, hours_per_week=25.0, location="community", named_worker=True,
-        attendance_probability=0.75, turnover_per_year=0.3, stigma_probability=0.0,
+        staff=2,
+        hours_per_week=25.0,
+        location="community",
+        named_worker=True,
+        attendance_probability=0.75,
+        turnover_per_year=0.3,
+        stigma_probability=0.0,
         remote_eligible=True,
     )
     parenting_support: ParentingSupport = ParentingSupport(
-        available=False, staff=1, hours_per_week=15.0, location="community",
-        attendance_probability=0.7, turnover_per_year=0.25, stigma_probability=0.01,
+        available=False,
+        staff=1,
+        hours_per_week=15.0,
+        location="community",
+        attendance_probability=0.7,
+        turnover_per_year=0.25,
+        stigma_probability=0.01,
     )
     post_removal_support: PostRemovalSupport = PostRemovalSupport(
-        available=False, staff=1, hours_per_week=15.0, location="community",
-        attendance_probability=0.65, turnover_per_year=0.25, stigma_probability=0.0,
+        available=False,
+        staff=1,
+        hours_per_week=15.0,
+        location="community",
+        attendance_probability=0.65,
+        turnover_per_year=0.25,
+        stigma_probability=0.0,
         remote_eligible=True,
     )
     care_coordination: CareCoordination = CareCoordination(
-        available=False, staff=2, hours_per_week=30.0, location="home",
+        available=False,
+        staff=2,
+        hours_per_week=30.0,
+        location="home",
         contact_hours=dist(dist="gamma", mean=1.0, sd=0.3),
-        attendance_probability=0.85, turnover_per_year=0.15, stigma_probability=0.0,
+        attendance_probability=0.85,
+        turnover_per_year=0.15,
+        stigma_probability=0.0,
         remote_eligible=True,
     )
 
@@ -356,21 +469,35 @@ class Interventions(Strict):
     training_coverage: Probability = P(
         0.3, "proportion", "Share of staff trained in trauma-informed care (KR1)."
     )
-    shared_records: bool = P(False, "switch", "Shared records and joint care planning across services (KR2).")
+    shared_records: bool = P(
+        False, "switch", "Shared records and joint care planning across services (KR2)."
+    )
     coproduced_information: bool = P(
         False, "switch", "Schedules and information co-produced with women: clearer, lighter (KR3)."
     )
-    supervision: bool = P(False, "switch", "Clinical supervision for staff, which lowers turnover (KR4).")
-    co_located_hub: bool = P(
-        False, "switch", "A community one-stop hub hosting antenatal, drug, mental-health and support contacts (KR5, KR6)."
+    supervision: bool = P(
+        False, "switch", "Clinical supervision for staff, which lowers turnover (KR4)."
     )
-    transport_help: bool = P(False, "switch", "Fares paid and lifts arranged for trips to appointments (KR6).")
-    flexible_contact: bool = P(False, "switch", "Some contacts by phone or video, and texting (KR6, KR8).")
+    co_located_hub: bool = P(
+        False,
+        "switch",
+        "A community one-stop hub hosting antenatal, drug, mental-health and support contacts (KR5, KR6).",
+    )
+    transport_help: bool = P(
+        False, "switch", "Fares paid and lifts arranged for trips to appointments (KR6)."
+    )
+    flexible_contact: bool = P(
+        False, "switch", "Some contacts by phone or video, and texting (KR6, KR8)."
+    )
     relational_care: bool = P(
-        False, "switch", "Time to build relationships: longer contacts, kinder and less stigmatising (KR7)."
+        False,
+        "switch",
+        "Time to build relationships: longer contacts, kinder and less stigmatising (KR7).",
     )
     text_reminders: bool = P(False, "switch", "Text reminders before appointments (KR8).")
-    assertive_outreach: bool = P(False, "switch", "Assertive outreach to re-engage women who drop out (KR8).")
+    assertive_outreach: bool = P(
+        False, "switch", "Assertive outreach to re-engage women who drop out (KR8)."
+    )
     keep_together_postnatally: bool = P(
         False, "switch", "Mother and baby kept together on the ward during withdrawal care (KR5)."
     )
@@ -380,23 +507,46 @@ class Attendance(Strict):
     """How the chance of attending a contact shifts: terms added on the log-odds scale."""
 
     trust_log_odds: float = P(2.0, "log-odds per unit", "Shift per unit of trust above 0.5.")
-    knowledge_log_odds: float = P(1.0, "log-odds per unit", "Shift per unit of knowledge above 0.5.")
-    travel_log_odds_per_hour: float = P(-0.2, "log-odds per hour", "Shift per hour of return travel.", le=0)
-    cost_log_odds_per_gbp: float = P(-0.02, "log-odds per GBP", "Shift per pound of travel cost.", le=0)
+    knowledge_log_odds: float = P(
+        1.0, "log-odds per unit", "Shift per unit of knowledge above 0.5."
+    )
+    travel_log_odds_per_hour: float = P(
+        -0.2, "log-odds per hour", "Shift per hour of return travel.", le=0
+    )
+    cost_log_odds_per_gbp: float = P(
+        -0.02, "log-odds per GBP", "Shift per pound of travel cost.", le=0
+    )
     burden_log_odds_per_contact: float = P(
         -0.15, "log-odds per contact", "Shift per other contact in the previous 7 days.", le=0
     )
     fear_log_odds: float = P(
-        -0.3, "log-odds", "Shift while social work is involved (fear of removal), untrained staff.", le=0
+        -0.3,
+        "log-odds",
+        "Shift while social work is involved (fear of removal), untrained staff.",
+        le=0,
     )
-    known_worker_odds_ratio: float = P(1.3, "odds ratio", "Contact with a worker she already knows.", gt=0)
+    known_worker_odds_ratio: float = P(
+        1.3, "odds ratio", "Contact with a worker she already knows.", gt=0
+    )
     reminder_odds_ratio: float = P(1.76, "odds ratio", "Text reminder sent.", gt=0)
-    hub_odds_ratio: float = P(1.5, "odds ratio", "Contact at a co-located hub, beyond its shorter trip.", gt=0)
-    coordinator_odds_ratio: float = P(1.3, "odds ratio", "She has an active care co-ordinator.", gt=0)
-    advocate_odds_ratio: float = P(1.2, "odds ratio", "She has an active peer supporter or advocate.", gt=0)
-    coproduced_odds_ratio: float = P(1.15, "odds ratio", "Co-produced, clear schedules and information.", gt=0)
-    remote_odds_ratio: float = P(1.5, "odds ratio", "Contact by phone or video instead of in person.", gt=0)
-    remote_share: Probability = P(0.3, "proportion", "Share of eligible contacts made remotely with flexible contact.")
+    hub_odds_ratio: float = P(
+        1.5, "odds ratio", "Contact at a co-located hub, beyond its shorter trip.", gt=0
+    )
+    coordinator_odds_ratio: float = P(
+        1.3, "odds ratio", "She has an active care co-ordinator.", gt=0
+    )
+    advocate_odds_ratio: float = P(
+        1.2, "odds ratio", "She has an active peer supporter or advocate.", gt=0
+    )
+    coproduced_odds_ratio: float = P(
+        1.15, "odds ratio", "Co-produced, clear schedules and information.", gt=0
+    )
+    remote_odds_ratio: float = P(
+        1.5, "odds ratio", "Contact by phone or video instead of in person.", gt=0
+    )
+    remote_share: Probability = P(
+        0.3, "proportion", "Share of eligible contacts made remotely with flexible contact."
+    )
     transport_travel_reduction: Probability = P(
         0.5, "proportion", "Share of the travel-time penalty removed by transport help."
     )
@@ -408,29 +558,49 @@ class Attendance(Strict):
 class Engagement(Strict):
     """Trust, knowledge and dropping out: how experiences change engagement."""
 
-    trust_gain_attended: float = P(0.02, "trust units", "Gain after an attended contact.", ge=0, le=1)
+    trust_gain_attended: float = P(
+        0.02, "trust units", "Gain after an attended contact.", ge=0, le=1
+    )
     trust_gain_known_worker: float = P(
         0.03, "trust units", "Extra gain when she sees a worker she knows.", ge=0, le=1
     )
-    trust_gain_relational: float = P(0.02, "trust units", "Extra gain per contact with relational care.", ge=0, le=1)
+    trust_gain_relational: float = P(
+        0.02, "trust units", "Extra gain per contact with relational care.", ge=0, le=1
+    )
     trust_loss_missed: float = P(0.02, "trust units", "Loss after a missed contact.", ge=0, le=1)
-    trust_loss_stigma: float = P(0.2, "trust units", "Loss after a stigmatising contact.", ge=0, le=1)
-    trust_loss_retraumatised: float = P(0.1, "trust units", "Loss after a re-traumatising event.", ge=0, le=1)
+    trust_loss_stigma: float = P(
+        0.2, "trust units", "Loss after a stigmatising contact.", ge=0, le=1
+    )
+    trust_loss_retraumatised: float = P(
+        0.1, "trust units", "Loss after a re-traumatising event.", ge=0, le=1
+    )
     trust_loss_removal: float = P(0.3, "trust units", "Loss when her baby is removed.", ge=0, le=1)
-    knowledge_gain: float = P(0.04, "knowledge units", "Gain towards 1 after an attended contact.", ge=0, le=1)
+    knowledge_gain: float = P(
+        0.04, "knowledge units", "Gain towards 1 after an attended contact.", ge=0, le=1
+    )
     knowledge_gain_navigator: float = P(
         0.08, "knowledge units", "Gain after a co-ordinator or advocate contact.", ge=0, le=1
     )
-    coproduced_knowledge_multiplier: float = P(2.0, "multiplier", "Knowledge gains with co-produced information.", ge=1)
-    misses_to_disengage: int = P(3, "contacts", "Consecutive misses after which she drops out of a service.", ge=1)
+    coproduced_knowledge_multiplier: float = P(
+        2.0, "multiplier", "Knowledge gains with co-produced information.", ge=1
+    )
+    misses_to_disengage: int = P(
+        3, "contacts", "Consecutive misses after which she drops out of a service.", ge=1
+    )
     reengage_delay_days: float = P(28.0, "days", "Days between attempts to re-engage her.", gt=0)
-    reengage_attempts: int = P(3, "attempts", "Attempts to re-engage before the service closes her case.", ge=0)
-    reengage_probability: Probability = P(0.15, "probability", "Chance an ordinary attempt re-engages her.")
+    reengage_attempts: int = P(
+        3, "attempts", "Attempts to re-engage before the service closes her case.", ge=0
+    )
+    reengage_probability: Probability = P(
+        0.15, "probability", "Chance an ordinary attempt re-engages her."
+    )
     outreach_reengage_probability: Probability = P(
         0.4, "probability", "Chance an assertive-outreach attempt re-engages her."
     )
     outreach_hours: Distribution = P(
-        dist(dist="gamma", mean=2.0, sd=0.5), "staff hours", "Staff time per assertive-outreach attempt."
+        dist(dist="gamma", mean=2.0, sd=0.5),
+        "staff hours",
+        "Staff time per assertive-outreach attempt.",
     )
     coordinator_reengage_odds_ratio: float = P(
         1.5, "odds ratio", "Re-engagement odds with an active co-ordinator or advocate.", gt=0
@@ -443,20 +613,32 @@ class HostileCare(Strict):
     training_stigma_reduction: Probability = P(
         0.6, "proportion", "Relative reduction of stigma by a trauma-informed trained worker."
     )
-    relational_stigma_reduction: Probability = P(0.3, "proportion", "Relative reduction of stigma with relational care.")
-    relational_time_multiplier: float = P(1.25, "multiplier", "Staff time per contact with relational care.", ge=1)
+    relational_stigma_reduction: Probability = P(
+        0.3, "proportion", "Relative reduction of stigma with relational care."
+    )
+    relational_time_multiplier: float = P(
+        1.25, "multiplier", "Staff time per contact with relational care.", ge=1
+    )
     retell_probability_shared_records: Probability = P(
-        0.2, "probability", "Chance she must still tell her history to a new worker with shared records."
+        0.2,
+        "probability",
+        "Chance she must still tell her history to a new worker with shared records.",
     )
     retell_retraumatise_probability: Probability = P(
-        0.03, "probability", "Chance that telling her history again re-traumatises (no trauma history)."
+        0.03,
+        "probability",
+        "Chance that telling her history again re-traumatises (no trauma history).",
     )
-    trauma_history_multiplier: float = P(2.0, "multiplier", "Re-traumatisation risk with a trauma history.", ge=1)
+    trauma_history_multiplier: float = P(
+        2.0, "multiplier", "Re-traumatisation risk with a trauma history.", ge=1
+    )
     core_group_retraumatise_probability: Probability = P(
         0.1, "probability", "Chance a core group meeting re-traumatises her."
     )
     ward_stigma_probability: Probability = P(
-        0.1, "probability", "Chance her birth admission brings a stigmatising encounter, untrained ward staff."
+        0.1,
+        "probability",
+        "Chance her birth admission brings a stigmatising encounter, untrained ward staff.",
     )
     conference_retraumatise_probability: Probability = P(
         0.3, "probability", "Chance a conference where her history is shared re-traumatises her."
@@ -468,29 +650,47 @@ class HostileCare(Strict):
         0.4, "proportion", "Relative reduction of re-traumatisation where all staff are trained."
     )
     handover_failure_probability: Probability = P(
-        0.2, "probability", "Chance a hand-over (hospital to community) fails without shared records."
+        0.2,
+        "probability",
+        "Chance a hand-over (hospital to community) fails without shared records.",
     )
     handover_failure_probability_shared: Probability = P(
         0.05, "probability", "Chance a hand-over fails with shared records."
     )
-    handover_delay_days: float = P(7.0, "days", "Delay to the first community contact after a failed hand-over.", ge=0)
-    supervision_turnover_multiplier: float = P(0.7, "multiplier", "Turnover with clinical supervision.", gt=0, le=1)
+    handover_delay_days: float = P(
+        7.0, "days", "Delay to the first community contact after a failed hand-over.", ge=0
+    )
+    supervision_turnover_multiplier: float = P(
+        0.7, "multiplier", "Turnover with clinical supervision.", gt=0, le=1
+    )
 
 
 class Birth(Strict):
     """Birth, prematurity and neonatal withdrawal care."""
 
     preterm_probability: Probability = P(
-        0.15, "probability", "Chance of birth at 28-37 weeks (spread evenly by week), hospital-based care."
+        0.15,
+        "probability",
+        "Chance of birth at 28-37 weeks (spread evenly by week), hospital-based care.",
     )
-    continuity_preterm_rr: float = P(0.77, "relative risk", "Preterm birth with midwife continuity of carer.", gt=0)
-    community_preterm_rr: float = P(0.7, "relative risk", "Preterm birth with community-based antenatal care.", gt=0)
-    inadequate_care_preterm_rr: float = P(1.5, "relative risk", "Preterm birth without adequate antenatal care.", gt=0)
+    continuity_preterm_rr: float = P(
+        0.77, "relative risk", "Preterm birth with midwife continuity of carer.", gt=0
+    )
+    community_preterm_rr: float = P(
+        0.7, "relative risk", "Preterm birth with community-based antenatal care.", gt=0
+    )
+    inadequate_care_preterm_rr: float = P(
+        1.5, "relative risk", "Preterm birth without adequate antenatal care.", gt=0
+    )
     term_gestation_weeks: Distribution = P(
-        dist(dist="triangular", low=37.0, mode=39.5, high=42.0), "weeks", "Gestation of a term birth."
+        dist(dist="triangular", low=37.0, mode=39.5, high=42.0),
+        "weeks",
+        "Gestation of a term birth.",
     )
     mother_stay_days: float = P(2.0, "days", "Mother's postnatal ward stay.", gt=0)
-    observation_days: float = P(4.0, "days", "Baby's observation for withdrawal after opioid exposure.", ge=0)
+    observation_days: float = P(
+        4.0, "days", "Baby's observation for withdrawal after opioid exposure.", ge=0
+    )
     nas_treatment_probability: Probability = P(
         0.45, "probability", "Chance an opioid-exposed baby needs treatment for withdrawal."
     )
@@ -509,20 +709,33 @@ class ChildProtection(Strict):
     referral_probability: Probability = P(
         0.4, "probability", "Chance of a pre-birth referral to social work, reference risk."
     )
-    referral_not_in_treatment_odds_ratio: float = P(2.0, "odds ratio", "Referral if not in treatment.", gt=0)
-    referral_domestic_abuse_odds_ratio: float = P(2.0, "odds ratio", "Referral with domestic abuse.", gt=0)
-    referral_housing_odds_ratio: float = P(1.5, "odds ratio", "Referral with unstable housing.", gt=0)
+    referral_not_in_treatment_odds_ratio: float = P(
+        2.0, "odds ratio", "Referral if not in treatment.", gt=0
+    )
+    referral_domestic_abuse_odds_ratio: float = P(
+        2.0, "odds ratio", "Referral with domestic abuse.", gt=0
+    )
+    referral_housing_odds_ratio: float = P(
+        1.5, "odds ratio", "Referral with unstable housing.", gt=0
+    )
     deadline_weeks: float = P(
         30.0, "weeks", "Gestation by which the pre-birth conference must be held.", gt=0, le=42
     )
     deadline_days_after_concern: float = P(
-        28.0, "days", "Minimum days after referral allowed for a late-referred woman's conference.", ge=0
+        28.0,
+        "days",
+        "Minimum days after referral allowed for a late-referred woman's conference.",
+        ge=0,
     )
     plan_probability: Probability = P(
-        0.5, "probability", "Chance the conference puts the baby on a child-protection plan, reference risk."
+        0.5,
+        "probability",
+        "Chance the conference puts the baby on a child-protection plan, reference risk.",
     )
     separation_probability: Probability = P(
-        0.45, "probability", "Chance the baby is separated at birth under a plan, reference engagement."
+        0.45,
+        "probability",
+        "Chance the baby is separated at birth under a plan, reference engagement.",
     )
     separation_no_plan_probability: Probability = P(
         0.02, "probability", "Chance of separation at birth without a plan."
@@ -534,15 +747,26 @@ class ChildProtection(Strict):
         "separation chances are the reference ones.",
     )
     engagement_log_odds: float = P(
-        -3.0, "log-odds per unit", "Shift in plan and separation per unit of that attended share above the reference.", le=0
+        -3.0,
+        "log-odds per unit",
+        "Shift in plan and separation per unit of that attended share above the reference.",
+        le=0,
     )
-    trust_log_odds: float = P(-1.5, "log-odds per unit", "Shift in separation per unit of trust above 0.5.", le=0)
-    not_in_treatment_odds_ratio: float = P(2.0, "odds ratio", "Separation if not in treatment at birth.", gt=0)
+    trust_log_odds: float = P(
+        -1.5, "log-odds per unit", "Shift in separation per unit of trust above 0.5.", le=0
+    )
+    not_in_treatment_odds_ratio: float = P(
+        2.0, "odds ratio", "Separation if not in treatment at birth.", gt=0
+    )
     parenting_support_odds_ratio: float = P(
         0.7, "odds ratio", "Later removal with parenting support completed (FDAC-informed).", gt=0
     )
-    advocate_odds_ratio: float = P(0.85, "odds ratio", "Separation with an advocate supporting her.", gt=0)
-    kinship_share: Probability = P(0.4, "proportion", "Share of separations to kinship care (else foster care).")
+    advocate_odds_ratio: float = P(
+        0.85, "odds ratio", "Separation with an advocate supporting her.", gt=0
+    )
+    kinship_share: Probability = P(
+        0.4, "proportion", "Share of separations to kinship care (else foster care)."
+    )
     later_removal_probability: Probability = P(
         0.01,
         "probability",
@@ -556,7 +780,9 @@ class ChildProtection(Strict):
 class Harms(Strict):
     """Overdose and suicide hazards, integrated into expected events (not sampled)."""
 
-    overdose_per_100k_days_pregnant: float = P(3.3, "per 100,000 person-days", "Overdose rate, pregnancy.", ge=0)
+    overdose_per_100k_days_pregnant: float = P(
+        3.3, "per 100,000 person-days", "Overdose rate, pregnancy.", ge=0
+    )
     overdose_per_100k_days_early_postpartum: float = P(
         7.8, "per 100,000 person-days", "Overdose rate, first 6 months after birth.", ge=0
     )
@@ -564,10 +790,18 @@ class Harms(Strict):
         12.3, "per 100,000 person-days", "Overdose rate, 7-12 months after birth.", ge=0
     )
     overdose_fatal_share: Probability = P(0.045, "proportion", "Share of overdoses that are fatal.")
-    not_in_treatment_multiplier: float = P(2.0, "hazard ratio", "Overdose hazard out of treatment.", gt=0)
-    removal_overdose_multiplier: float = P(1.55, "hazard ratio", "Overdose hazard after removal.", gt=0)
-    suicide_per_100k_years: float = P(50.0, "per 100,000 person-years", "Suicide rate, women who use drugs, perinatal.", ge=0)
-    removal_suicide_multiplier: float = P(3.45, "rate ratio", "Suicide rate after a child is taken into care.", gt=0)
+    not_in_treatment_multiplier: float = P(
+        2.0, "hazard ratio", "Overdose hazard out of treatment.", gt=0
+    )
+    removal_overdose_multiplier: float = P(
+        1.55, "hazard ratio", "Overdose hazard after removal.", gt=0
+    )
+    suicide_per_100k_years: float = P(
+        50.0, "per 100,000 person-years", "Suicide rate, women who use drugs, perinatal.", ge=0
+    )
+    removal_suicide_multiplier: float = P(
+        3.45, "rate ratio", "Suicide rate after a child is taken into care.", gt=0
+    )
     post_removal_support_multiplier: float = P(
         0.8, "hazard ratio", "Overdose and suicide hazards with support after removal.", gt=0
     )
@@ -576,17 +810,37 @@ class Harms(Strict):
 class Indices(Strict):
     """How the composite outcome indices are built (proposals, as the ToC has no measures yet)."""
 
-    confidence_base: Probability = P(0.5, "index 0-1", "Staff confidence with no training, no supervision, no strain.")
-    confidence_training_weight: Probability = P(0.3, "index per unit", "Confidence added by full training coverage.")
-    confidence_supervision_weight: Probability = P(0.15, "index", "Confidence added by clinical supervision.")
-    confidence_strain_threshold: Probability = P(0.8, "utilisation", "Utilisation above which staff are strained.")
-    confidence_strain_weight: float = P(1.0, "index per unit", "Confidence lost per unit of utilisation above it.", ge=0)
+    confidence_base: Probability = P(
+        0.5, "index 0-1", "Staff confidence with no training, no supervision, no strain."
+    )
+    confidence_training_weight: Probability = P(
+        0.3, "index per unit", "Confidence added by full training coverage."
+    )
+    confidence_supervision_weight: Probability = P(
+        0.15, "index", "Confidence added by clinical supervision."
+    )
+    confidence_strain_threshold: Probability = P(
+        0.8, "utilisation", "Utilisation above which staff are strained."
+    )
+    confidence_strain_weight: float = P(
+        1.0, "index per unit", "Confidence lost per unit of utilisation above it.", ge=0
+    )
     efficacy_trust_weight: Probability = P(0.35, "weight", "Weight of trust in self-efficacy.")
-    efficacy_knowledge_weight: Probability = P(0.35, "weight", "Weight of knowledge in self-efficacy.")
-    efficacy_treatment_weight: Probability = P(0.15, "weight", "Weight of being in treatment in self-efficacy.")
-    efficacy_baby_weight: Probability = P(0.15, "weight", "Weight of caring for her baby in self-efficacy.")
-    stable_trust_threshold: Probability = P(0.5, "trust", "Trust at 12 months counted as stable engagement.")
-    community_recent_days: float = P(90.0, "days", "Window before follow-up ends for community engagement.", gt=0)
+    efficacy_knowledge_weight: Probability = P(
+        0.35, "weight", "Weight of knowledge in self-efficacy."
+    )
+    efficacy_treatment_weight: Probability = P(
+        0.15, "weight", "Weight of being in treatment in self-efficacy."
+    )
+    efficacy_baby_weight: Probability = P(
+        0.15, "weight", "Weight of caring for her baby in self-efficacy."
+    )
+    stable_trust_threshold: Probability = P(
+        0.5, "trust", "Trust at 12 months counted as stable engagement."
+    )
+    community_recent_days: float = P(
+        90.0, "days", "Window before follow-up ends for community engagement.", gt=0
+    )
 
 
 class PerinatalScenario(Strict):
@@ -599,7 +853,9 @@ class PerinatalScenario(Strict):
     key_requirements: list[KeyRequirement] = P(
         [], "labels", "Theory of Change key requirements this scenario acts on."
     )
-    changes: str = P("", "text", "In plain words, what this scenario changes from the one it extends.")
+    changes: str = P(
+        "", "text", "In plain words, what this scenario changes from the one it extends."
+    )
     run: PathwayRun = PathwayRun()
     population: Population = Population()
     site: Site = Site()
@@ -614,7 +870,7 @@ class PerinatalScenario(Strict):
     indices: Indices = Indices()
 
     @model_validator(mode="after")
-    def _core_services(self) -> "PerinatalScenario":
+    def _core_services(self) -> PerinatalScenario:
         for name in ("midwifery", "ultrasound"):
             if not getattr(self.services, name).available:
                 raise ValueError(f"services.{name} cannot be switched off: every woman needs it")

@@ -13,7 +13,13 @@ from collections.abc import Generator
 from typing import Any
 
 from pathway_sim.models.perinatal import support
-from pathway_sim.models.perinatal.contacts import ATTENDED, adjust_trust, contact, retraumatise, retraumatise_probability
+from pathway_sim.models.perinatal.contacts import (
+    ATTENDED,
+    adjust_trust,
+    contact,
+    retraumatise,
+    retraumatise_probability,
+)
 from pathway_sim.models.perinatal.fates import Fate
 from pathway_sim.models.perinatal.odds import logistic, logit, with_odds_ratio
 from pathway_sim.models.perinatal.system import CareSystem
@@ -44,8 +50,14 @@ def social_work(system: CareSystem, woman: Woman) -> Generator[Any, Any, None]:
     if woman.cp_plan:
         env.process(
             regular_visits(
-                system, woman, SERVICE, "plan_visit", env.now + spec.plan_visit_interval_days,
-                spec.plan_visit_interval_days, lambda: math.inf, stop=lambda: woman.separated,
+                system,
+                woman,
+                SERVICE,
+                "plan_visit",
+                env.now + spec.plan_visit_interval_days,
+                spec.plan_visit_interval_days,
+                lambda: math.inf,
+                stop=lambda: woman.separated,
             )
         )
         yield from _core_groups(system, woman)
@@ -71,7 +83,13 @@ def _assessment(system: CareSystem, woman: Woman) -> Generator[Any, Any, None]:
     attended = 0
     for _ in range(2 * spec.assessment_visits):
         outcome = yield from contact(
-            system, woman, SERVICE, "assessment_visit", day, hours=spec.assessment_hours, align=False
+            system,
+            woman,
+            SERVICE,
+            "assessment_visit",
+            day,
+            hours=spec.assessment_hours,
+            align=False,
         )
         attended += outcome == ATTENDED
         if attended >= spec.assessment_visits or not rec.engaged or woman.ended.triggered:
@@ -84,8 +102,15 @@ def _conference(system: CareSystem, woman: Woman, day: float) -> Generator[Any, 
     spec = system.specs[SERVICE]
     care = system.scenario.hostile_care
     outcome = yield from contact(
-        system, woman, SERVICE, "conference", day, hours=spec.conference_hours, align=False,
-        mandatory=True, place="social_work_office",
+        system,
+        woman,
+        SERVICE,
+        "conference",
+        day,
+        hours=spec.conference_hours,
+        align=False,
+        mandatory=True,
+        place="social_work_office",
     )
     rec = woman.record(SERVICE)
     woman.conference_day = rec.last_contact_day
@@ -116,14 +141,25 @@ def _core_groups(system: CareSystem, woman: Woman) -> Generator[Any, Any, None]:
     day = system.env.now + spec.core_group_interval_days
     while not (woman.ended.triggered or woman.separated):
         outcome = yield from contact(
-            system, woman, SERVICE, "core_group", day, align=False, mandatory=True, place="social_work_office"
+            system,
+            woman,
+            SERVICE,
+            "core_group",
+            day,
+            align=False,
+            mandatory=True,
+            place="social_work_office",
         )
         draws = rng.random(2)
         if outcome == ATTENDED and draws[0] < retraumatise_probability(
             system, woman, care.core_group_retraumatise_probability
         ):
             retraumatise(system, woman, "core_group", SERVICE)
-        if woman.placement_at_discharge is not None and not woman.separated and not woman.ended.triggered:
+        if (
+            woman.placement_at_discharge is not None
+            and not woman.separated
+            and not woman.ended.triggered
+        ):
             if draws[1] < later_removal_probability(system, woman):
                 removal(system, woman, "foster_care")
         day = system.env.now + spec.core_group_interval_days
@@ -181,7 +217,9 @@ def _risk(system: CareSystem, woman: Woman) -> float:
     not depend on how long the baby stays in hospital, which would otherwise move a
     placement decision onto a different record."""
     cp = system.scenario.child_protection
-    attendance = woman.antenatal_attended / woman.antenatal_scheduled if woman.antenatal_scheduled else 0.0
+    attendance = (
+        woman.antenatal_attended / woman.antenatal_scheduled if woman.antenatal_scheduled else 0.0
+    )
     x = cp.engagement_log_odds * (attendance - cp.engagement_reference)
     x += cp.trust_log_odds * (woman.trust - 0.5)
     if not woman.in_treatment:

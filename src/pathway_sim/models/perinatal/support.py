@@ -10,7 +10,12 @@ from typing import Any
 from pathway_sim.models.perinatal.contacts import ATTENDED
 from pathway_sim.models.perinatal.fates import Fate
 from pathway_sim.models.perinatal.system import CareSystem
-from pathway_sim.models.perinatal.visits import first_appointment, fixed_schedule, refer, regular_visits
+from pathway_sim.models.perinatal.visits import (
+    first_appointment,
+    fixed_schedule,
+    refer,
+    regular_visits,
+)
 from pathway_sim.models.perinatal.woman import Woman
 
 COMPLETED_SHARE = 0.75
@@ -38,7 +43,9 @@ def mental_health(system: CareSystem, woman: Woman) -> Generator[Any, Any, None]
         born = woman.birth_day
         return math.inf if born is None else born + spec.discharge_days_after_birth
 
-    yield from regular_visits(system, woman, service, "follow_up", env.now + interval, interval, until)
+    yield from regular_visits(
+        system, woman, service, "follow_up", env.now + interval, interval, until
+    )
 
 
 def health_visiting(system: CareSystem, woman: Woman) -> Generator[Any, Any, None]:
@@ -68,7 +75,9 @@ def peer_advocacy(system: CareSystem, woman: Woman) -> Generator[Any, Any, None]
     refer(system, woman, service)
     woman.has_advocate = True
     interval = spec.contact_interval_days
-    yield from regular_visits(system, woman, service, "peer_support", system.env.now, interval, lambda: math.inf)
+    yield from regular_visits(
+        system, woman, service, "peer_support", system.env.now, interval, lambda: math.inf
+    )
     woman.has_advocate = False
 
 
@@ -80,7 +89,9 @@ def care_coordination(system: CareSystem, woman: Woman) -> Generator[Any, Any, N
     refer(system, woman, service)
     woman.has_coordinator = True
     interval = system.specs[service].contact_interval_days
-    yield from regular_visits(system, woman, service, "coordination", system.env.now, interval, lambda: math.inf)
+    yield from regular_visits(
+        system, woman, service, "coordination", system.env.now, interval, lambda: math.inf
+    )
     woman.has_coordinator = False
 
 
@@ -99,8 +110,12 @@ def parenting_support(system: CareSystem, woman: Woman) -> Generator[Any, Any, N
         return
     refer(system, woman, service)
     days = [start + k * spec.interval_days for k in range(spec.sessions)]
-    outcomes = yield from fixed_schedule(system, woman, service, "parenting_session", days, needs_baby=True)
-    woman.parenting_completed = sum(o == ATTENDED for o in outcomes) >= COMPLETED_SHARE * spec.sessions
+    outcomes = yield from fixed_schedule(
+        system, woman, service, "parenting_session", days, needs_baby=True
+    )
+    woman.parenting_completed = (
+        sum(o == ATTENDED for o in outcomes) >= COMPLETED_SHARE * spec.sessions
+    )
 
 
 def post_removal_support(system: CareSystem, woman: Woman) -> Generator[Any, Any, None]:
@@ -110,6 +125,11 @@ def post_removal_support(system: CareSystem, woman: Woman) -> Generator[Any, Any
     refer(system, woman, service)
     until = system.env.now + spec.duration_days
     yield from regular_visits(
-        system, woman, service, "post_removal_support", system.env.now, spec.contact_interval_days,
+        system,
+        woman,
+        service,
+        "post_removal_support",
+        system.env.now,
+        spec.contact_interval_days,
         lambda: until,
     )

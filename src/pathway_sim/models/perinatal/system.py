@@ -8,15 +8,22 @@ from typing import Any
 
 import simpy
 
+from pathway_sim.core.randomness import Streams
 from pathway_sim.engine.service import Post, Service
 from pathway_sim.models.perinatal.schema import PerinatalScenario, ServiceSpec
 from pathway_sim.models.perinatal.terms import attendance_terms
 from pathway_sim.models.perinatal.woman import Woman
-from pathway_sim.core.randomness import Streams
 
 HUB_SERVICES = frozenset(
-    {"midwifery", "drug_treatment", "mental_health", "peer_advocacy", "parenting_support",
-     "post_removal_support", "care_coordination"}
+    {
+        "midwifery",
+        "drug_treatment",
+        "mental_health",
+        "peer_advocacy",
+        "parenting_support",
+        "post_removal_support",
+        "care_coordination",
+    }
 )
 """Services whose clinic contacts move to a co-located hub when there is one."""
 
@@ -40,7 +47,8 @@ class CareSystem:
         self.services = {name: Service(env, name, spec.posts) for name, spec in self.specs.items()}
         self.caseload = {name: [0] * spec.posts for name, spec in self.specs.items()}
         self._funded_until = {
-            name: getattr(spec, "funding_end_day", None) or float("inf") for name, spec in self.specs.items()
+            name: getattr(spec, "funding_end_day", None) or float("inf")
+            for name, spec in self.specs.items()
         }
         self._trained: dict[str, bool] = {}
         self.iv = scenario.interventions
@@ -129,5 +137,14 @@ class CareSystem:
     ) -> None:
         if self.event_log and woman.counted:
             self.events.append(
-                (self.streams.replication, woman.id, self.env.now, activity, service, location, staff_id, outcome)
+                (
+                    self.streams.replication,
+                    woman.id,
+                    self.env.now,
+                    activity,
+                    service,
+                    location,
+                    staff_id,
+                    outcome,
+                )
             )

@@ -123,7 +123,9 @@ def handover(system: CareSystem, woman: Woman, service: str, draw: float) -> flo
     """A hospital-to-community hand-over; a failure delays the next contact. Returns the delay."""
     care = system.scenario.hostile_care
     joined_up = system.iv.shared_records or woman.has_coordinator
-    p_fail = care.handover_failure_probability_shared if joined_up else care.handover_failure_probability
+    p_fail = (
+        care.handover_failure_probability_shared if joined_up else care.handover_failure_probability
+    )
     woman.handovers += 1
     if draw < p_fail:
         woman.handover_failures += 1

@@ -135,7 +135,11 @@ class Woman:
 
 
 def draw_woman(
-    index: int, arrival_day: float, counted: bool, scenario: PerinatalScenario, rng: np.random.Generator
+    index: int,
+    arrival_day: float,
+    counted: bool,
+    scenario: PerinatalScenario,
+    rng: np.random.Generator,
 ) -> Woman:
     """Her attributes, all from her own stream so that every scenario meets the same woman.
 

@@ -15,12 +15,12 @@ import simpy
 from pydantic import Field, model_validator
 
 from pathway_sim.core.distributions import Distribution
+from pathway_sim.core.randomness import Streams
+from pathway_sim.core.schema import RunSettings, Strict
 from pathway_sim.engine.arrivals import Arrivals, arrival_process
 from pathway_sim.engine.monitors import Tally
 from pathway_sim.engine.service import Service
-from pathway_sim.core.randomness import Streams
 from pathway_sim.models.results import ReplicationResult
-from pathway_sim.core.schema import RunSettings, Strict
 
 
 class QueueService(Strict):
@@ -36,7 +36,7 @@ class QueueRunSettings(RunSettings):
     horizon_days: float = Field(gt=0, description="Simulated days, warm-up included.")
 
     @model_validator(mode="after")
-    def _warmup_inside(self) -> "QueueRunSettings":
+    def _warmup_inside(self) -> QueueRunSettings:
         if self.warmup_days >= self.horizon_days:
             raise ValueError("expected warmup_days < horizon_days")
         return self
@@ -57,10 +57,12 @@ class QueueNetworkScenario(Strict):
     )
 
     @model_validator(mode="after")
-    def _route_known(self) -> "QueueNetworkScenario":
+    def _route_known(self) -> QueueNetworkScenario:
         unknown = [s for s in self.route or () if s not in self.services]
         if unknown:
-            raise ValueError(f"route names unknown services {unknown}; known: {list(self.services)}")
+            raise ValueError(
+                f"route names unknown services {unknown}; known: {list(self.services)}"
+            )
         return self
 
     @property
@@ -92,11 +94,24 @@ def simulate(
         for service, duration, rng in path:
             post = yield from service.acquire()
             if event_log:
-                events.append((rep, entity, env.now, "contact_start", service.name, "", post.staff_id, ""))
+                events.append(
+                    (rep, entity, env.now, "contact_start", service.name, "", post.staff_id, "")
+                )
             yield env.timeout(duration.sample(rng))
             service.release(post)
             if event_log:
-                events.append((rep, entity, env.now, "contact_end", service.name, "", post.staff_id, "attended"))
+                events.append(
+                    (
+                        rep,
+                        entity,
+                        env.now,
+                        "contact_end",
+                        service.name,
+                        "",
+                        post.staff_id,
+                        "attended",
+                    )
+                )
         if arrived >= run.warmup_days:
             sojourns.record(env.now - arrived)
 

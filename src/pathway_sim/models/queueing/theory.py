@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 
 def erlang_c(staff: int, offered_load: float) -> float:
     """Probability that an arrival must wait in an M/M/c queue (Erlang C).
