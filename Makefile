@@ -1,6 +1,7 @@
 # Two commands set everything up on a fresh machine with Python 3.11+ and make:
 #   make run    installs into .venv and runs the default comparison
 #   make test   installs with test extras and runs the whole test suite
+#   make lint   ruff (format and rules) over src, tests and benchmarks; mypy on the lower layers
 #   make bench  measures speed, scaling, parallel efficiency and memory against their targets
 PYTHON ?= python3
 VENV := .venv
@@ -8,12 +9,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 WORKERS ?= 2
 
-.PHONY: install run test test-fast bench clean
+.PHONY: install run test test-fast lint bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -e ".[test,lint]"
 	rm -f $(VENV)/.installed-* && touch $@
 
 install: $(STAMP)
@@ -34,6 +35,13 @@ test: $(STAMP)
 # Every performance figure against its target (issue 8); BENCH_QUICK=1 only checks the harness.
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.bench
+
+LINTED := src tests benchmarks
+TYPED := $(addprefix src/pathway_sim/,core engine models runs)
+lint: $(STAMP)
+	$(BIN)/ruff format --check $(LINTED)
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/mypy $(TYPED)
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -n $(WORKERS) -q -m "not slow"
