@@ -15,7 +15,7 @@ from typing import Any
 import simpy
 
 from pathway_sim.core.randomness import Streams
-from pathway_sim.models.queueing.network import QueueNetworkScenario
+from pathway_sim.models.queueing.schema import QueueNetworkScenario
 
 
 @dataclass(frozen=True)

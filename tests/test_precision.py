@@ -8,7 +8,7 @@ import pytest
 
 from pathway_sim import api
 from pathway_sim.experiments.run import _goal_kpis
-from pathway_sim.reporting.toc_panel import HEADLINE_KPIS
+from pathway_sim.models.perinatal.toc import HEADLINE_KPIS
 from pathway_sim.runs.precision import (
     PrecisionGoal,
     PrecisionTracker,

@@ -16,7 +16,7 @@ import pytest
 from PIL import Image
 
 import pathway_sim as ps
-from pathway_sim.reporting import toc_panel as toc
+from pathway_sim.models.perinatal.toc import HEADLINE_KPIS
 from pathway_sim.reporting.report import (
     FACTORIAL_SECTION,
     FIGURES_DIR,
@@ -273,7 +273,7 @@ def test_a_factorial_report_plots_main_effects_and_interactions_from_effects_csv
             assert image.height >= 300
     effects = pd.read_csv(factorial / "effects.csv")
     table = effects_table(effects)
-    headline = effects[effects["kpi"].isin(toc.HEADLINE_KPIS.values())]
+    headline = effects[effects["kpi"].isin(HEADLINE_KPIS.values())]
     assert len(table) == len(headline) > 0
     assert set(table["scenario"]) == {"coordinator", "hub", "coordinator x hub"}
     row = headline[

@@ -1,17 +1,14 @@
 """pathway-sim: discrete-event simulation of perinatal care pathways for women who use drugs.
 
 The notebook API (``run``, ``compare``, ``run_experiment``, ``run_sensitivity``,
-``load_scenario``, ``load_experiment``, ``load_sensitivity``, ``PrecisionGoal``) is imported on first use, so that
-``import pathway_sim`` stays light for worker processes.
+``load_scenario``, ``load_experiment``, ``load_sensitivity``, ``PrecisionGoal``) is
+imported on first use, so that ``import pathway_sim`` stays light for worker processes.
 """
 
-from importlib import import_module, metadata
+from importlib import import_module
 from typing import Any
 
-try:
-    __version__ = metadata.version("pathway-sim")
-except metadata.PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0+unknown"
+from pathway_sim.core.version import __version__
 
 _API = {
     "run": "pathway_sim.api",

@@ -207,10 +207,13 @@ def run_sensitivity(
         spec = sensitivity
     else:
         spec = load_sensitivity(sensitivity, **changes)
+    from pathway_sim.reporting.sensitivity_plots import save_figures  # matplotlib is slow to import
+
     return run_loaded_sensitivity(
         spec,
         _path(out),
         executor_spec(workers, executor, scheduler),
         resume=resume,
         progress=progress,
+        figures=save_figures,
     )

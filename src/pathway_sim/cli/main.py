@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from pathway_sim import __version__, api
+from pathway_sim import api
+from pathway_sim.core.version import __version__
 from pathway_sim.core.errors import UsageError
 from pathway_sim.core.statistics import CORRECTIONS
 from pathway_sim.experiments.spec import load_experiment

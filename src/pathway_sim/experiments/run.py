@@ -28,8 +28,8 @@ from pathway_sim.core.errors import UsageError
 from pathway_sim.core.statistics import comparison_table, factorial_effects, kpi_columns, summarise
 from pathway_sim.experiments.spec import Experiment
 from pathway_sim.inputs.loading import with_changes
+from pathway_sim.models.perinatal.toc import HEADLINE_KPIS
 from pathway_sim.models.results import ReplicationResult
-from pathway_sim.reporting.toc_panel import HEADLINE_KPIS
 from pathway_sim.runs.executors import Executor, ExecutorSpec, executing
 from pathway_sim.runs.outputs import manifest, remove_stale, write_csv, write_run, write_text
 from pathway_sim.runs.precision import PrecisionGoal, PrecisionTracker

@@ -22,14 +22,8 @@ from typing import Annotated, Any, Union
 import yaml
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
-from pathway_sim.models.perinatal.schema import PerinatalScenario
-from pathway_sim.models.queueing.network import QueueNetworkScenario
+from pathway_sim.models import MODELS, Scenario
 
-MODELS: dict[str, type[BaseModel]] = {
-    "perinatal": PerinatalScenario,
-    "queue_network": QueueNetworkScenario,
-}
-Scenario = Union[PerinatalScenario, QueueNetworkScenario]
 _DISCRIMINATORS = ("dist", "process", "model")
 _MAX_ERRORS = 12
 
@@ -52,7 +46,7 @@ def load_scenario(
     path = Path(path)
     layers = _read_chain(path)
     model_name = _model_name(layers, path)
-    model = MODELS[model_name]
+    model = MODELS[model_name].schema
     data: dict[str, Any] = {}
     origins: dict[tuple, str] = {}
     _overlay(data, _defaults(model), "built-in defaults", origins)
@@ -75,7 +69,7 @@ def scenario_from_dict(data: Mapping[str, Any], source: str = "<dict>") -> Scena
     name = data.get("model")
     if name not in MODELS:
         raise ScenarioError(f"{source}: model: expected one of {sorted(MODELS)}, got {name!r}")
-    model = MODELS[name]
+    model = MODELS[name].schema
     merged: dict[str, Any] = {}
     origins: dict[tuple, str] = {}
     _overlay(merged, _defaults(model), "built-in defaults", origins)
@@ -370,7 +364,9 @@ def _clean_loc(loc: Sequence[Any], data: Any) -> tuple:
     out: list[Any] = []
     node = data
     for i, part in enumerate(loc):
-        if (isinstance(node, dict) and part in node) or (isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)):
+        if (isinstance(node, dict) and part in node) or (
+            isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        ):
             out.append(part)
             node = node[part]
         elif isinstance(node, dict) and part in [node.get(k) for k in _DISCRIMINATORS]:

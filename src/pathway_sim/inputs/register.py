@@ -142,7 +142,11 @@ def numeric_leaves(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
             out.update(numeric_leaves(value, f"{path}."))
         elif path in NOT_PARAMETERS or isinstance(value, (bool, str)):
             continue
-        elif value is None or isinstance(value, (int, float)) or (isinstance(value, list) and value and all(_is_number(v) for v in value)):
+        elif (
+            value is None
+            or isinstance(value, (int, float))
+            or (isinstance(value, list) and value and all(_is_number(v) for v in value))
+        ):
             out[path] = value
     return out
 

@@ -22,12 +22,13 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from pathway_sim import __version__
+from pathway_sim.core.version import __version__
 from pathway_sim.core.errors import UsageError
 from pathway_sim.core.statistics import t_interval
 from pathway_sim.models.kpis import PATHWAY_KPIS, QUEUE_KPIS, TOC_OUTCOMES, kpi
+from pathway_sim.models.perinatal.toc import HEADLINE_KPIS
 from pathway_sim.reporting import eventlog, plots
-from pathway_sim.reporting import toc_panel as toc
+from pathway_sim.reporting import toc_panel
 from pathway_sim.runs.outputs import write_text
 
 FIGURES_DIR = "figures"
@@ -211,11 +212,11 @@ def section_toc(ctx: Context) -> str:
     table = ctx.results.comparison
     summary = pd.concat([s.summary.assign(scenario=s.name) for s in ctx.results.scenarios])
     cells, levels = {}, {}
-    for outcome, name in toc.HEADLINE_KPIS.items():
+    for outcome, name in HEADLINE_KPIS.items():
         if table is not None:
-            cells[outcome] = toc.difference_cells(table, name, ctx.colours)
+            cells[outcome] = toc_panel.difference_cells(table, name, ctx.colours)
         else:
-            cells[outcome] = toc.level_cells(summary, name, ctx.colours)
+            cells[outcome] = toc_panel.level_cells(summary, name, ctx.colours)
         base = ctx.base.summary.loc[ctx.base.summary["kpi"] == name, "mean"]
         levels[outcome] = float(base.iloc[0]) if len(base) else None
     acting: dict[str, list[tuple[str, str]]] = {}
@@ -228,13 +229,13 @@ def section_toc(ctx: Context) -> str:
         if table is not None
         else "Each outcome box shows its headline KPI's mean with its 95% interval (one run: no differences)."
     )
-    headline = "; ".join(f"{o}: {escape(kpi(n).label)}" for o, n in toc.HEADLINE_KPIS.items())
+    headline = "; ".join(f"{o}: {escape(kpi(n).label)}" for o, n in HEADLINE_KPIS.items())
     return (
         f"<p>{what} Highlighted key requirements are those a scenario acts on (its "
         "<code>key_requirements</code>). Headline KPIs: "
         + headline
         + ".</p>"
-        + toc.panel(cells, levels, _assumption_kpis(ctx.results), acting)
+        + toc_panel.panel(cells, levels, _assumption_kpis(ctx.results), acting)
     )
 
 
@@ -298,7 +299,7 @@ def section_forest(ctx: Context) -> str:
 def effects_table(effects: pd.DataFrame) -> pd.DataFrame:
     """The headline KPIs' factorial effects shaped like ``forest_table``: each effect
     (a lever, or a pair of levers joined by " x ") takes the place of a scenario."""
-    outcome_of = {name: outcome for outcome, name in toc.HEADLINE_KPIS.items()}
+    outcome_of = {name: outcome for outcome, name in HEADLINE_KPIS.items()}
     rows = []
     for r in effects[effects["kpi"].isin(outcome_of)].itertuples():
         entry = kpi(r.kpi)
@@ -309,7 +310,7 @@ def effects_table(effects: pd.DataFrame) -> pd.DataFrame:
         })  # fmt: skip
     columns = ["kpi", "scenario", "diff", "low", "high", "toc_outcome", "label", "unit", "better"]
     frame = pd.DataFrame(rows, columns=columns)
-    order = {o: i for i, o in enumerate(toc.HEADLINE_KPIS)}
+    order = {o: i for i, o in enumerate(HEADLINE_KPIS)}
     return frame.sort_values("toc_outcome", key=lambda o: o.map(order), kind="stable")
 
 
@@ -356,7 +357,7 @@ def section_factorial(ctx: Context) -> str:
         return "".join(parts)
     rows = "".join(
         f"<tr><td>{escape(r.label)} ({escape(r.unit)})</td><td>{escape(r.scenario)}</td>"
-        f"<td>{toc.number(r.diff)}</td><td>[{toc.number(r.low)}, {toc.number(r.high)}]</td>"
+        f"<td>{toc_panel.number(r.diff)}</td><td>[{toc_panel.number(r.low)}, {toc_panel.number(r.high)}]</td>"
         f"<td>{escape(interaction_verdict(r.diff, r.low, r.high, r.better))}</td></tr>"
         for r in clear.itertuples()
     )
@@ -376,8 +377,8 @@ def _levels_table(run: ScenarioResults) -> str:
         entry = kpi(r.kpi)
         rows.append(
             f"<tr><td>{entry.toc_outcome if entry else ''}</td><td>{escape(entry.label if entry else r.kpi)}</td>"
-            f"<td>{escape(entry.unit if entry else '')}</td><td>{toc.number(r.mean)}</td>"
-            f"<td>[{toc.number(r.ci_low)}, {toc.number(r.ci_high)}]</td></tr>"
+            f"<td>{escape(entry.unit if entry else '')}</td><td>{toc_panel.number(r.mean)}</td>"
+            f"<td>[{toc_panel.number(r.ci_low)}, {toc_panel.number(r.ci_high)}]</td></tr>"
         )
     return (
         "<p>One scenario, so there are no differences to plot: its levels, with 95% intervals over "

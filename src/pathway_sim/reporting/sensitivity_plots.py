@@ -18,7 +18,7 @@ import pandas as pd
 
 from pathway_sim.models.kpis import kpi as kpi_entry
 from pathway_sim.models.kpis import label as kpi_label
-from pathway_sim.reporting import toc_panel as toc
+from pathway_sim.models.perinatal.toc import HEADLINE_KPIS
 from pathway_sim.reporting.plots import (
     OKABE_ITO,
     Figure,
@@ -54,7 +54,7 @@ def plot_kpis(kpis: Sequence[str], chosen: Sequence[str] = ()) -> list[str]:
     """The KPIs to draw: those chosen, else the Theory of Change headlines, else the first few."""
     if chosen:
         return [k for k in chosen if k in kpis][:MAX_PANELS]
-    headlines = [k for k in toc.HEADLINE_KPIS.values() if k in kpis]
+    headlines = [k for k in HEADLINE_KPIS.values() if k in kpis]
     return (headlines or list(kpis))[:MAX_PANELS]
 
 

@@ -17,44 +17,7 @@ from html import escape
 import pandas as pd
 
 from pathway_sim.models.kpis import TOC_OUTCOMES, kpi
-
-PROBLEMS: tuple[str, ...] = (
-    "Hostile care environment and delivery",
-    "Gaps in service provision",
-    "Workforce and service issues",
-    "Communication and integration between services",
-    "Inaccessibility of services",
-    "Lack of person-centred care",
-    "Disparity between guidance and delivery",
-)
-"""The problem themes of the ToC paper's Table 2."""
-
-KEY_REQUIREMENTS: dict[str, tuple[str, str]] = {
-    "KR1": ("Person-centred, trauma-informed systems", "strategic"),
-    "KR2": ("Shared values and understanding", "strategic"),
-    "KR3": ("Co-production of guidance", "strategic"),
-    "KR4": ("Staff resources and infrastructure", "service"),
-    "KR5": ("Service components", "service"),
-    "KR6": ("Accessibility", "service"),
-    "KR7": ("Approach (staff)", "staff"),
-    "KR8": ("Care delivery (staff)", "staff"),
-}
-
-HEADLINE_KPIS: dict[str, str] = {
-    "S1": "retraumatised_pct",
-    "S2": "support_network_at_birth",
-    "S3": "history_retold_per_woman",
-    "S4": "antenatal_attendance_pct",
-    "S5": "knowledge_at_birth",
-    "S6": "staff_confidence_index",
-    "M1": "self_efficacy_index",
-    "M2": "community_support_engaged_pct",
-    "I1": "baby_with_mother_at_12m_pct",
-    "I2": "overdoses_per_1000",
-    "I3": "deaths_after_removal_per_1000",
-    "I4": "stable_at_12m_pct",
-}
-"""The one KPI each outcome box shows; the forest plot has every KPI."""
+from pathway_sim.models.perinatal.toc import HEADLINE_KPIS, KEY_REQUIREMENTS, PROBLEMS
 
 COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Short-term outcomes (perinatal period)", ("S1", "S2", "S3", "S4", "S5", "S6")),

@@ -20,7 +20,7 @@ from typing import IO, Any
 
 import pandas as pd
 
-from pathway_sim import __version__
+from pathway_sim.core.version import __version__
 from pathway_sim.core.statistics import summarise
 from pathway_sim.inputs.evidence import kpi_evidence
 from pathway_sim.inputs.loading import to_yaml

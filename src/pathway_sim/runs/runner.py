@@ -5,17 +5,16 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any
 
 import pandas as pd
 
 from pathway_sim.core.randomness import Streams
-from pathway_sim.models.queueing import network
+from pathway_sim.models import Scenario, model_of
 from pathway_sim.models.results import ReplicationResult
 
 
 def run_replication(
-    scenario: Any, seed: int, index: int, event_log: bool = False
+    scenario: Scenario, seed: int, index: int, event_log: bool = False
 ) -> ReplicationResult:
     """Run replication ``index`` of ``scenario`` from root seed ``seed``.
 
@@ -24,11 +23,7 @@ def run_replication(
     """
     streams = Streams(seed, index)
     with collector_paused():
-        if isinstance(scenario, network.QueueNetworkScenario):
-            return network.simulate(scenario, streams, event_log)
-        from pathway_sim.models.perinatal.model import simulate
-
-        return simulate(scenario, streams, event_log)
+        return model_of(scenario).simulate(scenario, streams, event_log)
 
 
 @contextmanager

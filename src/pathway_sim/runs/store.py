@@ -15,7 +15,7 @@ import pickle
 from pathlib import Path
 from typing import Any
 
-from pathway_sim import __version__
+from pathway_sim.core.version import __version__
 from pathway_sim.core.errors import UsageError
 from pathway_sim.models.results import ReplicationResult
 from pathway_sim.runs.outputs import TEMPORARY_SUFFIX, atomic_write, write_json

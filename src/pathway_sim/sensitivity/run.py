@@ -16,6 +16,7 @@ import json
 import logging
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -65,6 +66,10 @@ class SensitivityResult:
     out: Path | None
 
 
+FigureWriter = Callable[[SensitivityResult, Path], object]
+"""Draws a result's figures into a folder (``reporting.sensitivity_plots.save_figures``)."""
+
+
 def run_sensitivity(
     spec: SensitivitySpec,
     out: Path | None,
@@ -72,9 +77,10 @@ def run_sensitivity(
     *,
     resume: bool = False,
     progress: bool = False,
+    figures: FigureWriter | None = None,
 ) -> SensitivityResult:
-    """Sample, run every point, analyse; write the tables (and ``manifest.json`` last)
-    to ``out`` if given."""
+    """Sample, run every point, analyse; write the tables, then ``figures`` (drawn by a
+    caller in the reporting layer), then ``manifest.json`` last, to ``out`` if given."""
     f = spec.file
     _check_kpis(spec)
     factors, prob = spec.factors, problem(spec.factors)
@@ -101,7 +107,7 @@ def run_sensitivity(
     uncertainty = uncertainty_table(means["lhs"][kpis]) if f.method == "lhs" else None
     result = SensitivityResult(spec, samples, indices, tornado, uncertainty, out)
     if out is not None:
-        _write(result, out, executor, wall, len(samples))
+        _write(result, out, executor, wall, len(samples), figures)
     return result
 
 
@@ -216,7 +222,12 @@ def parameters_table(spec: SensitivitySpec) -> pd.DataFrame:
 
 
 def _write(
-    result: SensitivityResult, out: Path, executor: ExecutorSpec, wall: float, points: int
+    result: SensitivityResult,
+    out: Path,
+    executor: ExecutorSpec,
+    wall: float,
+    points: int,
+    figures: FigureWriter | None,
 ) -> None:
     spec, f = result.spec, result.spec.file
     write_text(out / "sensitivity.yaml", spec.source_text)
@@ -228,9 +239,8 @@ def _write(
         write_csv(out / "tornado.csv", result.tornado)
     if result.uncertainty is not None:
         write_csv(out / "uncertainty.csv", result.uncertainty)
-    from pathway_sim.reporting.sensitivity_plots import save_figures  # matplotlib is slow to import
-
-    save_figures(result, out / "figures")
+    if figures is not None:
+        figures(result, out / "figures")
     sensitivity = {
         "name": f.name, "method": f.method, "samples": f.samples, "levels": f.levels,
         "second_order": f.second_order, "parameters": spec.names, "points": points,

@@ -15,8 +15,9 @@ from typing import Any
 
 import simpy
 
+from pathway_sim.core.arrivals import PoissonArrivals
 from pathway_sim.core.randomness import Streams
-from pathway_sim.engine.arrivals import PoissonArrivals, arrival_process
+from pathway_sim.engine.arrivals import arrival_process
 from pathway_sim.models.perinatal import drug_treatment, maternity, social_work, support
 from pathway_sim.models.perinatal.metrics import replication_kpis
 from pathway_sim.models.perinatal.schema import PerinatalScenario
