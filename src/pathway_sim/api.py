@@ -33,6 +33,7 @@ from pathway_sim.experiments.run import (
 )
 from pathway_sim.experiments.spec import Experiment, load_experiment
 from pathway_sim.inputs.loading import _parse_override, load_scenario, with_changes
+from pathway_sim.models import Scenario
 from pathway_sim.runs.executors import ExecutorSpec, choose_executor
 from pathway_sim.runs.precision import PrecisionGoal
 from pathway_sim.sensitivity.run import SensitivityResult
@@ -50,7 +51,7 @@ class RunResult:
     """One scenario's replications, summary and services tables (and, with
     ``reps="auto"``, the precision reached per KPI)."""
 
-    scenario: Any
+    scenario: Scenario
     replications: pd.DataFrame
     summary: pd.DataFrame
     services: pd.DataFrame

@@ -18,9 +18,9 @@ from pathlib import Path
 import pandas as pd
 
 from pathway_sim import api
-from pathway_sim.core.version import __version__
 from pathway_sim.core.errors import UsageError
 from pathway_sim.core.statistics import CORRECTIONS
+from pathway_sim.core.version import __version__
 from pathway_sim.experiments.spec import load_experiment
 from pathway_sim.inputs.calibration import calibration_table, load_targets
 from pathway_sim.inputs.calibration import format_table as format_calibration

@@ -28,6 +28,7 @@ from pathway_sim.core.errors import UsageError
 from pathway_sim.core.statistics import comparison_table, factorial_effects, kpi_columns, summarise
 from pathway_sim.experiments.spec import Experiment
 from pathway_sim.inputs.loading import with_changes
+from pathway_sim.models import Scenario
 from pathway_sim.models.perinatal.toc import HEADLINE_KPIS
 from pathway_sim.models.results import ReplicationResult
 from pathway_sim.runs.executors import Executor, ExecutorSpec, executing
@@ -52,7 +53,7 @@ Replicate = Callable[[Any, int, int, bool], ReplicationResult]
 class Run:
     """One scenario being replicated: what has finished, and where it is kept."""
 
-    scenario: Any
+    scenario: Scenario
     out: Path | None
     event_log: bool
     store: ReplicationStore | None
@@ -60,7 +61,7 @@ class Run:
     reused: frozenset[int] = frozenset()
 
     @classmethod
-    def start(cls, scenario: Any, out: Path | None, event_log: bool, resume: bool) -> Run:
+    def start(cls, scenario: Scenario, out: Path | None, event_log: bool, resume: bool) -> Run:
         """Prepare ``out`` (clearing an earlier run's files) and take up what can be resumed."""
         if out is None:
             if resume:
@@ -92,7 +93,7 @@ class Run:
 class ScenarioRun:
     """The finished replications of one scenario, as the run contract tables."""
 
-    scenario: Any
+    scenario: Scenario
     results: list[ReplicationResult]
     summary: pd.DataFrame
     out: Path | None
@@ -201,7 +202,7 @@ def run_scenarios(
 
 
 def choose_replications(
-    scenario: Any,
+    scenario: Scenario,
     out: Path | None,
     goal: PrecisionGoal = AUTO,
     spec: ExecutorSpec = SERIAL,

@@ -30,6 +30,7 @@ from pydantic import Field, ValidationError, model_validator
 from pathway_sim.core.schema import Strict
 from pathway_sim.core.statistics import COMPARISON_COLUMNS, CORRECTIONS
 from pathway_sim.inputs.loading import ScenarioError, load_scenario, overlay_file, with_changes
+from pathway_sim.models import Scenario
 
 M = TypeVar("M", bound=Strict)
 
@@ -209,7 +210,7 @@ def _overlaps(a: str, b: str) -> bool:
 
 
 def _factorial(
-    path: Path, base: Any, factorial: dict[str, Changes]
+    path: Path, base: Scenario, factorial: dict[str, Changes]
 ) -> tuple[list[Any], dict[str, dict[str, int]]]:
     """Every combination of factors, in standard (Yates) order: the first factor
     alternates fastest, and the all-off combination is the base."""

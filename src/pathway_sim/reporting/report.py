@@ -22,13 +22,12 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from pathway_sim.core.version import __version__
 from pathway_sim.core.errors import UsageError
 from pathway_sim.core.statistics import t_interval
+from pathway_sim.core.version import __version__
 from pathway_sim.models.kpis import PATHWAY_KPIS, QUEUE_KPIS, TOC_OUTCOMES, kpi
 from pathway_sim.models.perinatal.toc import HEADLINE_KPIS
-from pathway_sim.reporting import eventlog, plots
-from pathway_sim.reporting import toc_panel
+from pathway_sim.reporting import eventlog, plots, toc_panel
 from pathway_sim.runs.outputs import write_text
 
 FIGURES_DIR = "figures"

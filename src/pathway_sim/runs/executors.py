@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, cast
 
 from pathway_sim.core.errors import UsageError
 
@@ -61,7 +61,7 @@ def choose_executor(
             "or choose --executor processes or dask"
         )
     default_workers = 1 if kind == "serial" else os.cpu_count() or 1
-    return ExecutorSpec(kind, workers or default_workers, scheduler)
+    return ExecutorSpec(cast(ExecutorKind, kind), workers or default_workers, scheduler)
 
 
 class Executor(Protocol):
@@ -120,7 +120,7 @@ class executing:
 
     def __init__(self, spec: ExecutorSpec) -> None:
         self.spec = spec
-        self._closers: list[Callable[[], None]] = []
+        self._closers: list[Callable[[], object]] = []
 
     def __enter__(self) -> Executor:
         if self.spec.kind == "processes":

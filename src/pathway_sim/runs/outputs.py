@@ -20,10 +20,11 @@ from typing import IO, Any
 
 import pandas as pd
 
-from pathway_sim.core.version import __version__
 from pathway_sim.core.statistics import summarise
+from pathway_sim.core.version import __version__
 from pathway_sim.inputs.evidence import kpi_evidence
 from pathway_sim.inputs.loading import to_yaml
+from pathway_sim.models import Scenario
 from pathway_sim.models.perinatal.schema import PerinatalScenario
 from pathway_sim.models.results import EVENT_COLUMNS, ReplicationResult
 from pathway_sim.runs.runner import replications_table, services_table, women_table
@@ -68,7 +69,10 @@ def remove_stale(out: Path, names: Sequence[str] = RUN_FILES) -> None:
 
 
 def write_text(path: Path, text: str) -> None:
-    atomic_write(path, lambda h: h.write(text))
+    def write(handle: IO[str]) -> None:
+        handle.write(text)
+
+    atomic_write(path, write)
 
 
 def write_csv(path: Path, table: pd.DataFrame) -> None:
@@ -94,16 +98,16 @@ def write_json(path: Path, data: Any) -> None:
     write_text(path, json.dumps(data, indent=2, sort_keys=False) + "\n")
 
 
-def scenario_digest(scenario: Any) -> str:
+def scenario_digest(scenario: Scenario) -> str:
     """A fingerprint of the resolved scenario, to tell whether two runs are the same."""
     return hashlib.sha256(to_yaml(scenario).encode()).hexdigest()
 
 
 def manifest(
-    scenario: Any, seed: int, replications: int, wall_seconds: float, **extra: Any
+    scenario: Scenario, seed: int, replications: int, wall_seconds: float, **extra: Any
 ) -> dict[str, Any]:
     """Provenance of a run: what ran, from which seed, with what software."""
-    versions = {}
+    versions: dict[str, str | None] = {}
     for name in LIBRARIES:
         try:
             versions[name] = metadata.version(name)
@@ -127,7 +131,7 @@ def manifest(
 
 def write_run(
     out: Path,
-    scenario: Any,
+    scenario: Scenario,
     results: Sequence[ReplicationResult],
     run_manifest: dict[str, Any],
     event_log: bool = False,

@@ -15,8 +15,9 @@ import pickle
 from pathlib import Path
 from typing import Any
 
-from pathway_sim.core.version import __version__
 from pathway_sim.core.errors import UsageError
+from pathway_sim.core.version import __version__
+from pathway_sim.models import Scenario
 from pathway_sim.models.results import ReplicationResult
 from pathway_sim.runs.outputs import TEMPORARY_SUFFIX, atomic_write, write_json
 
@@ -25,7 +26,7 @@ log = logging.getLogger("pathway_sim")
 STORE_DIR = "replications"
 
 
-def identity(scenario: Any, event_log: bool) -> dict[str, Any]:
+def identity(scenario: Scenario, event_log: bool) -> dict[str, Any]:
     """What must match for stored replications to be reused.
 
     The replication count is left out, so a resumed run may ask for more (or

@@ -28,6 +28,7 @@ import pandas as pd
 from pathway_sim.core.errors import UsageError
 from pathway_sim.experiments.run import SERIAL, Run, progress_bar, replicate
 from pathway_sim.inputs.loading import ScenarioError, to_yaml, with_changes
+from pathway_sim.models import Scenario
 from pathway_sim.models.kpis import PATHWAY_KPIS
 from pathway_sim.models.perinatal.schema import PerinatalScenario
 from pathway_sim.runs.executors import ExecutorSpec, executing
@@ -152,7 +153,7 @@ def point_scenario(spec: SensitivitySpec, row: np.ndarray, label: str) -> Any:
         raise UsageError(f"{spec.file.name}: {label} is not a valid scenario: {exc}") from None
 
 
-def point_key(scenario: Any) -> str:
+def point_key(scenario: Scenario) -> str:
     """What identifies a point's replications: the resolved scenario and seed."""
     text = json.dumps(identity(scenario, False), sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:16]

@@ -30,6 +30,7 @@ from pathway_sim.core.schema import Strict
 from pathway_sim.experiments.spec import Changes, read_mapping, validate_file
 from pathway_sim.inputs.loading import ScenarioError, load_scenario
 from pathway_sim.inputs.register import load_register, numeric_leaves
+from pathway_sim.models import Scenario
 
 log = logging.getLogger("pathway_sim")
 
@@ -97,7 +98,7 @@ class SensitivitySpec:
     """A resolved sensitivity file: the validated base scenario and the factors to vary."""
 
     file: SensitivityFile
-    base: Any
+    base: Scenario
     factors: tuple[Factor, ...]
     source_text: str
 
@@ -120,7 +121,7 @@ def load_sensitivity(path: str | Path, **changes: Any) -> SensitivitySpec:
     return SensitivitySpec(spec, base, factors, text)
 
 
-def resolve_factors(path: Path, base: Any, spec: SensitivityFile) -> tuple[Factor, ...]:
+def resolve_factors(path: Path, base: Scenario, spec: SensitivityFile) -> tuple[Factor, ...]:
     """Each named or matched parameter as a ``Factor``, in the order first named.
 
     An exact name must be a numeric scalar of the scenario with a range; a pattern

@@ -44,6 +44,7 @@ def simulate(
             counted[0] += 1
         for service, duration, rng in path:
             post = yield from service.acquire()
+            assert post is not None, "acquire returns None only when aborted"
             if event_log:
                 events.append(
                     (rep, entity, env.now, "contact_start", service.name, "", post.staff_id, "")
