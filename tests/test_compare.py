@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from pathway_sim import api
-from pathway_sim.cli.main import format_comparison
+from pathway_sim.cli.formatting import format_comparison
 
 from .conftest import MMC, SHORT, mmc_variant, short_options
 

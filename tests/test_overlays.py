@@ -2,8 +2,9 @@
 
 import pytest
 
+from pathway_sim.core.errors import ScenarioError
 from pathway_sim.experiments.spec import load_experiment
-from pathway_sim.inputs.loading import ScenarioError, load_scenario, overlay_file
+from pathway_sim.inputs.loading import load_scenario, overlay_file
 
 from .conftest import ROOT, SCENARIOS, write
 

@@ -4,7 +4,8 @@ import json
 
 import pytest
 
-from pathway_sim.inputs.loading import ScenarioError, json_schema, load_scenario, to_yaml
+from pathway_sim.core.errors import ScenarioError
+from pathway_sim.inputs.loading import json_schema, load_scenario, to_yaml
 
 from .conftest import SCENARIOS, write
 

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from pathway_sim import api
-from pathway_sim.inputs.loading import ScenarioError
+from pathway_sim.core.errors import ScenarioError
 from pathway_sim.sensitivity.methods import analyse, problem, ranking, sample, to_values
 from pathway_sim.sensitivity.spec import Factor, load_sensitivity
 

@@ -7,12 +7,14 @@ simulation events.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
-import numpy as np
 from pydantic import Field
 
 from pathway_sim.core.schema import Strict
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 class PoissonArrivals(Strict):

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import functools
 import math
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
-import numpy as np
 from pydantic import Field, model_validator
 
 from pathway_sim.core.schema import Strict
+
+if TYPE_CHECKING:
+    import numpy as np
 
 PositiveFloat = Annotated[float, Field(gt=0)]
 

@@ -12,6 +12,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from pathway_sim.core.corrections import CORRECTIONS
+
 ID_COLUMNS = ("scenario", "replication", "seed", "women")
 """Identifying columns of ``replications.csv``; every other column is a KPI."""
 
@@ -74,7 +76,6 @@ def summarise(replications: pd.DataFrame, confidence: float = 0.95) -> pd.DataFr
 
 # --- comparisons ---------------------------------------------------------------------------
 
-CORRECTIONS = ("none", "bonferroni")
 """Multiple-comparison corrections that ``compare`` and experiments offer."""
 
 

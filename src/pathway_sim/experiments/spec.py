@@ -27,9 +27,10 @@ from typing import Annotated, Any, Literal, TypeVar
 import yaml
 from pydantic import Field, ValidationError, model_validator
 
+from pathway_sim.core.errors import ScenarioError
 from pathway_sim.core.schema import Strict
 from pathway_sim.core.statistics import COMPARISON_COLUMNS, CORRECTIONS
-from pathway_sim.inputs.loading import ScenarioError, load_scenario, overlay_file, with_changes
+from pathway_sim.inputs.loading import load_scenario, overlay_file, with_changes
 from pathway_sim.models import Scenario
 
 M = TypeVar("M", bound=Strict)

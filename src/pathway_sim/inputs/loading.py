@@ -22,14 +22,11 @@ from typing import Annotated, Any, Union
 import yaml
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
+from pathway_sim.core.errors import ScenarioError
 from pathway_sim.models import MODELS, Scenario
 
 _DISCRIMINATORS = ("dist", "process", "model")
 _MAX_ERRORS = 12
-
-
-class ScenarioError(Exception):
-    """Bad input, with a message fit for the user: where, which field, what was expected."""
 
 
 def load_scenario(

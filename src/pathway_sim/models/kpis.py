@@ -8,9 +8,10 @@ the operational measures planners ask for.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 TOC_OUTCOMES: dict[str, str] = {
     "S1": "Fewer women re-traumatised",
@@ -531,4 +532,6 @@ def label(name: str) -> str:
 
 def catalogue() -> pd.DataFrame:
     """The pathway KPI catalogue as a table, in the paper's order of outcomes."""
+    import pandas as pd  # slow to import: only the commands that print tables need it
+
     return pd.DataFrame([asdict(k) for k in PATHWAY_KPIS])

@@ -25,9 +25,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from pathway_sim.core.errors import UsageError
+from pathway_sim.core.errors import ScenarioError, UsageError
 from pathway_sim.experiments.run import SERIAL, Run, progress_bar, replicate
-from pathway_sim.inputs.loading import ScenarioError, to_yaml, with_changes
+from pathway_sim.inputs.loading import to_yaml, with_changes
 from pathway_sim.models import Scenario
 from pathway_sim.models.kpis import PATHWAY_KPIS
 from pathway_sim.models.perinatal.schema import PerinatalScenario

@@ -26,9 +26,10 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
+from pathway_sim.core.errors import ScenarioError
 from pathway_sim.core.schema import Strict
 from pathway_sim.experiments.spec import Changes, read_mapping, validate_file
-from pathway_sim.inputs.loading import ScenarioError, load_scenario
+from pathway_sim.inputs.loading import load_scenario
 from pathway_sim.inputs.register import load_register, numeric_leaves
 from pathway_sim.models import Scenario
 

@@ -1,0 +1,243 @@
+"""What each ``pathway-sim`` command does: call the library, print what it returns.
+
+The library is imported inside each command, so that a command imports only what
+it needs (pandas, scipy and matplotlib are slow to import).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pathway_sim.core.errors import ScenarioError, UsageError
+
+if TYPE_CHECKING:
+    from pathway_sim.models import Scenario
+    from pathway_sim.runs.precision import PrecisionGoal
+
+
+def load_with_options(path: Path, args: argparse.Namespace) -> Scenario:
+    from pathway_sim import api
+
+    reps = None if args.reps == "auto" else args.reps
+    return api.resolve(path, args.set, reps, args.seed)
+
+
+def execution(args: argparse.Namespace) -> dict[str, Any]:
+    """The keyword arguments of the API that the execution options give."""
+    return {
+        "workers": args.workers,
+        "executor": args.executor,
+        "scheduler": args.scheduler,
+        "resume": args.resume,
+        "progress": not args.quiet,
+    }
+
+
+def precision_goal(args: argparse.Namespace) -> PrecisionGoal | None:
+    from pathway_sim.runs.precision import PrecisionGoal
+
+    given = {
+        "target": args.target_precision,
+        "kpis": tuple(k.strip() for k in args.kpis.split(",")) if args.kpis else None,
+        "max_reps": args.max_reps,
+    }
+    given = {k: v for k, v in given.items() if v is not None}
+    if args.reps != "auto":
+        if given:
+            raise UsageError("--target-precision, --kpis and --max-reps go with --reps auto")
+        return None
+    try:
+        return PrecisionGoal(**given)
+    except ValueError as exc:
+        raise UsageError(f"--reps auto: {exc}") from None
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from pathway_sim import api
+    from pathway_sim.cli.formatting import format_precision, format_summary
+
+    scenario = load_with_options(args.scenario, args)
+    goal = precision_goal(args)
+    out = args.out or Path("results") / scenario.name
+    started = time.perf_counter()
+    result = api.run(scenario, reps=goal, out=out, event_log=args.event_log, **execution(args))
+    wall = time.perf_counter() - started
+    if not args.quiet:
+        print(format_summary(result.summary, assumption_flags(scenario)))
+        if result.precision is not None:
+            print("\n" + format_precision(result.precision))
+            if not result.precision["met"].all():
+                print(
+                    f"target not reached within {len(result.replications)} replications: "
+                    "raise --max-reps or loosen --target-precision"
+                )
+        print(f"\n{len(result.replications)} replications in {wall:.1f} s; results in {out}")
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from pathway_sim import api
+    from pathway_sim.cli.formatting import format_comparison
+
+    scenarios = [load_with_options(path, args) for path in args.scenarios]
+    out = args.out or Path("results") / f"compare_{scenarios[0].name}"
+    comparison = api.compare(
+        *scenarios, out=out, correction=args.correction, event_log=args.event_log or args.report,
+        **execution(args),
+    )  # fmt: skip
+    if not args.quiet:
+        print(format_comparison(comparison.table))
+        print(f"\nresults in {out}")
+    if args.report:
+        write_report(out, None, args.quiet)
+    return 0
+
+
+def cmd_experiment(args: argparse.Namespace) -> int:
+    from pathway_sim import api
+    from pathway_sim.cli.formatting import format_comparison, format_effects
+    from pathway_sim.experiments.spec import load_experiment
+
+    experiment = load_experiment(args.experiment)
+    out = args.out or Path("results") / experiment.name
+    result = api.run_experiment(experiment, out=out, event_log=args.report, **execution(args))
+    if not args.quiet:
+        print(format_comparison(result.comparison.table))
+        if result.effects is not None:
+            print("\n" + format_effects(result.effects))
+        print(f"\nresults in {out}")
+    if args.report:
+        write_report(out, None, args.quiet)
+    return 0
+
+
+def cmd_sensitivity(args: argparse.Namespace) -> int:
+    from pathway_sim import api
+    from pathway_sim.cli.formatting import format_sensitivity
+    from pathway_sim.sensitivity.spec import load_sensitivity
+
+    spec = load_sensitivity(args.sensitivity)
+    out = args.out or Path("results") / spec.file.name
+    started = time.perf_counter()
+    result = api.run_sensitivity(spec, out=out, **execution(args))
+    wall = time.perf_counter() - started
+    if not args.quiet:
+        print(format_sensitivity(result.indices, spec.file.method))
+        points = len(result.samples)
+        print(f"\n{points} points x {spec.file.replications} replications in {wall:.1f} s; "
+              f"results in {out}")  # fmt: skip
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    if not args.results_dir.is_dir():
+        raise UsageError(f"{args.results_dir}: no such results directory")
+    write_report(args.results_dir, args.out, quiet=False)
+    return 0
+
+
+def write_report(results_dir: Path, out: Path | None, quiet: bool) -> Path:
+    """Build the workshop report (imported here: matplotlib is slow to import)."""
+    from pathway_sim.reporting.report import build_report
+
+    started = time.perf_counter()
+    path = build_report(results_dir, out)
+    if not quiet:
+        print(f"report: {path} (built in {time.perf_counter() - started:.1f} s)")
+    return path
+
+
+def cmd_calibration(args: argparse.Namespace) -> int:
+    from pathway_sim import api
+    from pathway_sim.inputs.calibration import calibration_table, load_targets
+    from pathway_sim.inputs.calibration import format_table as format_calibration
+    from pathway_sim.models.perinatal.schema import PerinatalScenario
+    from pathway_sim.runs.outputs import write_csv
+
+    scenario = load_with_options(args.scenario, args)
+    if not isinstance(scenario, PerinatalScenario):
+        raise UsageError(
+            f"{args.scenario}: calibration needs a perinatal scenario (model: perinatal)"
+        )
+    out = args.out or Path("results") / "calibration" / scenario.name
+    started = time.perf_counter()
+    result = api.run(scenario, out=out, event_log=args.event_log, **execution(args))
+    wall = time.perf_counter() - started
+    table = calibration_table(result.replications, load_targets())
+    write_csv(out / "calibration.csv", table)
+    if not args.quiet:
+        print(format_calibration(table))
+        met = int(table["in_range"].sum())
+        print(
+            f"\n{met} of {len(table)} targets in range; {len(result.replications)} replications in {wall:.1f} s"
+        )
+        print(f"results in {out}")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from pathway_sim.inputs.loading import load_scenario
+
+    failures = 0
+    for path in args.scenarios:
+        try:
+            scenario = load_scenario(path)
+        except ScenarioError as exc:
+            failures += 1
+            where = "" if str(path) in str(exc) else f"{path}: "  # most messages name their file
+            print(f"pathway-sim: {where}{exc}", file=sys.stderr)
+        else:
+            print(f"ok  {path}  ({scenario.model}: {scenario.name})")
+    return 2 if failures else 0
+
+
+def cmd_params(args: argparse.Namespace) -> int:
+    from pathway_sim.inputs.register import format_table as format_register
+    from pathway_sim.inputs.register import register_table
+
+    table = register_table()
+    if args.csv:
+        table.to_csv(sys.stdout, index=False, lineterminator="\n")
+    else:
+        print(format_register(table))
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from pathway_sim.inputs.loading import json_schema
+
+    print(json.dumps(json_schema(), indent=2))
+    return 0
+
+
+def cmd_kpis(args: argparse.Namespace) -> int:
+    from pathway_sim.models.kpis import TOC_OUTCOMES, catalogue
+
+    table = catalogue()
+    if args.csv:
+        table[["name", "toc_outcome", "definition", "unit", "better"]].to_csv(
+            sys.stdout, index=False, lineterminator="\n"
+        )
+        return 0
+    for outcome, group in table.groupby("toc_outcome", sort=False):
+        print(f"\n{outcome}  {TOC_OUTCOMES[outcome]}")
+        for row in group.itertuples():
+            print(f"  {row.name:<40} {row.unit:<18} better: {row.better}")
+            print(f"      {row.definition}")
+    return 0
+
+
+def assumption_flags(scenario: Scenario) -> frozenset[str]:
+    """KPIs that rest mainly on assumptions, for a perinatal scenario (none for a queue network)."""
+    from pathway_sim.inputs.evidence import kpi_evidence
+    from pathway_sim.models.perinatal.schema import PerinatalScenario
+
+    if not isinstance(scenario, PerinatalScenario):
+        return frozenset()
+    evidence = kpi_evidence()
+    return frozenset(evidence.loc[evidence["rests_on_assumptions"], "kpi"])
