@@ -1,4 +1,4 @@
-"""The performance harness: every figure of issue 8 against its target, in one run.
+"""The performance harness: every performance figure against its target, in one run.
 
     make bench                  # or: .venv/bin/python -m benchmarks.bench [--quick]
 
@@ -45,6 +45,8 @@ TARGETS: dict[str, tuple[str, float]] = {
     "parallel_efficiency_2_workers": (">=", 0.85),
     "peak_rss_mb": ("<", 1024.0),
     "planner_comparison_s": ("<", 60.0),
+    "cli_help_s": ("<", 0.25),
+    "cli_validate_s": ("<", 0.25),
 }
 """Figures with a target (2-core machine); the others are context for them."""
 SCALING_FACTORS = (1, 2, 4, 8)
@@ -188,12 +190,28 @@ def planner_comparison(sizes: Sizes) -> list[Figure]:
     ]
 
 
+def cli_startup(sizes: Sizes) -> list[Figure]:
+    """Whole-process wall time and peak memory of ``--help`` and ``validate`` (median of
+    five): the commands a user types first must answer at once."""
+    rows = []
+    commands = {"cli_help": ["--help"], "cli_validate": ["validate", str(BASE)]}
+    for name, args in commands.items():
+        command = [sys.executable, "-m", "pathway_sim", *args]
+        usages = [child_usage(command) for _ in range(max(sizes.repeats, 5))]
+        wall = Timing(tuple(u["wall_s"] for u in usages))
+        peak = max(u["peak_rss_mb"] for u in usages)
+        rows.append(figure(f"{name}_s", wall.median, "s", wall.spread))
+        rows.append(figure(f"{name}_peak_rss_mb", peak, "MB"))
+    return rows
+
+
 def _cli(*args: str) -> list[str]:
     return [sys.executable, "-m", "pathway_sim", *args, "--workers", "2", "--quiet"]
 
 
 SECTIONS: tuple[Callable[[Sizes], list[Figure]], ...] = (
     engine_overhead, pathway_speed, scaling, parallel_efficiency, peak_memory, planner_comparison,
+    cli_startup,
 )  # fmt: skip
 
 
