@@ -2,8 +2,9 @@
 
 The register (``data/parameters.csv``) has one row per numeric leaf of the
 built-in base scenario, named by its scenario path (``services.midwifery.staff``,
-``population.early_known_gestation_weeks.mean``). Its ``default`` repeats the
-built-in default so a test can hold the two to a single truth; ``low`` and
+``population.early_known_gestation_weeks.mean``). Defaults live in the schema
+alone (``models/perinatal/schema.py``): the register reads each row's default
+from the built-in base scenario rather than storing a copy. ``low`` and
 ``high`` bound the plausible range that sensitivity analysis samples; ``status``
 says how far the evidence goes: *sourced* (read in the source), *derived*
 (worked out from a source, the working in ``note``) or *assumption*.
@@ -16,7 +17,6 @@ from __future__ import annotations
 import csv
 import difflib
 import fnmatch
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -25,7 +25,11 @@ from typing import Any
 
 import pandas as pd
 
+from pathway_sim.models.perinatal.schema import PerinatalScenario
+
 COLUMNS = ("name", "default", "low", "high", "unit", "source", "status", "quality", "note")
+"""Columns of the register as printed (``pathway-sim params``); the file stores all but
+``default``."""
 STATUSES = ("sourced", "derived", "assumption")
 QUALITIES = ("H", "M", "L")
 NOT_PARAMETERS = frozenset({"extends", "run.seed", "run.replications"})
@@ -64,17 +68,36 @@ class Parameter:
 
 
 def _read_rows() -> list[dict[str, str]]:
+    """The stored rows, each with its default from the schema (empty for an unset number,
+    a schedule written ``[16, 28, 34]``)."""
     text = resources.files("pathway_sim").joinpath("data", "parameters.csv").read_text("utf-8")
-    return list(csv.DictReader(text.splitlines()))
+    defaults = builtin_defaults()
+    rows = []
+    for row in csv.DictReader(text.splitlines()):
+        value = defaults.get(row["name"])
+        rows.append({**row, "default": _shown(value)})
+    return rows
 
 
-def _parse_default(text: str) -> Default:
-    """A number, a schedule written ``[16, 28, 34]``, or empty for an unset number."""
-    if text == "":
-        return None
-    if text.startswith("["):
-        return tuple(float(x) for x in json.loads(text))
-    return float(text)
+def _shown(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "[" + ", ".join(f"{v:g}" for v in value) + "]"
+    return str(value)
+
+
+@lru_cache(maxsize=1)
+def builtin_defaults() -> dict[str, Any]:
+    """Dotted path -> default of every numeric parameter of the built-in base scenario."""
+    return numeric_leaves(PerinatalScenario.builtin_defaults())
+
+
+def _default(name: str) -> Default:
+    value = builtin_defaults().get(name)
+    if isinstance(value, list):
+        return tuple(float(v) for v in value)
+    return None if value is None else float(value)
 
 
 @lru_cache(maxsize=1)
@@ -83,7 +106,7 @@ def load_register() -> dict[str, Parameter]:
     return {
         r["name"]: Parameter(
             r["name"],
-            _parse_default(r["default"]),
+            _default(r["name"]),
             float(r["low"]),
             float(r["high"]),
             r["unit"],
@@ -97,7 +120,7 @@ def load_register() -> dict[str, Parameter]:
 
 
 def register_table() -> pd.DataFrame:
-    """The register as a table, exactly as stored."""
+    """The register as a table, with each default read from the schema."""
     return pd.DataFrame(_read_rows(), columns=list(COLUMNS))
 
 
