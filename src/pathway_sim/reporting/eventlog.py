@@ -16,9 +16,9 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from pathway_sim.core.units import DAYS_PER_WEEK
 from pathway_sim.models.kpis import SERVICE_LABELS
 
-DAYS_PER_WEEK = 7.0
 CONTACT_OUTCOMES = ("attended", "missed")
 """Outcomes of a contact that took place (a cancelled one never reached her)."""
 NOT_A_TRIP = ("", "home", "remote")
