@@ -69,7 +69,7 @@ def check_invariants(result) -> None:
     # a removed baby is never recorded as with the mother afterwards
     for woman_id, log in events.sort_values("time_days", kind="stable").groupby("woman_id"):
         removed = False
-        for activity, outcome in zip(log["activity"], log["outcome"]):
+        for activity, outcome in zip(log["activity"], log["outcome"], strict=True):
             if activity == "removal":
                 removed = True
             if removed and activity in ("placement", "follow_up_end"):

@@ -37,26 +37,34 @@ def test_odds_ratio_arithmetic():
 
 
 def _woman(**changes) -> Woman:
-    base = dict(
-        id=0,
-        counted=True,
-        arrival_day=0.0,
-        known_gestation_weeks=20.0,
-        nulliparous=False,
-        opioid_use=True,
-        in_treatment=True,
-        mental_health_need=False,
-        housing_unstable=False,
-        domestic_abuse=False,
-        trauma_history=False,
-        rural=False,
-        trust=0.5,
-        knowledge=0.5,
-        hub_weekday=2.0,
-        term_gestation_weeks=40.0,
-        nas_stay_days=10.0,
-        fate=np.zeros(FATES),
-        in_treatment_at_known=True,
+    base = {
+        "id": 0,
+        "counted": True,
+        "arrival_day": 0.0,
+        "known_gestation_weeks": 20.0,
+        "nulliparous": False,
+        "opioid_use": True,
+        "in_treatment": True,
+        "mental_health_need": False,
+        "housing_unstable": False,
+        "domestic_abuse": False,
+        "trauma_history": False,
+        "rural": False,
+        "trust": 0.5,
+        "knowledge": 0.5,
+        "hub_weekday": 2.0,
+        "term_gestation_weeks": 40.0,
+        "nas_stay_days": 10.0,
+        "fate": np.zeros(FATES),
+        "in_treatment_at_known": True,
+    }
+    env = simpy.Environment()
+    streams = Streams(1, 0)
+    base.update(
+        born=env.event(),
+        ended=env.event(),
+        contact_draws=streams.get("contacts", 0),
+        durations=streams.get("durations", 0),
     )
     base.update(changes)
     woman = Woman(**base)
@@ -107,8 +115,8 @@ def test_harms_after_removal_out_of_treatment_and_with_support():
 
 def test_same_woman_whatever_the_scenario():
     other = PerinatalScenario(model="perinatal", name="o", interventions={"training_coverage": 0.9})
-    a = draw_woman(3, 10.0, True, DEFAULTS, Streams(5, 0).get("woman", 3))
-    b = draw_woman(3, 10.0, True, other, Streams(5, 0).get("woman", 3))
+    a = draw_woman(3, simpy.Environment(10.0), True, DEFAULTS, Streams(5, 0))
+    b = draw_woman(3, simpy.Environment(10.0), True, other, Streams(5, 0))
     assert (a.known_gestation_weeks, a.trust, a.opioid_use) == (
         b.known_gestation_weeks,
         b.trust,

@@ -1,4 +1,4 @@
-"""The KPI catalogue: what each output column measures and which Theory of Change outcome it speaks to.
+"""The KPI catalogue: what each output column measures, and the Theory of Change outcome it serves.
 
 Display labels live here, not in column names. The ToC ids follow the paper's
 order: S1-S6 short-term outcomes, M1-M2 medium-term, I1-I5 impacts; OP marks
@@ -64,7 +64,8 @@ _PATHWAY: tuple[KPI, ...] = (
         "retraumatised_pct",
         "S1",
         "Women re-traumatised",
-        "Share of women with at least one re-traumatising event: a stigmatising contact, telling her "
+        "Share of women with at least one re-traumatising event: a stigmatising contact, "
+        "telling her "
         "history again in a way that re-traumatises, a child-protection meeting, or removal.",
         "% of women",
         "lower",
@@ -74,7 +75,8 @@ _PATHWAY: tuple[KPI, ...] = (
         "retraumatising_events_per_woman",
         "S1",
         "Re-traumatising events per woman",
-        "Mean number of re-traumatising events per woman from first contact to 12 months after birth.",
+        "Mean number of re-traumatising events per woman from first contact to 12 months "
+        "after birth.",
         "events/woman",
         "lower",
         "Assumption-based event probabilities.",
@@ -92,7 +94,8 @@ _PATHWAY: tuple[KPI, ...] = (
         "support_network_at_birth",
         "S2",
         "Professional relationships at birth",
-        "Services with which she has an unbroken relationship at birth: her last two or more attended "
+        "Services with which she has an unbroken relationship at birth: "
+        "her last two or more attended "
         "contacts were with the same worker, the latest within 8 weeks.",
         "services/woman",
         "higher",
@@ -266,7 +269,8 @@ _PATHWAY: tuple[KPI, ...] = (
         "adequate_antenatal_care_pct",
         "I2",
         "Adequate antenatal care",
-        "Share of women booked by 20 weeks who attended at least 70% of scheduled antenatal contacts.",
+        "Share of women booked by 20 weeks who attended at least 70% of scheduled antenatal "
+        "contacts.",
         "% of women",
         "higher",
         "Definition is a proposal.",
@@ -312,7 +316,8 @@ _PATHWAY: tuple[KPI, ...] = (
         "harm_after_removal_per_1000",
         "I3",
         "Overdoses and suicides after removal",
-        "Expected overdoses (fatal and non-fatal) and suicides after a baby's removal, per 1,000 women.",
+        "Expected overdoses (fatal and non-fatal) and suicides after a baby's removal, "
+        "per 1,000 women.",
         "per 1,000 women",
         "lower",
         "Removal multipliers from Canadian cohorts; support effect assumed.",
@@ -470,7 +475,8 @@ def _service_kpis(service: str, label: str) -> tuple[KPI, ...]:
             f"{service}_utilisation",
             "OP",
             f"{label}: staff utilisation",
-            f"Share of filled {label.lower()} staff time spent on contacts (missed slots included).",
+            f"Share of filled {label.lower()} staff time spent on contacts "
+            "(missed slots included).",
             "proportion",
             "neither",
         ),

@@ -13,6 +13,7 @@ from typing import Any
 
 from pathway_sim.models.perinatal.engagement import disengage
 from pathway_sim.models.perinatal.fates import Fate
+from pathway_sim.models.perinatal.schema import DrugTreatment
 from pathway_sim.models.perinatal.system import CareSystem
 from pathway_sim.models.perinatal.visits import first_appointment, handover, refer, regular_visits
 from pathway_sim.models.perinatal.woman import Woman
@@ -24,7 +25,7 @@ def drug_treatment(system: CareSystem, woman: Woman) -> Generator[Any, Any, None
     """Her time with the drug service, from referral (if needed) to the end of follow-up."""
     if not system.available(SERVICE):
         return
-    spec = system.specs[SERVICE]
+    spec = system.spec(SERVICE, DrugTreatment)
     env = system.env
     if not woman.in_treatment:
         if woman.fate[Fate.TREATMENT_REFERRAL] >= spec.referral_probability:
@@ -65,7 +66,7 @@ def drug_treatment(system: CareSystem, woman: Woman) -> Generator[Any, Any, None
 
 def _maybe_stop(system: CareSystem, woman: Woman, rng: Any) -> None:
     """Stopping treatment apart from missed contacts: a chance over each key-worker interval."""
-    spec = system.specs[SERVICE]
+    spec = system.spec(SERVICE, DrugTreatment)
     rate = spec.stop_per_year_postpartum if woman.born.triggered else spec.stop_per_year_pregnant
     if woman.separated:
         rate *= spec.removal_stop_multiplier

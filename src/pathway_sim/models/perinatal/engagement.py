@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import Any
 
+import simpy
+
 from pathway_sim.models.perinatal.odds import with_odds_ratio
 from pathway_sim.models.perinatal.system import CareSystem
-from pathway_sim.models.perinatal.woman import Woman
+from pathway_sim.models.perinatal.woman import ServiceRecord, Woman
 
 
 def disengage(system: CareSystem, woman: Woman, service: str) -> None:
@@ -42,7 +44,7 @@ def wait_until_engaged(system: CareSystem, woman: Woman, service: str) -> Genera
     while not rec.engaged:
         if rec.closed or woman.ended.triggered:
             return False
-        yield rec.reengaged | woman.ended
+        yield _reengaged(rec) | woman.ended
     return not woman.ended.triggered
 
 
@@ -71,8 +73,16 @@ def _reengagement_attempts(
     if not rec.engaged:
         rec.closed = True
         system.log(woman, "case_closed", service)
-        if not rec.reengaged.triggered:
-            rec.reengaged.succeed()
+        back = _reengaged(rec)
+        if not back.triggered:
+            back.succeed()
+
+
+def _reengaged(rec: ServiceRecord) -> simpy.Event:
+    """The event of her coming back, which exists from the moment she drops out."""
+    if rec.reengaged is None:
+        raise RuntimeError("she has not dropped out of this service")
+    return rec.reengaged
 
 
 def _outreach_visit(system: CareSystem, woman: Woman, service: str) -> Generator[Any, Any, None]:

@@ -8,6 +8,7 @@ events, the integral of a piecewise-constant hazard that depends on the period
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 from pathway_sim.models.perinatal.schema import Harms
@@ -29,8 +30,8 @@ class ExpectedHarms:
 
 def expected_harms(woman: Woman, harms: Harms, supported_from: float | None) -> ExpectedHarms:
     """Integrate her hazards from becoming known to the end of follow-up."""
-    birth = woman.birth_day
-    start, end = woman.arrival_day, woman.end_day
+    birth = woman.born_day
+    start, end = woman.arrival_day, woman.follow_up_end_day
     cuts = {start, end, birth, birth + EARLY_POSTPARTUM_DAYS}
     cuts.update(day for day, _ in woman.treatment_changes)
     for day in (woman.removal_day, supported_from):
@@ -38,7 +39,7 @@ def expected_harms(woman: Woman, harms: Harms, supported_from: float | None) -> 
             cuts.add(day)
     points = sorted(t for t in cuts if start <= t <= end)
     overdoses = after_removal = suicides = 0.0
-    for t0, t1 in zip(points, points[1:]):
+    for t0, t1 in itertools.pairwise(points):
         span = t1 - t0
         removed = woman.removal_day is not None and t0 >= woman.removal_day
         support = (

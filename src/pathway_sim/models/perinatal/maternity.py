@@ -10,6 +10,7 @@ from pathway_sim.models.perinatal.contacts import stigmatise
 from pathway_sim.models.perinatal.engagement import reengage
 from pathway_sim.models.perinatal.fates import Fate
 from pathway_sim.models.perinatal.odds import per_period
+from pathway_sim.models.perinatal.schema import Midwifery, Ultrasound
 from pathway_sim.models.perinatal.system import CareSystem
 from pathway_sim.models.perinatal.visits import first_appointment, fixed_schedule, handover, refer
 from pathway_sim.models.perinatal.woman import Woman
@@ -29,7 +30,7 @@ def antenatal_weeks(nulliparous: bool, booked_at_weeks: float, midwifery: Any) -
 
 def antenatal_care(system: CareSystem, woman: Woman) -> Generator[Any, Any, None]:
     """Booking (re-offered when missed), then the antenatal schedule, until birth."""
-    spec = system.specs["midwifery"]
+    spec = system.spec("midwifery", Midwifery)
     refer(system, woman, "midwifery")
     booked = yield from first_appointment(
         system,
@@ -53,8 +54,12 @@ def antenatal_care(system: CareSystem, woman: Woman) -> Generator[Any, Any, None
 def scans(system: CareSystem, woman: Woman) -> Generator[Any, Any, None]:
     """Scans still useful at booking: dating by 14 weeks, anomaly by 22, then growth scans."""
     booked = woman.booking_gestation_weeks
+    if booked is None:
+        return
     due = [
-        w for w in system.specs["ultrasound"].scan_weeks if w >= booked and _scan_useful(w, booked)
+        w
+        for w in system.spec("ultrasound", Ultrasound).scan_weeks
+        if w >= booked and _scan_useful(w, booked)
     ]
     if due:
         refer(system, woman, "ultrasound")
@@ -163,7 +168,7 @@ def _baby_discharge(system: CareSystem, woman: Woman, days: float) -> Generator[
 def postnatal_midwifery(system: CareSystem, woman: Woman) -> Generator[Any, Any, None]:
     """The hand-over to community midwives, then home visits after discharge."""
     delay = handover(system, woman, "midwifery", woman.fate[Fate.HANDOVER_MIDWIFERY])
-    days = [system.env.now + delay + d for d in system.specs["midwifery"].postnatal_days]
+    days = [system.env.now + delay + d for d in system.spec("midwifery", Midwifery).postnatal_days]
     yield from fixed_schedule(system, woman, "midwifery", "postnatal", days)
 
 

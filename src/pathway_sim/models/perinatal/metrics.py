@@ -31,7 +31,7 @@ def pct(flags: Iterable[bool]) -> float:
     return 100.0 * sum(values) / len(values) if values else math.nan
 
 
-def mean(values: Iterable[float]) -> float:
+def mean(values: Iterable[float | None]) -> float:
     data = [v for v in values if v is not None and not math.isnan(v)]
     return float(np.mean(data)) if data else math.nan
 
@@ -46,7 +46,7 @@ def replication_kpis(
     """KPI values for the replication, and one row per woman."""
     harms = {w.id: _harms(w, scenario) for w in women}
     n = len(women)
-    booked = [w for w in women if w.booking_gestation_weeks is not None]
+    booked = [w.booking_gestation_weeks for w in women if w.booking_gestation_weeks is not None]
     in_treatment_at_birth = [w for w in women if w.in_treatment_at_birth]
     opioid = [w for w in women if w.opioid_use]
     referred = [w for w in women if w.conference_deadline_day is not None]
@@ -68,8 +68,8 @@ def replication_kpis(
         "antenatal_attendance_pct": ratio(
             sum(w.antenatal_attended for w in women), sum(w.antenatal_scheduled for w in women)
         ),
-        "booking_gestation_weeks": mean(w.booking_gestation_weeks for w in booked),
-        "late_booking_pct": pct(w.booking_gestation_weeks > LATE_BOOKING_WEEKS for w in booked),
+        "booking_gestation_weeks": mean(booked),
+        "late_booking_pct": pct(weeks > LATE_BOOKING_WEEKS for weeks in booked),
         "unbooked_pct": pct(w.booking_gestation_weeks is None for w in women),
         "drug_treatment_attendance_pct": ratio(*_attended_of_scheduled(women, "drug_treatment")),
         "in_treatment_at_birth_pct": pct(bool(w.in_treatment_at_birth) for w in women),
@@ -86,7 +86,7 @@ def replication_kpis(
         "baby_in_care_3m_pct": pct(in_care_within(w, IN_CARE_WITHIN_DAYS) for w in women),
         "baby_with_mother_at_12m_pct": pct(not w.separated for w in women),
         "adequate_antenatal_care_pct": pct(adequate_antenatal_care(w) for w in women),
-        "preterm_birth_pct": pct(w.birth_gestation_weeks < 37 for w in women),
+        "preterm_birth_pct": pct(born_preterm(w) for w in women),
         "nas_treatment_pct": pct(w.nas_treated for w in opioid),
         "treatment_retention_12m_pct": pct(w.in_treatment for w in in_treatment_at_birth),
         "overdoses_per_1000": _per_1000(harms.values(), lambda h: h.overdoses, n),
@@ -136,7 +136,12 @@ def adequate_antenatal_care(w: Woman) -> bool:
 
 def in_care_within(w: Woman, days: float) -> bool:
     """Her baby was removed (kinship or foster care) within ``days`` of birth."""
-    return w.removal_day is not None and w.removal_day - w.birth_day <= days
+    return w.removal_day is not None and w.removal_day - w.born_day <= days
+
+
+def born_preterm(w: Woman) -> bool:
+    """Her baby was born before 37 weeks."""
+    return w.birth_gestation_weeks is not None and w.birth_gestation_weeks < 37
 
 
 def staff_confidence(scenario: PerinatalScenario, stats: dict[str, ServiceStats]) -> float:
@@ -180,7 +185,7 @@ def stable(w: Woman, scenario: PerinatalScenario) -> bool:
 
 
 def _community_engaged(w: Woman, scenario: PerinatalScenario) -> bool:
-    since = w.end_day - scenario.indices.community_recent_days
+    since = w.follow_up_end_day - scenario.indices.community_recent_days
     return any(
         s in w.services and w.services[s].last_attended_day >= since for s in COMMUNITY_SERVICES
     )
@@ -206,7 +211,7 @@ def _totals(women: list[Woman]) -> dict[str, int]:
 
 
 def _appointments_per_week(w: Woman) -> float:
-    weeks = max((w.birth_day - w.arrival_day) / 7.0, 1.0)
+    weeks = max((w.born_day - w.arrival_day) / 7.0, 1.0)
     return w.pregnancy_contacts / weeks
 
 

@@ -59,11 +59,7 @@ def simulate(
 
     def on_arrival(index: int) -> None:
         is_counted = run.warmup_days <= env.now < cohort_end
-        woman = draw_woman(index, env.now, is_counted, scenario, streams.get("woman", index))
-        woman.born = env.event()
-        woman.ended = env.event()
-        woman.contact_draws = streams.get("contacts", index)
-        woman.durations = streams.get("durations", index)
+        woman = draw_woman(index, env, is_counted, scenario, streams)
         if is_counted:
             counted.append(woman)
             open_women[0] += 1

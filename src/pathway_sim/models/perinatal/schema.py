@@ -164,7 +164,8 @@ class ServiceSpec(Strict):
     attendance_probability: Probability = P(
         0.75,
         "probability",
-        "Chance of attending at reference conditions (trust and knowledge 0.5, no travel, no burden).",
+        "Chance of attending at reference conditions "
+        "(trust and knowledge 0.5, no travel, no burden).",
     )
     location: Location = P("community", "label", "Where contacts happen.")
     named_worker: bool = P(
@@ -481,7 +482,8 @@ class Interventions(Strict):
     co_located_hub: bool = P(
         False,
         "switch",
-        "A community one-stop hub hosting antenatal, drug, mental-health and support contacts (KR5, KR6).",
+        "A community one-stop hub hosting antenatal, drug, mental-health and support contacts "
+        "(KR5, KR6).",
     )
     transport_help: bool = P(
         False, "switch", "Fares paid and lifts arranged for trips to appointments (KR6)."

@@ -22,6 +22,7 @@ from pathway_sim.models.perinatal.contacts import (
 )
 from pathway_sim.models.perinatal.fates import Fate
 from pathway_sim.models.perinatal.odds import logistic, logit, with_odds_ratio
+from pathway_sim.models.perinatal.schema import SocialWork
 from pathway_sim.models.perinatal.system import CareSystem
 from pathway_sim.models.perinatal.visits import refer, regular_visits
 from pathway_sim.models.perinatal.woman import Woman
@@ -43,7 +44,7 @@ def social_work(system: CareSystem, woman: Woman) -> Generator[Any, Any, None]:
     deadline = max(woman.day_at(cp.deadline_weeks), env.now + cp.deadline_days_after_concern)
     woman.conference_deadline_day = deadline
     yield from _assessment(system, woman)
-    spec = system.specs[SERVICE]
+    spec = system.spec(SERVICE, SocialWork)
     woman.assessment_done_day = env.now
     woman.assessment_late = env.now > deadline - spec.conference_notice_days
     yield from _conference(system, woman, env.now + spec.conference_notice_days)
@@ -77,7 +78,7 @@ def referral_probability(system: CareSystem, woman: Woman) -> float:
 
 def _assessment(system: CareSystem, woman: Woman) -> Generator[Any, Any, None]:
     """Assessment visits until enough are attended; if she drops out it is completed on paper."""
-    spec = system.specs[SERVICE]
+    spec = system.spec(SERVICE, SocialWork)
     rec = woman.record(SERVICE)
     day = system.env.now + spec.allocation_days
     attended = 0
@@ -99,7 +100,7 @@ def _assessment(system: CareSystem, woman: Woman) -> Generator[Any, Any, None]:
 
 def _conference(system: CareSystem, woman: Woman, day: float) -> Generator[Any, Any, None]:
     """The child-protection conference: held whether or not she comes, late or on time."""
-    spec = system.specs[SERVICE]
+    spec = system.spec(SERVICE, SocialWork)
     care = system.scenario.hostile_care
     outcome = yield from contact(
         system,
@@ -114,8 +115,9 @@ def _conference(system: CareSystem, woman: Woman, day: float) -> Generator[Any, 
     )
     rec = woman.record(SERVICE)
     woman.conference_day = rec.last_contact_day
-    if woman.conference_day is not None:
-        woman.conference_late = woman.conference_day > woman.conference_deadline_day
+    deadline = woman.conference_deadline_day
+    if woman.conference_day is not None and deadline is not None:
+        woman.conference_late = woman.conference_day > deadline
     if outcome == ATTENDED:
         p = care.conference_retraumatise_probability
         if woman.has_advocate:
@@ -135,7 +137,7 @@ def _decide_plan(system: CareSystem, woman: Woman) -> None:
 
 def _core_groups(system: CareSystem, woman: Woman) -> Generator[Any, Any, None]:
     """Core groups under the plan; after birth each one reviews where the baby lives."""
-    spec = system.specs[SERVICE]
+    spec = system.spec(SERVICE, SocialWork)
     care = system.scenario.hostile_care
     rng = system.streams.get("core-groups", woman.id)
     day = system.env.now + spec.core_group_interval_days
@@ -159,9 +161,9 @@ def _core_groups(system: CareSystem, woman: Woman) -> Generator[Any, Any, None]:
             woman.placement_at_discharge is not None
             and not woman.separated
             and not woman.ended.triggered
+            and draws[1] < later_removal_probability(system, woman)
         ):
-            if draws[1] < later_removal_probability(system, woman):
-                removal(system, woman, "foster_care")
+            removal(system, woman, "foster_care")
         day = system.env.now + spec.core_group_interval_days
 
 

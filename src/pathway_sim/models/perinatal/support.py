@@ -9,6 +9,14 @@ from typing import Any
 
 from pathway_sim.models.perinatal.contacts import ATTENDED
 from pathway_sim.models.perinatal.fates import Fate
+from pathway_sim.models.perinatal.schema import (
+    CareCoordination,
+    HealthVisiting,
+    MentalHealth,
+    ParentingSupport,
+    PeerAdvocacy,
+    PostRemovalSupport,
+)
 from pathway_sim.models.perinatal.system import CareSystem
 from pathway_sim.models.perinatal.visits import (
     first_appointment,
@@ -27,7 +35,7 @@ def mental_health(system: CareSystem, woman: Woman) -> Generator[Any, Any, None]
     service = "mental_health"
     if not (woman.mental_health_need and system.available(service)):
         return
-    spec = system.specs[service]
+    spec = system.spec(service, MentalHealth)
     if woman.fate[Fate.MENTAL_HEALTH_REFERRAL] >= spec.referral_probability:
         return
     refer(system, woman, service)
@@ -53,14 +61,14 @@ def health_visiting(system: CareSystem, woman: Woman) -> Generator[Any, Any, Non
     service = "health_visiting"
     if not system.available(service):
         return
-    spec = system.specs[service]
+    spec = system.spec(service, HealthVisiting)
     refer(system, woman, service)
     antenatal = [woman.day_at(w) for w in spec.antenatal_weeks if woman.day_at(w) >= system.env.now]
     yield from fixed_schedule(system, woman, service, "antenatal_visit", antenatal, antenatal=True)
     yield woman.born | woman.ended
     if woman.ended.triggered:
         return
-    days = [woman.birth_day + d for d in spec.postnatal_days]
+    days = [woman.born_day + d for d in spec.postnatal_days]
     yield from fixed_schedule(system, woman, service, "postnatal_visit", days, needs_baby=True)
 
 
@@ -69,7 +77,7 @@ def peer_advocacy(system: CareSystem, woman: Woman) -> Generator[Any, Any, None]
     service = "peer_advocacy"
     if not system.available(service):
         return
-    spec = system.specs[service]
+    spec = system.spec(service, PeerAdvocacy)
     if woman.fate[Fate.PEER_UPTAKE] >= spec.uptake_probability:
         return
     refer(system, woman, service)
@@ -88,7 +96,7 @@ def care_coordination(system: CareSystem, woman: Woman) -> Generator[Any, Any, N
         return
     refer(system, woman, service)
     woman.has_coordinator = True
-    interval = system.specs[service].contact_interval_days
+    interval = system.spec(service, CareCoordination).contact_interval_days
     yield from regular_visits(
         system, woman, service, "coordination", system.env.now, interval, lambda: math.inf
     )
@@ -103,8 +111,8 @@ def parenting_support(system: CareSystem, woman: Woman) -> Generator[Any, Any, N
     yield woman.born | woman.ended
     if woman.ended.triggered:
         return
-    spec = system.specs[service]
-    start = woman.birth_day + spec.start_days_after_birth
+    spec = system.spec(service, ParentingSupport)
+    start = woman.born_day + spec.start_days_after_birth
     yield system.env.timeout(max(0.0, start - system.env.now))
     if woman.separated or woman.ended.triggered:
         return
@@ -121,7 +129,7 @@ def parenting_support(system: CareSystem, woman: Woman) -> Generator[Any, Any, N
 def post_removal_support(system: CareSystem, woman: Woman) -> Generator[Any, Any, None]:
     """Support for a mother after removal (Pause-like); attending it lowers her risks of harm."""
     service = "post_removal_support"
-    spec = system.specs[service]
+    spec = system.spec(service, PostRemovalSupport)
     refer(system, woman, service)
     until = system.env.now + spec.duration_days
     yield from regular_visits(

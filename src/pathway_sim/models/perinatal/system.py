@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Generator
-from typing import Any
+from typing import Any, TypeVar
 
 import simpy
 
@@ -28,6 +28,7 @@ HUB_SERVICES = frozenset(
 """Services whose clinic contacts move to a co-located hub when there is one."""
 
 DAYS_PER_WEEK = 7.0
+S = TypeVar("S", bound=ServiceSpec)
 
 
 class CareSystem:
@@ -56,6 +57,13 @@ class CareSystem:
         for name, spec in self.specs.items():
             for post in self.services[name].posts:
                 env.process(self._turnover(spec, post))
+
+    def spec(self, service: str, kind: type[S]) -> S:
+        """The service's parameters as its own kind of spec (its schedule, its targets)."""
+        spec = self.specs[service]
+        if not isinstance(spec, kind):
+            raise TypeError(f"services.{service} is a {type(spec).__name__}, not {kind.__name__}")
+        return spec
 
     # --- staff ----------------------------------------------------------------------------
 

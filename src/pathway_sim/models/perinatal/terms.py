@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass
 
 from pathway_sim.models.perinatal.odds import logit
-from pathway_sim.models.perinatal.schema import PerinatalScenario, ServiceSpec, Travel, Trip
+from pathway_sim.models.perinatal.schema import PerinatalScenario, ServiceSpec, Travel
 
 TRIP_PLACES = ("hospital", "community", "drug_service", "social_work_office", "hub")
 """Places she travels to; a hub is reached like a community venue."""
@@ -70,7 +70,9 @@ def attendance_terms(scenario: PerinatalScenario, specs: dict[str, ServiceSpec])
 
 def _trip_terms(scenario: PerinatalScenario, travel: Travel, place: str) -> TripTerms:
     a, help_ = scenario.attendance, scenario.interventions.transport_help
-    trip: Trip = travel.trip("community" if place == "hub" else place)
+    trip = travel.trip("community" if place == "hub" else place)
+    if trip is None:
+        raise ValueError(f"no trip to {place!r}")
     hours = trip.hours * (1 - a.transport_travel_reduction) if help_ else trip.hours
     cost = 0.0 if help_ else trip.cost_gbp
     return TripTerms(

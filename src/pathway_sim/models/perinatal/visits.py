@@ -1,4 +1,4 @@
-"""Patterns of contact shared by the services: first appointments, fixed schedules, regular visits."""
+"""Patterns of contact the services share: first appointments, fixed schedules, regular visits."""
 
 from __future__ import annotations
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import simpy
 
+from pathway_sim.core.randomness import Streams
 from pathway_sim.models.perinatal.fates import FATES, Fate
 from pathway_sim.models.perinatal.schema import PerinatalScenario
 
@@ -62,9 +63,11 @@ class Woman:
     term_gestation_weeks: float
     nas_stay_days: float
     fate: np.ndarray
+    born: simpy.Event
+    ended: simpy.Event
+    contact_draws: np.random.Generator
+    durations: np.random.Generator
     in_treatment_at_known: bool = False
-    born: simpy.Event | None = None
-    ended: simpy.Event | None = None
     booking_gestation_weeks: float | None = None
     birth_day: float | None = None
     birth_gestation_weeks: float | None = None
@@ -107,8 +110,6 @@ class Woman:
     in_treatment_at_birth: bool | None = None
     treatment_changes: list[tuple[float, bool]] = field(default_factory=list)
     end_state: str | None = None
-    contact_draws: np.random.Generator | None = None
-    durations: np.random.Generator | None = None
 
     def gestation(self, day: float) -> float:
         """Weeks of gestation on ``day``."""
@@ -117,6 +118,20 @@ class Woman:
     def day_at(self, weeks: float) -> float:
         """The day she reaches ``weeks`` of gestation."""
         return self.arrival_day + (weeks - self.known_gestation_weeks) * 7.0
+
+    @property
+    def born_day(self) -> float:
+        """The day she gave birth; only asked once she has."""
+        if self.birth_day is None:
+            raise RuntimeError(f"woman {self.id} has not given birth")
+        return self.birth_day
+
+    @property
+    def follow_up_end_day(self) -> float:
+        """The day her follow-up ended; only asked once it has."""
+        if self.end_day is None:
+            raise RuntimeError(f"woman {self.id} is still being followed up")
+        return self.end_day
 
     def record(self, service: str) -> ServiceRecord:
         rec = self.services.get(service)
@@ -136,17 +151,20 @@ class Woman:
 
 def draw_woman(
     index: int,
-    arrival_day: float,
+    env: simpy.Environment,
     counted: bool,
     scenario: PerinatalScenario,
-    rng: np.random.Generator,
+    streams: Streams,
 ) -> Woman:
     """Her attributes, all from her own stream so that every scenario meets the same woman.
 
     Every draw is made whatever the outcome of earlier draws, so changing one
-    probability never shifts the draws behind it.
+    probability never shifts the draws behind it. Her contacts and the staff time
+    they take draw from her own further streams.
     """
     pop = scenario.population
+    rng = streams.get("woman", index)
+    arrival_day = env.now
     u = rng.random(FATES)
     early = pop.early_known_gestation_weeks.sample(rng)
     late = pop.late_known_gestation_weeks.sample(rng)
@@ -172,6 +190,10 @@ def draw_woman(
         nas_stay_days=scenario.birth.nas_stay_days.sample(rng),
         in_treatment_at_known=in_treatment,
         fate=u,
+        born=env.event(),
+        ended=env.event(),
+        contact_draws=streams.get("contacts", index),
+        durations=streams.get("durations", index),
     )
     woman.treatment_changes.append((arrival_day, in_treatment))
     return woman

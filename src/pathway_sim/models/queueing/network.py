@@ -44,7 +44,8 @@ def simulate(
             counted[0] += 1
         for service, duration, rng in path:
             post = yield from service.acquire()
-            assert post is not None, "acquire returns None only when aborted"
+            if post is None:  # only an abort event withdraws a request, and none is given
+                raise RuntimeError(f"{service.name}: a request without abort was withdrawn")
             if event_log:
                 events.append(
                     (rep, entity, env.now, "contact_start", service.name, "", post.staff_id, "")
