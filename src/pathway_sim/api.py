@@ -32,6 +32,7 @@ from pathway_sim.experiments.run import (
     run_experiment as run_loaded_experiment,
 )
 from pathway_sim.experiments.spec import Experiment, load_experiment
+from pathway_sim.inputs import library
 from pathway_sim.inputs.loading import _parse_override, load_scenario, with_changes
 from pathway_sim.models import Scenario
 from pathway_sim.runs.executors import ExecutorSpec, choose_executor
@@ -65,15 +66,16 @@ def resolve(
     reps: int | None = None,
     seed: int | None = None,
 ) -> Any:
-    """A validated scenario: a file resolved with ``overrides`` (``--set`` strings), then
-    ``reps`` and ``seed``; or a scenario object with the same changes applied."""
+    """A validated scenario: a file (or library name) resolved with ``overrides``
+    (``--set`` strings), then ``reps`` and ``seed``; or a scenario object with the same
+    changes applied."""
     settings = {}
     if reps is not None:
         settings["--reps"] = ("run.replications", reps)
     if seed is not None:
         settings["--seed"] = ("run.seed", seed)
     if isinstance(scenario, (str, Path)):
-        return load_scenario(scenario, overrides, settings)
+        return load_scenario(library.resolve(scenario, "scenario"), overrides, settings)
     parsed = (_parse_override(text) for text in overrides)
     changes = {".".join(path): value for path, value in parsed}
     changes.update(dict(settings.values()))

@@ -22,9 +22,10 @@ if TYPE_CHECKING:
 
 def load_with_options(path: Path, args: argparse.Namespace) -> Scenario:
     from pathway_sim import api
+    from pathway_sim.inputs.library import resolve
 
     reps = None if args.reps == "auto" else args.reps
-    return api.resolve(path, args.set, reps, args.seed)
+    return api.resolve(resolve(path, "scenario"), args.set, reps, args.seed)
 
 
 def execution(args: argparse.Namespace) -> dict[str, Any]:
@@ -102,8 +103,9 @@ def cmd_experiment(args: argparse.Namespace) -> int:
     from pathway_sim import api
     from pathway_sim.cli.formatting import format_comparison, format_effects
     from pathway_sim.experiments.spec import load_experiment
+    from pathway_sim.inputs.library import resolve
 
-    experiment = load_experiment(args.experiment)
+    experiment = load_experiment(resolve(args.experiment, "experiment"))
     out = args.out or Path("results") / experiment.name
     result = api.run_experiment(experiment, out=out, event_log=args.report, **execution(args))
     if not args.quiet:
@@ -119,9 +121,10 @@ def cmd_experiment(args: argparse.Namespace) -> int:
 def cmd_sensitivity(args: argparse.Namespace) -> int:
     from pathway_sim import api
     from pathway_sim.cli.formatting import format_sensitivity
+    from pathway_sim.inputs.library import resolve
     from pathway_sim.sensitivity.spec import load_sensitivity
 
-    spec = load_sensitivity(args.sensitivity)
+    spec = load_sensitivity(resolve(args.sensitivity, "experiment"))
     out = args.out or Path("results") / spec.file.name
     started = time.perf_counter()
     result = api.run_sensitivity(spec, out=out, **execution(args))
@@ -241,3 +244,23 @@ def assumption_flags(scenario: Scenario) -> frozenset[str]:
         return frozenset()
     evidence = kpi_evidence()
     return frozenset(evidence.loc[evidence["rests_on_assumptions"], "kpi"])
+
+
+def cmd_scenarios(args: argparse.Namespace) -> int:
+    """List the scenario library, or copy one file (and those it names) out to edit."""
+    from textwrap import shorten
+
+    from pathway_sim.inputs import library
+
+    if not args.action:
+        for entry in library.entries():
+            print(f"{entry.name:<36} {entry.label:<14} {shorten(entry.description, 72)}")
+        print("\nrun one by name (pathway-sim run base) or copy it out to edit: "
+              "pathway-sim scenarios copy NAME DIR")  # fmt: skip
+        return 0
+    if args.action[0] != "copy" or len(args.action) != 3:
+        raise UsageError("scenarios: expected no arguments (list) or: copy NAME DIR")
+    _, name, destination = args.action
+    for path in library.copy_out(name, Path(destination)):
+        print(f"wrote {path}")
+    return 0

@@ -131,7 +131,9 @@ def build_parser() -> argparse.ArgumentParser:
     subcommands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = subcommands.add_parser("run", help="run replications of one scenario")
-    run.add_argument("scenario", type=Path, help="scenario YAML file")
+    run.add_argument(
+        "scenario", type=Path, help="scenario YAML file, or a library name (pathway-sim scenarios)"
+    )
     add_scenario_options(run, auto_reps=True)
     add_execution_options(run)
     add_precision_options(run)
@@ -218,6 +220,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--csv", action="store_true", help="as CSV: name, toc_outcome, definition, unit, better"
     )
     kpis.set_defaults(func=commands.cmd_kpis)
+
+    scenarios = subcommands.add_parser(
+        "scenarios",
+        help="list the scenario library (sites, interventions, experiments); copy one out",
+    )
+    scenarios.add_argument(
+        "action",
+        nargs="*",
+        metavar="copy NAME DIR",
+        help="copy library file NAME, and the files it names, into DIR to edit",
+    )
+    scenarios.set_defaults(func=commands.cmd_scenarios)
     return parser
 
 
