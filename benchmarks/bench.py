@@ -101,7 +101,7 @@ def engine_overhead(sizes: Sizes) -> list[Figure]:
         figure("mmc_engine_contacts_per_s", contacts / engine.median, "contacts/s", engine.spread),
         figure(
             "mmc_loop_contacts_per_s", baseline.contacts / loop.median, "contacts/s", loop.spread
-        ),  # fmt: skip
+        ),
         figure("engine_overhead_ratio", engine.median / loop.median, "x"),
     ]
 

@@ -103,7 +103,8 @@ def test_comparison_table_pairs_by_replication_and_keeps_contract_columns_first(
     )  # fmt: skip
     table = comparison_table(reps, "b")
     assert list(table.columns[:8]) == [
-        "kpi", "scenario", "mean", "ci_low", "ci_high", "diff_vs_base", "diff_ci_low", "diff_ci_high"
+        "kpi", "scenario", "mean", "ci_low", "ci_high",
+        "diff_vs_base", "diff_ci_low", "diff_ci_high",
     ]  # fmt: skip
     other = table.iloc[1]
     assert other["scenario"] == "o" and other["diff_vs_base"] == 1.0 and other["diff_ci_low"] == 1.0

@@ -13,7 +13,7 @@ SHORT = ["--set", "run.horizon_days=60", "--set", "run.warmup_days=10"]
 
 
 def test_run_writes_the_output_contract(cli, tmp_path):
-    code, out, err = cli("run", MMC, "--reps", "3", "--seed", "5", *SHORT, "--out", tmp_path / "R")
+    code, _out, err = cli("run", MMC, "--reps", "3", "--seed", "5", *SHORT, "--out", tmp_path / "R")
     assert code == 0, err
     names = {p.name for p in (tmp_path / "R").iterdir()}
     assert {
@@ -107,7 +107,7 @@ def test_bad_file_exits_2_with_message(cli, tmp_path, case):
     text, expected = BAD_FILES[case]
     f = write(tmp_path / "bad.yaml", text)
     for command in (["run", f, "--out", tmp_path / "R"], ["validate", f]):
-        code, out, err = cli(*command)
+        code, _out, err = cli(*command)
         assert code == 2
         assert str(f) in err and expected in err
         assert "Traceback" not in err
@@ -145,6 +145,7 @@ def test_bad_reps_message_from_real_process(tmp_path):
         capture_output=True,
         text=True,
         cwd=tmp_path,
+        check=False,
     )
     assert proc.returncode == 2
     assert "--reps" in proc.stderr and "'many'" in proc.stderr and "Traceback" not in proc.stderr

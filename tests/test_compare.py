@@ -121,6 +121,6 @@ def test_the_printed_comparison_says_not_measured_instead_of_nan():
         ]
     )
     text = format_comparison(table)
-    line = next(l for l in text.splitlines() if "no_coordinator" in l)
+    line = next(ln for ln in text.splitlines() if "no_coordinator" in ln)
     assert line.split() == ["no_coordinator", "not", "measured"]
     assert "nan" not in text

@@ -121,7 +121,9 @@ BAD = {
         "replications: expected greater than 0, got 0",
     ),
     "overlap": (
-        f"name: x\nbase: {MMC}\nfactorial:\n  a: {{services.clinic: {{staff: 4}}}}\n  b: {{services.clinic.staff: 5}}\n",
+        f"name: x\nbase: {MMC}\nfactorial:\n"
+        "  a: {services.clinic: {staff: 4}}\n"
+        "  b: {services.clinic.staff: 5}\n",
         "b and a both change services.clinic",
     ),
     "reserved": (
@@ -129,7 +131,8 @@ BAD = {
         "reserved",
     ),
     "bad set path": (
-        f"name: x\nbase: {MMC}\nset: {{services.clinic.stafff: 4}}\nvariants: [{{name: v, set: {{services.clinic.staff: 4}}}}]\n",
+        f"name: x\nbase: {MMC}\nset: {{services.clinic.stafff: 4}}\n"
+        "variants: [{name: v, set: {services.clinic.staff: 4}}]\n",
         "did you mean 'staff'",
     ),
     "bad variant value": (

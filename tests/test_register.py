@@ -92,7 +92,7 @@ def test_ranges_by_name_for_sensitivity_analysis():
 
 
 def test_unknown_name_suggests_the_nearest_row():
-    with pytest.raises(KeyError, match="services.midwifery.staff"):
+    with pytest.raises(KeyError, match=r"services.midwifery.staff"):
         parameter("services.midwifery.staf")
 
 

@@ -203,8 +203,9 @@ def screenshot(page: Path, png: Path, profile: Path) -> list[str]:
     page itself asked the network for (from Chromium's NetLog)."""
     netlog = profile.with_suffix(".netlog.json")
     subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+         "--no-first-run", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync",
          "--proxy-server=127.0.0.1:9", f"--user-data-dir={profile}", f"--log-net-log={netlog}",
          f"--screenshot={png}", f"--window-size={WINDOW[0]},{WINDOW[1]}", page.as_uri()],
         check=True, capture_output=True, timeout=180,
@@ -214,7 +215,8 @@ def screenshot(page: Path, png: Path, profile: Path) -> list[str]:
     requests = [e.get("params", {}) for e in log["events"] if e["type"] == start]
     return [
         r["url"] for r in requests
-        if "url" in r and r.get("initiator") != BROWSER_ORIGIN and not r["url"].startswith(("file:", "data:"))
+        if "url" in r and r.get("initiator") != BROWSER_ORIGIN
+        and not r["url"].startswith(("file:", "data:"))
     ]  # fmt: skip
 
 
@@ -266,7 +268,7 @@ def factorial(tmp_path_factory) -> Path:
 
 @pytest.mark.slow
 def test_a_factorial_report_plots_main_effects_and_interactions_from_effects_csv(factorial):
-    page, text = parse(build_report(factorial))
+    page, _text = parse(build_report(factorial))
     assert FACTORIAL_SECTION in page.ids and set(SECTIONS) <= page.ids
     for stem in ("factorial_main_effects", "factorial_interactions"):
         with Image.open(factorial / FIGURES_DIR / f"{stem}.png") as image:

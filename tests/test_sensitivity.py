@@ -207,7 +207,7 @@ def test_a_bad_sensitivity_file_is_a_scenario_error_from_python(tmp_path):
         load_sensitivity(write(tmp_path / "s.yaml", SPEC + "sampels: 3\n"))
 
 
-# --- running ---------------------------------------------------------------------------------------
+# --- running --------------------------------------------------------------------------------------
 
 
 def test_the_command_writes_tidy_indices_samples_figures_and_provenance(cli, tmp_path):

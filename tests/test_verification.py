@@ -151,7 +151,7 @@ def test_warmup_excludes_contacts_started_before_it():
 @pytest.mark.slow
 def test_cli_mmc_run_is_within_tolerance_and_reproducible(cli, tmp_path):
     for name in ("R", "R2"):
-        code, out, err = cli("run", MMC, "--reps", "20", "--seed", "1", "--out", tmp_path / name)
+        code, _out, err = cli("run", MMC, "--reps", "20", "--seed", "1", "--out", tmp_path / name)
         assert code == 0, err
     table = pd.read_csv(tmp_path / "R" / "services.csv")
     assert _within(table["wait_mean_days"], mmc_wait(4.0, 0.6, 3))[0]

@@ -177,7 +177,8 @@ def cmd_calibration(args: argparse.Namespace) -> int:
         print(format_calibration(table))
         met = int(table["in_range"].sum())
         print(
-            f"\n{met} of {len(table)} targets in range; {len(result.replications)} replications in {wall:.1f} s"
+            f"\n{met} of {len(table)} targets in range; "
+            f"{len(result.replications)} replications in {wall:.1f} s"
         )
         print(f"results in {out}")
     return 0

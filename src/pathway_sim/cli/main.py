@@ -106,7 +106,8 @@ def add_precision_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--kpis",
         metavar="A,B",
-        help="with --reps auto: the KPIs that must reach it (default: the ToC headline KPIs, or all for a queueing model)",
+        help="with --reps auto: the KPIs that must reach it "
+        "(default: the ToC headline KPIs, or all for a queueing model)",
     )
     parser.add_argument(
         "--max-reps",
@@ -118,7 +119,8 @@ def add_precision_options(parser: argparse.ArgumentParser) -> None:
 def add_report_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--report", action=argparse.BooleanOptionalAction, default=True,
-        help="write report.html (and figures/) at the end, keeping the event log it needs (default on)",
+        help="write report.html (and figures/) at the end, "
+             "keeping the event log it needs (default on)",
     )  # fmt: skip
 
 
@@ -170,7 +172,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     sensitivity = subcommands.add_parser(
         "sensitivity",
-        help="global sensitivity analysis (Morris, Sobol or Latin hypercube) over the register's ranges",
+        help="global sensitivity analysis (Morris, Sobol or Latin hypercube) "
+        "over the register's ranges",
     )
     sensitivity.add_argument("sensitivity", type=Path, help="sensitivity YAML file")
     sensitivity.add_argument("--out", type=Path, help="results directory (default: results/<name>)")

@@ -325,12 +325,15 @@ def _on_common_random_numbers(scenarios: Sequence[Any]) -> list[Any]:
                 other.name, base.run.seed, base.run.replications,
                 other.run.seed, other.run.replications,
             )  # fmt: skip
-            other = with_changes(
-                other,
-                {"run.seed": base.run.seed, "run.replications": base.run.replications},
-                f"the base scenario {base.name}",
+            aligned.append(
+                with_changes(
+                    other,
+                    {"run.seed": base.run.seed, "run.replications": base.run.replications},
+                    f"the base scenario {base.name}",
+                )
             )
-        aligned.append(other)
+        else:
+            aligned.append(other)
     return aligned
 
 
@@ -390,5 +393,6 @@ def experiment_table(comparison: pd.DataFrame, experiment: Experiment) -> pd.Dat
     for factor in experiment.factors:
         table[factor] = [experiment.levels[s][factor] for s in table["scenario"]]
     columns = ["scenario", *experiment.factors, "kpi", "mean", "ci_low", "ci_high",
-               "diff_vs_base", "diff_ci_low", "diff_ci_high", "diff_confidence", "correction"]  # fmt: skip
+               "diff_vs_base", "diff_ci_low", "diff_ci_high",
+               "diff_confidence", "correction"]  # fmt: skip
     return table[columns].reset_index(drop=True)

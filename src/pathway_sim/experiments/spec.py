@@ -2,11 +2,11 @@
 
 An experiment either lists scenarios (files; ``overlays``, files whose own
 changes are laid over the base, so an intervention carries to a site; or
-``variants`` written as changes from the base) or declares a full 2^k ``factorial``: each factor is a set of
-changes switched on or off, and every combination is run (the all-off one is the
-base). Every scenario shares the experiment's replications and seed, so all
-differences are paired over common random numbers. Paths are relative to the
-experiment file. Example::
+``variants`` written as changes from the base) or declares a full 2^k
+``factorial``: each factor is a set of changes switched on or off, and every
+combination is run (the all-off one is the base). Every scenario shares the
+experiment's replications and seed, so all differences are paired over common
+random numbers. Paths are relative to the experiment file. Example::
 
     name: coordinator_training
     base: ../scenarios/base.yaml
@@ -62,7 +62,9 @@ class ExperimentFile(Strict):
     scenarios: list[str] = Field(default_factory=list, description="Scenario files to compare.")
     overlays: list[str] = Field(
         default_factory=list,
-        description="Scenario files whose own changes are laid over the base (their extends ignored).",
+        description=(
+            "Scenario files whose own changes are laid over the base (their extends ignored)."
+        ),
     )
     variants: list[Variant] = Field(default_factory=list, description="Changes from the base.")
     factorial: dict[FactorName, Changes] = Field(
@@ -77,7 +79,8 @@ class ExperimentFile(Strict):
             raise ValueError("give either factorial or scenarios/overlays/variants, not both")
         if not (self.factorial or listed):
             raise ValueError(
-                "expected scenarios, overlays, variants or factorial: something to compare with the base"
+                "expected scenarios, overlays, variants or factorial: "
+                "something to compare with the base"
             )
         return self
 
@@ -201,7 +204,8 @@ def _check_factors_disjoint(path: Path, factorial: dict[str, Changes]) -> None:
             for other_path, other in owner.items():
                 if _overlaps(dotted, other_path):
                     raise ScenarioError(
-                        f"{path}: factorial: {factor} and {other} both change {min(dotted, other_path)}"
+                        f"{path}: factorial: {factor} and {other} both change "
+                        f"{min(dotted, other_path)}"
                     )
             owner[dotted] = factor
 

@@ -347,7 +347,10 @@ def _describe(
     if kind == "missing":
         return f"{source}: {dotted}: required field is missing"
     if kind == "union_tag_invalid":
-        return f"{source}: {dotted}: expected one of {ctx.get('expected_tags')}, got {ctx.get('tag')!r}"
+        return (
+            f"{source}: {dotted}: expected one of {ctx.get('expected_tags')}, "
+            f"got {ctx.get('tag')!r}"
+        )
     if kind == "union_tag_not_found":
         return f"{source}: {dotted}: expected a {ctx.get('discriminator')!r} key naming its kind"
     message = str(err["msg"]).removeprefix("Value error, ").replace("Input should be", "expected")

@@ -135,7 +135,8 @@ def parameter(name: str) -> Parameter:
 
 
 def ranges(names: Iterable[str] | None = None) -> dict[str, tuple[float, float]]:
-    """``name -> (low, high)`` for sensitivity analysis: the named rows, or every row that varies."""
+    """``name -> (low, high)`` for sensitivity analysis: the named rows, or every row that
+    varies."""
     if names is None:
         return {p.name: (p.low, p.high) for p in load_register().values() if p.varies}
     return {n: (parameter(n).low, parameter(n).high) for n in names}
@@ -191,7 +192,8 @@ def format_table(table: pd.DataFrame, source_width: int = 60) -> str:
             row.source if len(row.source) <= source_width else row.source[: source_width - 1] + "…"
         )
         lines.append(
-            f"{row.name:<{width}}  {default:>10}  {span:<17}  {row.unit:<20}  {row.status:<10}  {source}"
+            f"{row.name:<{width}}  {default:>10}  {span:<17}  {row.unit:<20}  "
+            f"{row.status:<10}  {source}"
         )
     counts = table["status"].value_counts()
     tally = ", ".join(f"{counts.get(s, 0)} {s}" for s in STATUSES)

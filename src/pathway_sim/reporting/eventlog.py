@@ -128,7 +128,8 @@ def retention_curves(
     changes = changes.merge(keys[[*ids, "key"]], on=ids)
     grid = _week_grid(keys)
     state = _state_at(changes["key"].to_numpy(), changes["time_days"].to_numpy(),
-                      changes["engaged"].to_numpy(), grid["key"].to_numpy(), grid["time_days"].to_numpy())  # fmt: skip
+                      changes["engaged"].to_numpy(),
+                      grid["key"].to_numpy(), grid["time_days"].to_numpy())  # fmt: skip
     grid = grid.assign(engaged=state == 1)[state >= 0]
     table = (
         grid.groupby(["service", "week"])

@@ -174,7 +174,8 @@ def _draw_intervals(
     """All intervals as one line collection, all means as one scatter (hollow: includes 0)."""
     drawn = [m for m in marks if not math.isnan(m[0])]
     ax.add_collection(LineCollection([[(m[0], m[3]), (m[1], m[3])] for m in drawn],
-                                     colors=[colours[m[4]] for m in drawn], linewidths=1.6, zorder=2))  # fmt: skip
+                                     colors=[colours[m[4]] for m in drawn],
+                                     linewidths=1.6, zorder=2))  # fmt: skip
     ax.scatter([m[2] for m in marks], [m[3] for m in marks], s=30, zorder=3, linewidths=1.3,
                edgecolors=[colours[m[4]] for m in marks],
                facecolors=[colours[m[4]] if m[5] else "white" for m in marks])  # fmt: skip
@@ -189,8 +190,8 @@ def retention_curves(curves: pd.DataFrame, colours: dict[str, str]) -> Figure:
     services = [s for s in SERVICE_LABELS if s in set(curves["service"])]
     ncols = min(3, len(services))
     nrows = math.ceil(len(services) / ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(11, 2.3 * nrows + 1.1), sharex=True, sharey=True,
-                             squeeze=False)  # fmt: skip
+    fig, axes = plt.subplots(nrows, ncols, figsize=(11, 2.3 * nrows + 1.1),
+                             sharex=True, sharey=True, squeeze=False)  # fmt: skip
     for ax, service in zip(axes.flat, services):
         mine = curves[curves["service"] == service]
         for scenario, colour in colours.items():
@@ -240,7 +241,8 @@ def weekly_burden(burden: pd.DataFrame, colours: dict[str, str]) -> Figure:
     fig, axes = plt.subplots(2, 1, figsize=(10, 6.4), sharex=True)
     for ax, (measure, label) in zip(axes, BURDEN_MEASURES.items()):
         sns.lineplot(data=burden, x="week", y=measure, hue="scenario", palette=colours,
-                     hue_order=list(colours), ax=ax, linewidth=1.4, errorbar=None, legend=ax is axes[0])  # fmt: skip
+                     hue_order=list(colours), ax=ax, linewidth=1.4, errorbar=None,
+                     legend=ax is axes[0])  # fmt: skip
         ax.axvline(0, color="#555555", linestyle="--", linewidth=0.8)
         ax.text(0.3, 0.97, "birth", transform=ax.get_xaxis_transform(), va="top", fontsize=8)
         ax.set_ylabel(label)
@@ -294,7 +296,8 @@ def travel_by_site(travel: pd.DataFrame, colours: dict[str, str]) -> Figure:
     ax.legend(
         title="Scenario (site archetype)", loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False
     )
-    ax.set_title("Travel time per woman, from services learning of the pregnancy to 12 months after birth",
+    ax.set_title("Travel time per woman, "
+                 "from services learning of the pregnancy to 12 months after birth",
                  loc="left")  # fmt: skip
     fig.tight_layout()
     return fig

@@ -51,7 +51,8 @@ MAX_JOURNEY_SCENARIOS = 5
 DEADLINE_KPIS = ("assessment_late_pct", "conference_late_pct")
 NEEDS_EVENTS = (
     "This section needs the event log (events.csv), which these results do not have. "
-    "compare and experiment keep it when they write a report (the default); for run, add --event-log."
+    "compare and experiment keep it when they write a report (the default); "
+    "for run, add --event-log."
 )
 
 
@@ -226,7 +227,8 @@ def section_toc(ctx: Context) -> str:
         "Each outcome box shows its headline KPI's paired difference from the base "
         f"<b>{escape(ctx.base.name)}</b> with its interval, one line per scenario."
         if table is not None
-        else "Each outcome box shows its headline KPI's mean with its 95% interval (one run: no differences)."
+        else "Each outcome box shows its headline KPI's mean with its 95% interval "
+        "(one run: no differences)."
     )
     headline = "; ".join(f"{o}: {escape(kpi(n).label)}" for o, n in HEADLINE_KPIS.items())
     return (
@@ -274,21 +276,24 @@ def section_forest(ctx: Context) -> str:
     parts = [
         (
             "<p>Each row is one KPI on its own scale: a dot is the mean paired difference "
-            f"(scenario minus <b>{escape(ctx.base.name)}</b>), the line its interval; a filled dot's "
-            "interval excludes zero. The row label says which direction is better.</p>"
+            f"(scenario minus <b>{escape(ctx.base.name)}</b>), the line its interval; "
+            "a filled dot's interval excludes zero. "
+            "The row label says which direction is better.</p>"
         )
     ]
     for stem, title, keep in (
         ("forest_toc_outcomes", "Theory of Change outcomes and impacts: difference from the base",
          table["toc_outcome"] != "OP"),
-        ("forest_operational", "Operational measures: difference from the base", table["toc_outcome"] == "OP"),
+        ("forest_operational", "Operational measures: difference from the base",
+         table["toc_outcome"] == "OP"),
     ):  # fmt: skip
         if keep.any():
             fig = plots.forest_plot(table[keep], colours, title)
             parts.append(ctx.figures.embed(fig, stem, title))
     if len(missing):
         parts.append(
-            "<p>No difference could be estimated (nothing to measure in the base or the scenario) for: "
+            "<p>No difference could be estimated "
+            "(nothing to measure in the base or the scenario) for: "
             + escape(", ".join(missing))
             + ".</p>"
         )
@@ -333,11 +338,11 @@ def section_factorial(ctx: Context) -> str:
     pairs = table["scenario"].str.contains(" x ")
     parts = [
         "<p>This experiment is a full factorial: every combination of the levers, on common random "
-        "numbers. A lever's <b>main effect</b> is the mean difference it makes, averaged over the other "
-        "levers being on or off. An <b>interaction</b> of two levers is half the difference between one "
-        "lever's effect when the other is on and when it is off: zero means they simply add up. The "
-        "Theory of Change expects interactions: adding one service may not help if the system around it "
-        "is unchanged.</p>"
+        "numbers. A lever's <b>main effect</b> is the mean difference it makes, averaged over the "
+        "other levers being on or off. An <b>interaction</b> of two levers is half the difference "
+        "between one lever's effect when the other is on and when it is off: zero means they "
+        "simply add up. The Theory of Change expects interactions: adding one service may not help "
+        "if the system around it is unchanged.</p>"
     ]
     for stem, title, keep in (
         ("factorial_main_effects", "Main effect of each lever on the headline KPIs", ~pairs),
@@ -356,7 +361,8 @@ def section_factorial(ctx: Context) -> str:
         return "".join(parts)
     rows = "".join(
         f"<tr><td>{escape(r.label)} ({escape(r.unit)})</td><td>{escape(r.scenario)}</td>"
-        f"<td>{toc_panel.number(r.diff)}</td><td>[{toc_panel.number(r.low)}, {toc_panel.number(r.high)}]</td>"
+        f"<td>{toc_panel.number(r.diff)}</td>"
+        f"<td>[{toc_panel.number(r.low)}, {toc_panel.number(r.high)}]</td>"
         f"<td>{escape(interaction_verdict(r.diff, r.low, r.high, r.better))}</td></tr>"
         for r in clear.itertuples()
     )
@@ -375,14 +381,17 @@ def _levels_table(run: ScenarioResults) -> str:
     for r in run.summary.itertuples():
         entry = kpi(r.kpi)
         rows.append(
-            f"<tr><td>{entry.toc_outcome if entry else ''}</td><td>{escape(entry.label if entry else r.kpi)}</td>"
+            f"<tr><td>{entry.toc_outcome if entry else ''}</td>"
+            f"<td>{escape(entry.label if entry else r.kpi)}</td>"
             f"<td>{escape(entry.unit if entry else '')}</td><td>{toc_panel.number(r.mean)}</td>"
             f"<td>[{toc_panel.number(r.ci_low)}, {toc_panel.number(r.ci_high)}]</td></tr>"
         )
     return (
         "<p>One scenario, so there are no differences to plot: its levels, with 95% intervals over "
-        'replications.</p><table class="levels"><tr><th>ToC</th><th>KPI</th><th>unit</th><th>mean</th>'
-        "<th>95% CI</th></tr>" + "".join(rows) + "</table>"
+        'replications.</p><table class="levels">'
+        "<tr><th>ToC</th><th>KPI</th><th>unit</th><th>mean</th><th>95% CI</th></tr>"
+        + "".join(rows)
+        + "</table>"
     )
 
 
@@ -410,12 +419,13 @@ def section_retention(ctx: Context) -> str:
     curves = _per_scenario(ctx, eventlog.retention_curves)
     fig = plots.retention_curves(curves, ctx.colours)
     return (
-        "<p><b>Engaged with a service</b> in a week: by the end of that week she had been referred to "
-        "the service (she is on its caseload) and had not dropped out since, or had been brought back "
-        "(by outreach, her own return, or admission for birth); only weeks within her follow-up count. "
-        "The share is of women on the caseload that week, pooled over replications; weeks with fewer "
-        f"than {eventlog.MIN_WOMEN_PER_WEEK} women are left out. A service that discharges her at the "
-        "end of its course still counts her as engaged: the curves show dropping out, not discharge.</p>"
+        "<p><b>Engaged with a service</b> in a week: by the end of that week she had been referred "
+        "to the service (she is on its caseload) and had not dropped out since, or had been "
+        "brought back (by outreach, her own return, or admission for birth); only weeks within her "
+        "follow-up count. The share is of women on the caseload that week, pooled over "
+        f"replications; weeks with fewer than {eventlog.MIN_WOMEN_PER_WEEK} women are left out. "
+        "A service that discharges her at the end of its course still counts her as engaged: "
+        "the curves show dropping out, not discharge.</p>"
         + ctx.figures.embed(
             fig, "engagement_retention", "Engagement with each service by week from birth"
         )
@@ -435,9 +445,10 @@ def section_burden(ctx: Context) -> str:
             "Contacts and distinct places per woman per week",
         )
         parts.append(
-            "<p>Contacts: attended or missed, all services, per woman followed that week. Places: distinct "
-            "places she travelled to for attended contacts (home visits and remote contacts are not trips), "
-            "per woman followed that week, weeks without a trip counting as none.</p>" + figure
+            "<p>Contacts: attended or missed, all services, per woman followed that week. "
+            "Places: distinct places she travelled to for attended contacts (home visits and "
+            "remote contacts are not trips), per woman followed that week, weeks without a trip "
+            "counting as none.</p>" + figure
         )
     if ctx.results.perinatal and all(s.women is not None for s in ctx.results.scenarios):
         travel, colours = travel_table(ctx)
@@ -447,9 +458,9 @@ def section_burden(ctx: Context) -> str:
             "Travel hours per woman by site archetype",
         )
         parts.append(
-            "<p>Travel: door-to-door hours to attended appointments per woman over her whole follow-up, "
-            "mean over replications with 95% intervals, for all women and by where she lives.</p>"
-            + figure
+            "<p>Travel: door-to-door hours to attended appointments per woman over her whole "
+            "follow-up, mean over replications with 95% intervals, for all women and by where she "
+            "lives.</p>" + figure
         )
     return "".join(parts)
 
@@ -498,10 +509,11 @@ def section_waits(ctx: Context) -> str:
         pd.concat(waits, ignore_index=True), pd.DataFrame(deadlines), ctx.colours
     )
     return (
-        "<p>Waits: the mean time a contact waited for a member of staff beyond its planned day, for every "
-        "contact after the warm-up (services.csv). Deadlines: the share of pre-birth assessments finished "
-        "too late for the conference deadline, and of pre-birth child-protection conferences held after "
-        "it. Means over replications with 95% intervals.</p>"
+        "<p>Waits: the mean time a contact waited for a member of staff beyond its planned day, "
+        "for every contact after the warm-up (services.csv). Deadlines: the share of pre-birth "
+        "assessments finished too late for the conference deadline, and of pre-birth "
+        "child-protection conferences held after it. Means over replications with 95% "
+        "intervals.</p>"
         + ctx.figures.embed(fig, "waits_deadlines", "Waits for staff and deadlines missed")
     )
 
@@ -513,9 +525,9 @@ def section_journeys(ctx: Context) -> str:
     base_events, base_women = ctx.logs[ctx.base.name]
     shown = ctx.results.names[:MAX_JOURNEY_SCENARIOS]
     parts = [
-        "<p>The same woman in each scenario: every scenario meets the same women with the same luck "
-        "(common random numbers), so differences in her journey come from the scenario. One row per "
-        "service; each mark is one event."
+        "<p>The same woman in each scenario: every scenario meets the same women with the same "
+        "luck (common random numbers), so differences in her journey come from the scenario. "
+        "One row per service; each mark is one event."
         + (
             f" Scenarios shown: the first {MAX_JOURNEY_SCENARIOS}."
             if len(shown) < len(ctx.results.names)
@@ -565,7 +577,8 @@ def _scenario_card(s: ScenarioResults, colour: str) -> str:
     )
     changes = s.scenario.get("changes") or ""
     return (
-        f'<div class="card"><h3><span class="chip" style="background:{colour}"></span>{escape(s.name)}</h3>'
+        f'<div class="card"><h3><span class="chip" style="background:{colour}"></span>'
+        f"{escape(s.name)}</h3>"
         f"<p>{escape(s.scenario.get('description', ''))}</p>"
         + (f"<p><b>What it changes:</b> {escape(changes)}</p>" if changes else "")
         + f"<table>{rows}</table></div>"
@@ -581,19 +594,20 @@ same luck, so a difference between scenarios comes from the scenario, and it is 
 paired replications.</p>
 <ul>
 <li><b>Difference from the base</b>: scenario minus base, averaged over replications, with its
-interval: {intervals}. If the interval includes zero the model cannot tell the scenarios apart at this
-number of replications (grey); otherwise the box is <span class="better-text">green (better)</span> or
-<span class="worse-text">red (worse)</span> by the KPI's better direction, with a tick or cross for
-anyone who cannot tell the colours apart.</li>
+interval: {intervals}. If the interval includes zero the model cannot tell the scenarios apart at
+this number of replications (grey); otherwise the box is <span class="better-text">green
+(better)</span> or <span class="worse-text">red (worse)</span> by the KPI's better direction, with a
+tick or cross for anyone who cannot tell the colours apart.</li>
 <li><b>&dagger;</b> marks a KPI that rests mainly on assumption-status parameters (kpi_evidence.csv;
 <code>pathway-sim params</code> lists the register): it shows what the model's logic implies, not a
 measured fact, and is a question for sensitivity analysis.</li>
-<li>Percentages are 0-100. Harms (overdoses, deaths) are expected events per 1,000 women: hazards are
-integrated, not sampled, because such events are rare.</li>
+<li>Percentages are 0-100. Harms (overdoses, deaths) are expected events per 1,000 women: hazards
+are integrated, not sampled, because such events are rare.</li>
 <li>Curves over time use <b>weeks from birth</b>: negative weeks are pregnancy, 0 is the week of
 birth, and follow-up ends 12 months after birth. A woman counts from the week services learned of
 her pregnancy.</li>
-<li>Every figure is also saved as PNG and SVG in the <code>figures/</code> folder beside this report.</li>
+<li>Every figure is also saved as PNG and SVG in the <code>figures/</code> folder beside this
+report.</li>
 </ul>
 """
 
@@ -605,26 +619,28 @@ rest mainly on assumptions. Use the model to compare scenarios and to find which
 not to predict levels.</li>
 <li>Several effect sizes come from non-UK studies or low-risk populations; they are ranges for
 sensitivity analysis, not point truths.</li>
-<li>Not modelled: pregnancy loss, births before 28 weeks, partners and family, housing and residential
-rehabilitation as services, reunification after removal, recurrent proceedings in later pregnancies,
-GP and pharmacy contacts, appointment slots by weekday and opening hours (staff capacity is averaged
-over the week).</li>
-<li>Wider societal factors (poverty, housing, violence) sit below the ToC's "floor of accountability"
-and enter only as attributes that raise referral odds. A more understanding public discourse (impact
-I5) is outside what a service model can show.</li>
+<li>Not modelled: pregnancy loss, births before 28 weeks, partners and family, housing and
+residential rehabilitation as services, reunification after removal, recurrent proceedings in later
+pregnancies, GP and pharmacy contacts, appointment slots by weekday and opening hours (staff
+capacity is averaged over the week).</li>
+<li>Wider societal factors (poverty, housing, violence) sit below the ToC's "floor of
+accountability" and enter only as attributes that raise referral odds. A more understanding public
+discourse (impact I5) is outside what a service model can show.</li>
 <li>Levers combine on the log-odds scale, so levers that act on the same mechanism (attendance, say)
-overlap: together they do a little less than the sum of the two. The model holds no synergy of its own
-beyond trust and engagement. Added staff act only through waits, deadlines and supervision, so they
-change little where services are not short of capacity.</li>
-<li>Intervals reflect the randomness of the simulation over the replications run, not the uncertainty
-of the parameters: that is what sensitivity analysis is for. Few replications give wide intervals.</li>
+overlap: together they do a little less than the sum of the two. The model holds no synergy of its
+own beyond trust and engagement. Added staff act only through waits, deadlines and supervision, so
+they change little where services are not short of capacity.</li>
+<li>Intervals reflect the randomness of the simulation over the replications run, not the
+uncertainty of the parameters: that is what sensitivity analysis is for. Few replications give wide
+intervals.</li>
 </ul>
 <p>docs/model.md describes the model in full (STRESS-DES); docs/parameters.md and
 <code>pathway-sim params</code> give every parameter's source and status.</p>
 """
 
 CSS = """
-body{font-family:-apple-system,"Segoe UI",Helvetica,Arial,sans-serif;margin:0;color:#1a1a1a;background:#fff;line-height:1.45}
+body{font-family:-apple-system,"Segoe UI",Helvetica,Arial,sans-serif;margin:0;color:#1a1a1a;
+background:#fff;line-height:1.45}
 main{max-width:1500px;margin:0 auto;padding:16px 28px 48px}
 header{background:#1f3a5f;color:#fff;padding:20px 28px}
 header h1{margin:0 0 6px;font-size:26px}
@@ -637,14 +653,17 @@ figure{margin:12px 0 24px}
 figure img{max-width:100%;height:auto;border:1px solid #e3e3e3}
 figcaption{font-size:13px;color:#444}
 .files{color:#888}
-.toc{display:grid;grid-template-columns:minmax(0,.7fr) minmax(0,.9fr) minmax(0,1.4fr) minmax(0,1.4fr) minmax(0,1.4fr);gap:10px;font-size:12.5px}
+.toc{display:grid;
+grid-template-columns:minmax(0,.7fr) minmax(0,.9fr) minmax(0,1.4fr) minmax(0,1.4fr) minmax(0,1.4fr);
+gap:10px;font-size:12.5px}
 .toc-col{display:flex;flex-direction:column;gap:6px;position:relative}
 .toc-col h3{font-size:13px;margin:0 0 2px;color:#1f3a5f;min-height:34px}
 .toc-col+.toc-col h3:before{content:"\\2192  ";color:#888}
 .box{border:1px solid #c9c9c9;border-radius:6px;padding:5px 7px;background:#fafafa}
 .problem{background:#f3f0ea}
 .requirement{color:#555}
-.requirement.acted{background:#e6eefb;border-color:#0072B2;color:#111;box-shadow:inset 3px 0 0 #0072B2}
+.requirement.acted{background:#e6eefb;border-color:#0072B2;color:#111;
+box-shadow:inset 3px 0 0 #0072B2}
 .level{font-size:10.5px;color:#777;text-transform:uppercase;letter-spacing:.03em}
 .kr-chips{margin-top:3px;font-size:11px}
 .kr-scenario{margin-right:6px}
@@ -652,14 +671,17 @@ figcaption{font-size:13px;color:#444}
 .unit{color:#666}
 .outside{background:#eee;color:#666;border-style:dashed}
 .note{font-size:11px;font-style:italic}
-.cell{display:flex;flex-wrap:wrap;align-items:center;column-gap:5px;border-radius:4px;padding:2px 4px;margin-top:2px;font-size:11.5px}
+.cell{display:flex;flex-wrap:wrap;align-items:center;column-gap:5px;border-radius:4px;
+padding:2px 4px;margin-top:2px;font-size:11.5px}
 .cell-name{flex:1 1 90px;min-width:0;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 .cell-value{font-variant-numeric:tabular-nums;white-space:nowrap;margin-left:auto}
 .verdict{font-size:10.5px;white-space:nowrap;font-weight:600}
-.cell.better{background:#cdeee2}.cell.worse{background:#f9d3bf}.cell.unclear,.cell.level{background:#ececec}
+.cell.better{background:#cdeee2}.cell.worse{background:#f9d3bf}
+.cell.unclear,.cell.level{background:#ececec}
 .better-text{background:#cdeee2;padding:0 3px}.worse-text{background:#f9d3bf;padding:0 3px}
 .dagger{color:#b35900;font-weight:bold;margin-left:2px}
-.chip{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:4px;vertical-align:middle;flex:none}
+.chip{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:4px;
+vertical-align:middle;flex:none}
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(300px,1fr));gap:12px}
 .card{border:1px solid #ddd;border-radius:6px;padding:8px 12px;font-size:13px}
 .card h3{margin:4px 0}
@@ -694,10 +716,13 @@ def _document(results: Results, sections: dict[str, tuple[str, str]], build_seco
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>pathway-sim report: {escape(results.root.name)}</title><style>{CSS}</style></head><body>"
+        f"<title>pathway-sim report: {escape(results.root.name)}</title>"
+        f"<style>{CSS}</style></head><body>"
         f"<header><h1>Perinatal pathways: scenarios against the Theory of Change</h1>"
-        f"<p>Results: <b>{escape(results.root.name)}</b> &middot; scenarios: {escape(names)} &middot; "
-        f"{escape(str(reps))} replications each &middot; base: <b>{escape(results.names[0])}</b></p>"
+        f"<p>Results: <b>{escape(results.root.name)}</b> &middot; "
+        f"scenarios: {escape(names)} &middot; "
+        f"{escape(str(reps))} replications each &middot; "
+        f"base: <b>{escape(results.names[0])}</b></p>"
         f"<nav>{nav}</nav></header><main>{body}"
         f"<footer>pathway-sim {escape(__version__)} &middot; report built {created} in "
         f"{build_seconds:.1f} s from {escape(str(results.root))}</footer></main></body></html>"

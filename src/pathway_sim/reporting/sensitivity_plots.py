@@ -104,7 +104,7 @@ def morris_chart(indices: pd.DataFrame, kpis: Sequence[str], label_top: int = 5)
                         xytext=(3, 3), textcoords="offset points")  # fmt: skip
         unit = kpi_entry(kpi).unit if kpi_entry(kpi) else "KPI units"
         ax.set_xlabel(f"μ*: mean |elementary effect| ({unit})")
-        ax.set_ylabel(f"σ: spread of effects ({unit})")
+        ax.set_ylabel(f"σ: spread of effects ({unit})")  # noqa: RUF001 Morris sigma, intended
         ax.set_title(kpi_label(kpi), loc="left")
     return _finish(fig, "Morris screening: which parameters move each KPI")
 
@@ -116,8 +116,9 @@ def sobol_bars(indices: pd.DataFrame, kpis: Sequence[str]) -> Figure:
     y = np.arange(len(params))
     for ax, kpi in zip(axes, kpis):
         rows = indices[indices["kpi"] == kpi].set_index(["index", "param"])
-        for offset, (ix, colour, name) in zip((-0.2, 0.2), (("S1", LOW_COLOUR, "S1 (alone)"),
-                                                         ("ST", HIGH_COLOUR, "ST (with interactions)"))):  # fmt: skip
+        bars = (("S1", LOW_COLOUR, "S1 (alone)"),
+                ("ST", HIGH_COLOUR, "ST (with interactions)"))  # fmt: skip
+        for offset, (ix, colour, name) in zip((-0.2, 0.2), bars):
             part = rows.loc[ix].reindex(params)
             ax.barh(y + offset, part["value"], height=0.38, xerr=part["conf"], color=colour,
                     label=name, error_kw={"elinewidth": 1, "capsize": 2})  # fmt: skip

@@ -61,7 +61,8 @@ def difference_cells(table: pd.DataFrame, kpi_name: str, colours: dict[str, str]
     rows = table[(table["kpi"] == kpi_name) & (table["scenario"] != table["scenario"].iloc[0])]
     return [
         Cell(r.scenario, colours[r.scenario],
-             f"{number(r.diff_vs_base, True)} [{number(r.diff_ci_low, True)}, {number(r.diff_ci_high, True)}]",
+             f"{number(r.diff_vs_base, True)} "
+             f"[{number(r.diff_ci_low, True)}, {number(r.diff_ci_high, True)}]",
              verdict(r.diff_vs_base, r.diff_ci_low, r.diff_ci_high, better))
         for r in rows.itertuples()
     ]  # fmt: skip
@@ -131,7 +132,10 @@ def _outcome_box(
 ) -> str:
     title = f"<b>{outcome}</b> {escape(TOC_OUTCOMES[outcome])}"
     if outcome == OUTSIDE_MODEL:
-        return f'<div class="box outcome outside">{title}<div class="note">outside what a service model can show</div></div>'
+        return (
+            f'<div class="box outcome outside">{title}'
+            '<div class="note">outside what a service model can show</div></div>'
+        )
     name = HEADLINE_KPIS[outcome]
     entry = kpi(name)
     dagger = (

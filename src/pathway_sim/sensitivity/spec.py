@@ -137,7 +137,8 @@ def resolve_factors(path: Path, base: Scenario, spec: SensitivityFile) -> tuple[
         ]
         if not usable:
             raise ScenarioError(
-                f"{path}: parameters: {pattern!r} matches no numeric parameter of the scenario with a range"
+                f"{path}: parameters: {pattern!r} matches no numeric parameter "
+                "of the scenario with a range"
             )
         names.extend(n for n in usable if n not in names)
     for name in spec.ranges:
