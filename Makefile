@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 WORKERS ?= 2
 
-.PHONY: install run test test-fast lint bench clean
+.PHONY: install run test test-fast lint bench check-install clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ lint: $(STAMP)
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -n $(WORKERS) -q -m "not slow"
+
+# A normal install in a fresh venv outside the repository runs library scenarios by name.
+check-install:
+	bash scripts/check-install
 
 clean:
 	rm -rf $(VENV) results .pytest_cache .hypothesis
