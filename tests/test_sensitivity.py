@@ -185,7 +185,7 @@ def _bad_spec(change: str) -> str:
     kept = [
         line
         for line in SPEC.splitlines()
-        if line.split(":")[0] not in keys and not line.startswith("  ")
+        if line.split(":")[0] not in keys and not line.startswith(("  ", "ranges"))
     ]
     if "ranges" not in keys:
         kept += [line for line in SPEC.splitlines() if line.startswith(("ranges", "  "))]

@@ -19,17 +19,22 @@ experiment file. Example::
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
-import yaml
 from pydantic import Field, ValidationError, model_validator
 
-from pathway_sim.core.schema import Strict
+from pathway_sim.core.schema import Name, Strict
 from pathway_sim.core.statistics import COMPARISON_COLUMNS, CORRECTIONS
-from pathway_sim.inputs.loading import ScenarioError, load_scenario, overlay_file, with_changes
+from pathway_sim.inputs.loading import (
+    ScenarioError,
+    load_scenario,
+    overlay_file,
+    validation_message,
+    with_changes,
+)
+from pathway_sim.inputs.yaml_files import read_mapping
 
 M = TypeVar("M", bound=Strict)
 
@@ -42,14 +47,14 @@ FactorName = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*$")]
 class Variant(Strict):
     """A scenario written as a change from the base."""
 
-    name: str = Field(min_length=1)
+    name: Name
     set: Changes = Field(min_length=1, description="Dotted path: value, applied to the base.")
 
 
 class ExperimentFile(Strict):
     """What an experiment YAML file may hold."""
 
-    name: str = Field(min_length=1)
+    name: Name
     description: str = ""
     base: str = Field(description="Base scenario file, relative to this file.")
     replications: int | None = Field(
@@ -120,55 +125,17 @@ def load_experiment(path: str | Path) -> Experiment:
 
 def _read(path: Path) -> tuple[str, ExperimentFile]:
     text, data = read_mapping(path, "experiment")
-    return text, validate_file(ExperimentFile, data, path, "experiment", _fields_at)
+    return text, validate_file(ExperimentFile, data, path, "experiment")
 
 
-def _fields_at(loc: tuple) -> Iterable[str]:
-    return ExperimentFile.model_fields if len(loc) == 1 else Variant.model_fields
-
-
-def read_mapping(path: Path, kind: str) -> tuple[str, dict[str, Any]]:
-    """The text of a YAML file and the mapping at its top (``ScenarioError`` naming the file)."""
-    if not path.is_file():
-        raise ScenarioError(f"{kind} file {path} not found")
-    text = path.read_text(encoding="utf-8")
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ScenarioError(f"{path}: malformed YAML: {getattr(exc, 'problem', exc)}") from None
-    if not isinstance(data, dict):
-        raise ScenarioError(f"{path}: expected a mapping of fields (key: value) at the top level")
-    return text, data
-
-
-def validate_file(
-    model: type[M],
-    data: dict[str, Any],
-    path: Path,
-    kind: str,
-    known: Callable[[tuple], Iterable[str]] | None = None,
-) -> M:
-    """``data`` as ``model``, or a ``ScenarioError`` naming the file and each bad field;
-    ``known(loc)`` lists the fields allowed where an unknown one was found (default: the
-    model's own)."""
-    known = known or (lambda loc: model.model_fields)
+def validate_file(model: type[M], data: dict[str, Any], path: Path, kind: str) -> M:
+    """``data`` as ``model``, or a ``ScenarioError`` naming the file and each bad field,
+    described as scenario files are."""
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        lines = [_describe(err, known) for err in exc.errors()]
-        raise ScenarioError(f"{path}: {kind} is not valid:\n  " + "\n  ".join(lines)) from None
-
-
-def _describe(err: Any, known: Callable[[tuple], Iterable[str]]) -> str:
-    where = ".".join(str(p) for p in err["loc"]) or "(top level)"
-    if err["type"] == "extra_forbidden":
-        return f"{where}: unknown field (expected one of {', '.join(known(err['loc']))})"
-    if err["type"] == "missing":
-        return f"{where}: required field is missing"
-    message = str(err["msg"]).removeprefix("Value error, ").replace("Input should be", "expected")
-    got = err.get("input")
-    shown = f", got {got!r}" if isinstance(got, (int, float, str, bool, type(None))) else ""
-    return f"{where}: {message}{shown}"
+        lines = validation_message(model, data, exc, {}, str(path))
+        raise ScenarioError(f"{path}: {kind} is not valid:\n  {lines}") from None
 
 
 def _shared_settings(path: Path, spec: ExperimentFile) -> dict[str, tuple[str, Any]]:

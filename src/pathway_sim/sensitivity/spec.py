@@ -22,12 +22,13 @@ import fnmatch
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, StrictFloat, model_validator
 
-from pathway_sim.core.schema import Strict
-from pathway_sim.experiments.spec import Changes, read_mapping, validate_file
+from pathway_sim.core.schema import Name, Strict
+from pathway_sim.experiments.spec import Changes, validate_file
+from pathway_sim.inputs.yaml_files import read_mapping
 from pathway_sim.inputs.loading import ScenarioError, load_scenario
 from pathway_sim.inputs.register import load_register, numeric_leaves
 
@@ -35,12 +36,14 @@ log = logging.getLogger("pathway_sim")
 
 Method = Literal["morris", "sobol", "lhs"]
 METHODS: tuple[Method, ...] = ("morris", "sobol", "lhs")
+Range = Annotated[tuple[StrictFloat, StrictFloat], Field(strict=False)]
+"""low, high: a list in YAML, a tuple from Python; numbers strict (no booleans)."""
 
 
 class SensitivityFile(Strict):
     """What a sensitivity YAML file may hold."""
 
-    name: str = Field(min_length=1)
+    name: Name
     description: str = ""
     base: str = Field(description="Base scenario file, relative to this file.")
     method: Method = Field(description="morris, sobol or lhs.")
@@ -59,7 +62,7 @@ class SensitivityFile(Strict):
     )
     set: Changes = Field(default_factory=dict, description="Changes applied to the base first.")
     parameters: list[str] = Field(min_length=1, description="Dotted paths or shell-style patterns.")
-    ranges: dict[str, tuple[float, float]] = Field(
+    ranges: dict[str, Range] = Field(
         default_factory=dict, description="low, high for a parameter, instead of the register's."
     )
     kpis: list[str] = Field(default_factory=list, description="KPIs to analyse (default: all).")
