@@ -26,6 +26,7 @@ MAX_MAGNITUDE = 1e9
 """Largest magnitude of any other number: beyond it a value is a typo, not a parameter."""
 
 UNIT_RANGES: tuple[tuple[str, float, float, str], ...] = (
+    ("interval_days", 1e-5, MAX_DAYS, "days between events (at least a second)"),
     ("_days", 0.0, MAX_DAYS, "days"),
     ("_day", 0.0, MAX_DAYS, "days"),
     ("_weeks", 0.0, MAX_GESTATION_WEEKS, "weeks of gestation"),

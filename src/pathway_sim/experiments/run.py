@@ -33,6 +33,7 @@ from pathway_sim.reporting.toc_panel import HEADLINE_KPIS
 from pathway_sim.runs.executors import Executor, ExecutorSpec, executing
 from pathway_sim.runs.outputs import manifest, remove_stale, write_csv, write_run, write_text
 from pathway_sim.runs.precision import PrecisionGoal, PrecisionTracker
+from pathway_sim.runs.preflight import capped, within
 from pathway_sim.runs.runner import replications_table, run_replication, services_table
 from pathway_sim.runs.store import ReplicationStore, identity
 
@@ -86,6 +87,18 @@ class Run:
 
     def results(self, reps: int) -> list[ReplicationResult]:
         return [self.finished[i] for i in range(reps)]
+
+
+def check_resumable(
+    scenarios: Sequence[Any], outs: Sequence[Path | None], event_log: bool, resume: bool
+) -> None:
+    """Refuse, before any directory is changed, a resume that one of the stores cannot
+    serve (a changed scenario among several, a missing identity, a tampered store)."""
+    if resume and any(out is None for out in outs):
+        raise UsageError("--resume needs the results directory (--out) of the run to resume")
+    for scenario, out in zip(scenarios, outs, strict=True):
+        if out is not None:
+            ReplicationStore(out).check(identity(scenario, event_log), resume)
 
 
 @dataclass(frozen=True)
@@ -187,8 +200,10 @@ def run_scenarios(
 ) -> list[ScenarioRun]:
     """Replicate each scenario ``run.replications`` times from its ``run.seed``, on one
     executor (so a pool or cluster starts once), writing each to its ``outs`` entry."""
+    check_resumable(scenarios, outs, event_log, resume)
     runs = [Run.start(s, out, event_log, resume) for s, out in zip(scenarios, outs, strict=True)]
     reps = [s.run.replications for s in scenarios]
+    spec = capped(spec, sum(reps))
     done = sum(run.done(n) for run, n in zip(runs, reps))
     started = time.perf_counter()
     with executing(spec) as executor, progress_bar(sum(reps), done, progress) as bar:
@@ -216,6 +231,8 @@ def choose_replications(
     Replications are added in batches of ``spec.workers`` but judged in index
     order, so the number chosen does not depend on the executor.
     """
+    check_resumable([scenario], [out], event_log, resume)
+    spec = capped(spec, goal.max_reps)
     run = Run.start(scenario, out, event_log, resume)
     reps = goal.initial + goal.k_limit
     tracker: PrecisionTracker | None = None
@@ -289,9 +306,10 @@ def compare_scenarios(
     """Run the base (first) and every other scenario with the same seed and replications,
     one sub-directory each, then ``comparison.csv`` of paired differences from the base."""
     scenarios = _on_common_random_numbers(scenarios)
+    outs = [within(out, out / s.name) if out else None for s in scenarios]
+    check_resumable(scenarios, outs, event_log, resume)
     if out is not None:
-        remove_stale(out, ["comparison.csv"])
-    outs = [out / s.name if out else None for s in scenarios]
+        remove_stale(out, COMPARISON_FILES)
     runs = run_scenarios(
         scenarios, outs, spec, event_log=event_log, resume=resume, progress=progress
     )
@@ -334,6 +352,7 @@ def _on_common_random_numbers(scenarios: Sequence[Any]) -> list[Any]:
 
 
 EXPERIMENT_FILES = ("experiment.csv", "effects.csv", "experiment.yaml")
+COMPARISON_FILES = ("comparison.csv", "report.html", "report.xlsx", "scorecard.csv", "figures")
 
 
 @dataclass(frozen=True)
@@ -362,10 +381,13 @@ def run_experiment(
     """Run every scenario of the experiment against its base; write ``experiment.csv``
     (one row per scenario and KPI, with its factor levels) and, for a factorial,
     ``effects.csv`` (main effects and two-way interactions per KPI)."""
+    scenarios = _on_common_random_numbers(experiment.scenarios)
     if out is not None:
+        outs = [within(out, out / s.name) for s in scenarios]
+        check_resumable(scenarios, outs, event_log, resume)
         remove_stale(out, EXPERIMENT_FILES)
     comparison = compare_scenarios(
-        experiment.scenarios, out, spec, correction=experiment.correction,
+        scenarios, out, spec, correction=experiment.correction,
         event_log=event_log, resume=resume, progress=progress,
     )  # fmt: skip
     table = experiment_table(comparison.table, experiment)
