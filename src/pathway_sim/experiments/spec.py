@@ -31,6 +31,7 @@ from pathway_sim.inputs.loading import (
     ScenarioError,
     load_scenario,
     overlay_file,
+    scenario_sources,
     validation_message,
     with_changes,
 )
@@ -99,16 +100,26 @@ class Experiment:
     levels: dict[str, dict[str, int]]
     correction: str
     source_text: str
+    sources: tuple[Path, ...] = ()
+    """The files the experiment was read from (its own, the scenarios', their chains)."""
 
 
-def load_experiment(path: str | Path) -> Experiment:
-    """Read, validate and resolve an experiment file (``ScenarioError`` if it is bad)."""
+MAX_FACTORS = 10
+"""Factors of a factorial without ``allow_large``: 2^10 = 1,024 scenarios."""
+
+
+def load_experiment(path: str | Path, allow_large: bool = False) -> Experiment:
+    """Read, validate and resolve an experiment file (``ScenarioError`` if it is bad).
+
+    A factorial of more than ``MAX_FACTORS`` factors is refused unless ``allow_large``:
+    its 2^k scenarios would be built before anything else could refuse them."""
     path = Path(path)
     text, spec = _read(path)
     shared = _shared_settings(path, spec)
     base = load_scenario(path.parent / spec.base, settings=shared)
     if spec.factorial:
         _check_factors_disjoint(path, spec.factorial)
+        _check_factor_count(path, len(spec.factorial), allow_large)
         scenarios, levels = _factorial(path, base, spec.factorial)
     else:
         files = [load_scenario(path.parent / f, settings=shared) for f in spec.scenarios]
@@ -119,8 +130,31 @@ def load_experiment(path: str | Path) -> Experiment:
         ]
         scenarios, levels = [base, *files, *overlays, *variants], {}
     return Experiment(
-        spec.name, spec.description, scenarios, list(spec.factorial), levels, spec.correction, text
+        spec.name,
+        spec.description,
+        scenarios,
+        list(spec.factorial),
+        levels,
+        spec.correction,
+        text,
+        _sources(path, spec),
     )
+
+
+def _sources(path: Path, spec: ExperimentFile) -> tuple[Path, ...]:
+    files = [path, *scenario_sources(path.parent / spec.base)]
+    for listed in spec.scenarios:
+        files += scenario_sources(path.parent / listed)
+    return (*files, *(path.parent / f for f in spec.overlays))
+
+
+def _check_factor_count(path: Path, factors: int, allow_large: bool) -> None:
+    if factors > MAX_FACTORS and not allow_large:
+        raise ScenarioError(
+            f"{path}: factorial: {factors} factors make {2**factors:,} scenarios (limit "
+            f"{MAX_FACTORS} factors, {2**MAX_FACTORS:,} scenarios); give --allow-large "
+            "(allow_large=True in the API) if it is meant"
+        )
 
 
 def _read(path: Path) -> tuple[str, ExperimentFile]:

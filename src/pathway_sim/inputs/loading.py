@@ -35,9 +35,18 @@ MODELS: dict[str, type[BaseModel]] = {
 Scenario = Union[PerinatalScenario, QueueNetworkScenario]
 _DISCRIMINATORS = ("dist", "process", "model")
 _MAX_ERRORS = 12
+_MAX_CHAIN = 32
+"""Most files in one ``extends`` chain."""
 
 
-__all__ = ["ScenarioError", "load_scenario", "scenario_from_dict", "with_changes", "overlay_file"]
+__all__ = [
+    "ScenarioError",
+    "load_scenario",
+    "overlay_file",
+    "scenario_from_dict",
+    "scenario_sources",
+    "with_changes",
+]
 
 
 def load_scenario(
@@ -70,6 +79,17 @@ def load_scenario(
         _apply(model, data, dotted.split("."), value, option, origins)
     data.pop("extends", None)
     return _validate(model, data, origins, str(path))
+
+
+def scenario_sources(path: str | Path) -> list[Path]:
+    """The files a scenario file is resolved from: itself and its ``extends`` chain."""
+    path = Path(path)
+    chain = [path]
+    data = _read_yaml(path, None)
+    while isinstance(data.get("extends"), str) and len(chain) <= _MAX_CHAIN:
+        chain.append(chain[-1].parent / data["extends"])
+        data = _read_yaml(chain[-1], str(chain[-2]))
+    return chain
 
 
 def scenario_from_dict(data: Mapping[str, Any], source: str = "<dict>") -> Scenario:
@@ -145,11 +165,16 @@ def _read_chain(path: Path) -> list[tuple[str, dict[str, Any]]]:
     seen: list[Path] = []
     current, referrer = path, None
     while True:
-        resolved = current.resolve()
+        try:
+            resolved = current.resolve()
+        except (OSError, RuntimeError) as exc:  # a symlink loop
+            raise ScenarioError(f"{current}: cannot be resolved ({exc})") from None
         if resolved in seen:
             cycle = " -> ".join(str(p) for p in [*seen, resolved])
             raise ScenarioError(f"{referrer}: extends: cycle detected: {cycle}")
         seen.append(resolved)
+        if len(seen) > _MAX_CHAIN:
+            raise ScenarioError(f"{path}: extends: more than {_MAX_CHAIN} files in the chain")
         data = _read_yaml(current, referrer)
         chain.append((str(current), data))
         parent = data.get("extends")

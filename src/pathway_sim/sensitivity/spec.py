@@ -29,7 +29,7 @@ from pydantic import Field, StrictFloat, model_validator
 from pathway_sim.core.schema import Name, Strict
 from pathway_sim.experiments.spec import Changes, validate_file
 from pathway_sim.inputs.yaml_files import read_mapping
-from pathway_sim.inputs.loading import ScenarioError, load_scenario
+from pathway_sim.inputs.loading import ScenarioError, load_scenario, scenario_sources
 from pathway_sim.inputs.register import load_register, numeric_leaves
 
 log = logging.getLogger("pathway_sim")
@@ -103,10 +103,23 @@ class SensitivitySpec:
     base: Any
     factors: tuple[Factor, ...]
     source_text: str
+    sources: tuple[Path, ...] = ()
+    """The files it was read from: its own, the base scenario's and its chain."""
 
     @property
     def names(self) -> list[str]:
         return [f.name for f in self.factors]
+
+    @property
+    def points(self) -> int:
+        """Sample points the design runs (an upper bound: repeated points run once)."""
+        f, k = self.file, len(self.factors)
+        per_method = {
+            "morris": f.samples * (k + 1),
+            "sobol": f.samples * (2 * k + 2 if f.second_order else k + 2),
+            "lhs": f.samples,
+        }[f.method]
+        return per_method + (2 * k + 1 if f.tornado else 0)
 
 
 def load_sensitivity(path: str | Path, **changes: Any) -> SensitivitySpec:
@@ -120,7 +133,8 @@ def load_sensitivity(path: str | Path, **changes: Any) -> SensitivitySpec:
     settings[f"{path}: seed"] = ("run.seed", spec.seed)
     base = load_scenario(path.parent / spec.base, settings=settings)
     factors = resolve_factors(path, base, spec)
-    return SensitivitySpec(spec, base, factors, text)
+    sources = (path, *scenario_sources(path.parent / spec.base))
+    return SensitivitySpec(spec, base, factors, text, sources)
 
 
 def resolve_factors(path: Path, base: Any, spec: SensitivityFile) -> tuple[Factor, ...]:
