@@ -24,13 +24,16 @@ from pathway_sim.experiments.spec import load_experiment
 from pathway_sim.inputs.calibration import calibration_table, load_targets
 from pathway_sim.inputs.calibration import format_table as format_calibration
 from pathway_sim.inputs.evidence import kpi_evidence
+from pathway_sim.core.schema import name_problem
 from pathway_sim.inputs.loading import ScenarioError, json_schema, load_scenario
+from pathway_sim.inputs.yaml_files import read_mapping
 from pathway_sim.inputs.register import format_table as format_register
 from pathway_sim.inputs.register import register_table
 from pathway_sim.models.kpis import TOC_OUTCOMES, catalogue
 from pathway_sim.models.perinatal.schema import PerinatalScenario
-from pathway_sim.runs.executors import EXECUTORS
-from pathway_sim.runs.outputs import write_csv
+from pathway_sim.runs.executors import EXECUTORS, WorkerDied
+from pathway_sim.runs.lock import locked
+from pathway_sim.runs.outputs import write_csv, write_json
 from pathway_sim.runs.precision import PrecisionGoal
 from pathway_sim.sensitivity.spec import load_sensitivity
 
@@ -62,6 +65,23 @@ def seed_value(text: str) -> int:
     return value
 
 
+def out_dir(text: str) -> Path:
+    """``--out DIR``: a directory name, never empty (an empty one would mean here)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("expected a directory name, got an empty one")
+    if "\0" in text:
+        raise argparse.ArgumentTypeError("expected a directory name, got one with a NUL byte")
+    return Path(text)
+
+
+def add_allow_large(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--allow-large",
+        action="store_true",
+        help="run even above the workload limits (README: Limits)",
+    )
+
+
 def reps_value(text: str) -> int | str:
     """``--reps N`` or ``--reps auto`` (the replications algorithm chooses N)."""
     return "auto" if text == "auto" else positive_int("--reps")(text)
@@ -85,7 +105,7 @@ def add_scenario_options(parser: argparse.ArgumentParser, auto_reps: bool = Fals
         help="override a scenario field, e.g. --set services.midwifery.staff=6 (repeatable)",
     )
     parser.add_argument(
-        "--out", type=Path, help="results directory (default: results/<scenario name>)"
+        "--out", type=out_dir, help="results directory (default: results/<scenario name>)"
     )
     parser.add_argument(
         "--event-log", action="store_true", help="also write events.csv (one row per event)"
@@ -108,6 +128,7 @@ def add_execution_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--resume", action="store_true", help="reuse the finished replications in --out"
     )
+    add_allow_large(parser)
 
 
 def add_precision_options(parser: argparse.ArgumentParser) -> None:
@@ -142,6 +163,7 @@ def execution(args: argparse.Namespace) -> dict:
         "scheduler": args.scheduler,
         "resume": args.resume,
         "progress": not args.quiet,
+        "allow_large": args.allow_large,
     }
 
 
@@ -198,7 +220,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def cmd_experiment(args: argparse.Namespace) -> int:
-    experiment = load_experiment(args.experiment)
+    experiment = load_experiment(args.experiment, allow_large=args.allow_large)
     out = args.out or Path("results") / experiment.name
     result = api.run_experiment(experiment, out=out, event_log=args.report, **execution(args))
     if not args.quiet:
@@ -250,16 +272,68 @@ def _half_width(conf: float) -> str:
 def cmd_report(args: argparse.Namespace) -> int:
     if not args.results_dir.is_dir():
         raise UsageError(f"{args.results_dir}: no such results directory")
-    write_report(args.results_dir, args.out, quiet=False)
+    check_results_dir(args.results_dir)
+    with locked(args.results_dir):
+        write_report(args.results_dir, args.out, quiet=False)
     return 0
 
 
+def check_results_dir(root: Path) -> None:
+    """Refuse a results directory whose scenario names could not have been written by a
+    run (a tampered or hand-made directory): the report joins them into paths."""
+    comparison = root / "comparison.csv"
+    if comparison.is_file() and not (root / "manifest.json").is_file():
+        names = read_result_table(comparison, ["scenario"])["scenario"]
+        for name in dict.fromkeys(names):
+            if name_problem(name):
+                raise UsageError(f"{comparison}: scenario: {name_problem(name)}")
+            check_run_dir(root / str(name))
+    else:
+        check_run_dir(root)
+
+
+def check_run_dir(path: Path) -> None:
+    scenario = path / "scenario.yaml"
+    if not scenario.is_file():
+        return  # the report says what is missing
+    _, data = read_mapping(scenario, "resolved scenario")
+    if name_problem(data.get("name")):
+        raise UsageError(f"{scenario}: name: {name_problem(data.get('name'))}")
+
+
+def read_result_table(path: Path, columns: list[str]) -> pd.DataFrame:
+    try:
+        table = pd.read_csv(path)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{path}: not a table pathway-sim wrote ({exc})") from None
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise UsageError(f"{path}: expected the columns {', '.join(missing)}")
+    return table
+
+
+REPORT_INPUT_ERRORS = (KeyError, ValueError, TypeError, IndexError, UnicodeDecodeError)
+"""What a results directory changed by hand makes the report raise while reading it."""
+
+
 def write_report(results_dir: Path, out: Path | None, quiet: bool) -> Path:
-    """Build the workshop report (imported here: matplotlib is slow to import)."""
+    """Build the workshop report (imported here: matplotlib is slow to import), with
+    mathtext off so a ``$`` in a label is a dollar sign, not a formula that fails."""
+    import matplotlib
+    import yaml
+
     from pathway_sim.reporting.report import build_report
 
     started = time.perf_counter()
-    path = build_report(results_dir, out)
+    try:
+        with matplotlib.rc_context({"text.parse_math": False}):
+            path = build_report(results_dir, out)
+    except (*REPORT_INPUT_ERRORS, yaml.YAMLError) as exc:
+        raise UsageError(
+            f"{results_dir}: cannot build the report: a file is missing, malformed or was "
+            f"changed since the run wrote it ({type(exc).__name__}: {exc}); run the command "
+            "that wrote the directory again"
+        ) from None
     if not quiet:
         print(f"report: {path} (built in {time.perf_counter() - started:.1f} s)")
     return path
@@ -280,10 +354,11 @@ def cmd_calibration(args: argparse.Namespace) -> int:
         )
     out = args.out or Path("results") / "calibration" / scenario.name
     started = time.perf_counter()
-    result = api.run(scenario, out=out, event_log=args.event_log, **execution(args))
-    wall = time.perf_counter() - started
-    table = calibration_table(result.replications, load_targets())
-    write_csv(out / "calibration.csv", table)
+    with locked(out):
+        result = api.run(scenario, out=out, event_log=args.event_log, **execution(args))
+        wall = time.perf_counter() - started
+        table = calibration_table(result.replications, load_targets())
+        write_calibration(out, table)
     if not args.quiet:
         print(format_calibration(table))
         met = int(table["in_range"].sum())
@@ -294,12 +369,23 @@ def cmd_calibration(args: argparse.Namespace) -> int:
     return 0
 
 
+def write_calibration(out: Path, table: pd.DataFrame) -> None:
+    """``calibration.csv`` beside the run, then the run's manifest again, so that the
+    manifest is the last file written (a directory with a manifest is whole)."""
+    manifest_path = out / "manifest.json"
+    info = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest_path.unlink()
+    write_csv(out / "calibration.csv", table)
+    info["calibration"] = {"targets": len(table), "in_range": int(table["in_range"].sum())}
+    write_json(manifest_path, info)
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     failures = 0
     for path in args.scenarios:
         try:
             scenario = load_scenario(path)
-        except ScenarioError as exc:
+        except (ScenarioError, UsageError) as exc:
             failures += 1
             where = "" if str(path) in str(exc) else f"{path}: "  # most messages name their file
             print(f"pathway-sim: {where}{exc}", file=sys.stderr)
@@ -467,7 +553,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     experiment.add_argument("experiment", type=Path, help="experiment YAML file")
     experiment.add_argument(
-        "--out", type=Path, help="results directory (default: results/<experiment name>)"
+        "--out", type=out_dir, help="results directory (default: results/<experiment name>)"
     )
     add_execution_options(experiment)
     experiment.add_argument("--quiet", action="store_true", help="print nothing but errors")
@@ -479,7 +565,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="global sensitivity analysis (Morris, Sobol or Latin hypercube) over the register's ranges",
     )
     sensitivity.add_argument("sensitivity", type=Path, help="sensitivity YAML file")
-    sensitivity.add_argument("--out", type=Path, help="results directory (default: results/<name>)")
+    sensitivity.add_argument(
+        "--out", type=out_dir, help="results directory (default: results/<name>)"
+    )
     add_execution_options(sensitivity)
     sensitivity.add_argument("--quiet", action="store_true", help="print nothing but errors")
     sensitivity.set_defaults(func=cmd_sensitivity)
@@ -493,7 +581,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="RESULTS_DIR",
         help="what run, compare or experiment wrote",
     )
-    report.add_argument("--out", type=Path, help="the HTML file (default: RESULTS_DIR/report.html)")
+    report.add_argument(
+        "--out", type=out_dir, help="the HTML file (default: RESULTS_DIR/report.html)"
+    )
     report.set_defaults(func=cmd_report)
 
     calibration = commands.add_parser(
@@ -551,6 +641,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader (e.g. `| head`) stopped early: not an error; silence the final flush.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except WorkerDied as exc:
+        print(f"pathway-sim: error: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
+        quiet_after_interrupt()
         print("pathway-sim: interrupted", file=sys.stderr)
         return 130
+
+
+def quiet_after_interrupt() -> None:
+    """Silence what dask logs while its cluster closes after Ctrl-C (one line is enough)."""
+    for name in ("distributed", "tornado", "asyncio"):
+        logging.getLogger(name).setLevel(logging.CRITICAL + 1)

@@ -151,6 +151,7 @@ def finish(
     if scenario.run.replications != reps:
         scenario = with_changes(scenario, {"run.replications": reps}, "--reps auto")
     results = run.results(reps)
+    warn_if_nobody_counted(scenario.name, results)
     if run.out is None:
         return ScenarioRun(
             scenario, results, summarise(replications_table(scenario.name, results)), None
@@ -167,6 +168,18 @@ def finish(
     )
     summary = write_run(run.out, scenario, results, info, run.event_log)
     return ScenarioRun(scenario, results, summary, run.out)
+
+
+def warn_if_nobody_counted(name: str, results: Sequence[ReplicationResult]) -> None:
+    """A replication that counted nobody has empty KPIs: say so rather than report them."""
+    empty = [r.replication for r in results if r.women == 0]
+    if empty:
+        log.warning(
+            "%s: nobody was counted (women = 0) in %d of %d replications, so their KPIs are "
+            "empty; check population.women_per_year, population.cohort_days and run.warmup_days "
+            "(or the arrivals and horizon of a queue network)",
+            name, len(empty), len(results),
+        )  # fmt: skip
 
 
 class ProgressBar(tqdm):
