@@ -25,7 +25,7 @@ from pathway_sim.inputs.calibration import calibration_table, load_targets
 from pathway_sim.inputs.calibration import format_table as format_calibration
 from pathway_sim.inputs.evidence import kpi_evidence
 from pathway_sim.core.schema import name_problem
-from pathway_sim.inputs.loading import ScenarioError, json_schema, load_scenario
+from pathway_sim.inputs.loading import ScenarioError, json_schema, load_scenario, scenario_sources
 from pathway_sim.inputs.yaml_files import read_mapping
 from pathway_sim.inputs.register import format_table as format_register
 from pathway_sim.inputs.register import register_table
@@ -35,6 +35,7 @@ from pathway_sim.runs.executors import EXECUTORS, WorkerDied
 from pathway_sim.runs.lock import locked
 from pathway_sim.runs.outputs import write_csv, write_json
 from pathway_sim.runs.precision import PrecisionGoal
+from pathway_sim.runs.preflight import check_inputs_outside, check_out
 from pathway_sim.sensitivity.spec import load_sensitivity
 
 
@@ -155,6 +156,12 @@ def load_with_options(path: Path, args: argparse.Namespace):
     return api.resolve(path, args.set, reps, args.seed)
 
 
+def refuse_inputs_inside(out: Path, scenarios: Sequence[Path]) -> None:
+    """The scenario files (and what they extend) must lie outside ``--out``."""
+    check_out(out)
+    check_inputs_outside(out, [f for path in scenarios for f in scenario_sources(path)])
+
+
 def execution(args: argparse.Namespace) -> dict:
     """The keyword arguments of the API that the execution options give."""
     return {
@@ -188,6 +195,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     scenario = load_with_options(args.scenario, args)
     goal = precision_goal(args)
     out = args.out or Path("results") / scenario.name
+    refuse_inputs_inside(out, [args.scenario])
     started = time.perf_counter()
     result = api.run(scenario, reps=goal, out=out, event_log=args.event_log, **execution(args))
     wall = time.perf_counter() - started
@@ -207,6 +215,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_compare(args: argparse.Namespace) -> int:
     scenarios = [load_with_options(path, args) for path in args.scenarios]
     out = args.out or Path("results") / f"compare_{scenarios[0].name}"
+    refuse_inputs_inside(out, args.scenarios)
     comparison = api.compare(
         *scenarios, out=out, correction=args.correction, event_log=args.event_log or args.report,
         **execution(args),
@@ -353,6 +362,7 @@ def cmd_calibration(args: argparse.Namespace) -> int:
             f"{args.scenario}: calibration needs a perinatal scenario (model: perinatal)"
         )
     out = args.out or Path("results") / "calibration" / scenario.name
+    refuse_inputs_inside(out, [args.scenario])
     started = time.perf_counter()
     with locked(out):
         result = api.run(scenario, out=out, event_log=args.event_log, **execution(args))

@@ -26,12 +26,12 @@ MAX_MAGNITUDE = 1e9
 """Largest magnitude of any other number: beyond it a value is a typo, not a parameter."""
 
 UNIT_RANGES: tuple[tuple[str, float, float, str], ...] = (
-    ("interval_days", 1e-5, MAX_DAYS, "days between events (at least a second)"),
+    ("interval_days", 1e-5, MAX_DAYS, "days between events (a second or more)"),
+    ("rate_per_day", 0.0, 10_000.0, "arrivals per day"),
     ("_days", 0.0, MAX_DAYS, "days"),
     ("_day", 0.0, MAX_DAYS, "days"),
     ("_weeks", 0.0, MAX_GESTATION_WEEKS, "weeks of gestation"),
     ("_hours", 0.0, 24.0 * 366, "hours"),
-    ("rate_per_day", 0.0, 10_000.0, "arrivals per day"),
     ("staff", 0.0, MAX_STAFF, "staff posts"),
     ("added_posts", 0.0, MAX_STAFF, "staff posts"),
     ("women_per_year", 0.0, 1_000_000.0, "women per year"),
@@ -101,7 +101,7 @@ def _outside(low: float, high: float, bounds: tuple[float, float, str], what: st
     if lowest <= low and high <= highest:
         return None
     subject = f"{what} ({low:g} to {high:g})" if what else f"{low!r}"
-    return f"expected {unit} between {lowest:g} and {highest:g}, got {subject}"
+    return f"expected {unit}, from {lowest:g} to {highest:g}, got {subject}"
 
 
 class Strict(BaseModel):

@@ -118,8 +118,8 @@ def load_experiment(path: str | Path, allow_large: bool = False) -> Experiment:
     shared = _shared_settings(path, spec)
     base = load_scenario(path.parent / spec.base, settings=shared)
     if spec.factorial:
-        _check_factors_disjoint(path, spec.factorial)
         _check_factor_count(path, len(spec.factorial), allow_large)
+        _check_factors_disjoint(path, spec.factorial)
         scenarios, levels = _factorial(path, base, spec.factorial)
     else:
         files = [load_scenario(path.parent / f, settings=shared) for f in spec.scenarios]

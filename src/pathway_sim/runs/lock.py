@@ -54,6 +54,8 @@ def _create(path: Path) -> bool:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     except FileExistsError:
         return False
+    except OSError as exc:
+        raise UsageError(f"{path.parent}: cannot write there ({exc.strerror})") from None
     with os.fdopen(fd, "w", encoding="ascii") as handle:
         handle.write(f"{os.getpid()}\n")
     return True
@@ -61,7 +63,10 @@ def _create(path: Path) -> bool:
 
 def acquire(out: Path) -> Path:
     """Take the lock of ``out`` (created if need be), or refuse with ``UsageError``."""
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"--out {out}: cannot create the directory ({exc.strerror})") from None
     key = out.resolve()
     if key in _held:
         _held[key] += 1
