@@ -158,10 +158,12 @@ def test_a_scenario_name_that_is_not_a_plain_name_is_refused(cli, tmp_path, case
 @pytest.mark.parametrize("where", ["experiment", "variant", "sensitivity"])
 def test_experiment_variant_and_sensitivity_names_are_checked(cli, tmp_path, where):
     bad = "/tmp/pathway-sim-escape"
+    variants = "variants: [{name: %s, set: {services.clinic.staff: 4}}]\n"
+    ranges = "parameters: [services.clinic.staff]\nranges: {services.clinic.staff: [3, 4]}\n"
     texts = {
-        "experiment": f"name: {bad}\nbase: {MMC}\nvariants: [{{name: v, set: {{services.clinic.staff: 4}}}}]\n",
-        "variant": f"name: e\nbase: {MMC}\nvariants: [{{name: '..', set: {{services.clinic.staff: 4}}}}]\n",
-        "sensitivity": f"name: {bad}\nbase: {MMC}\nmethod: lhs\nsamples: 2\nparameters: [services.clinic.staff]\nranges: {{services.clinic.staff: [3, 4]}}\n",
+        "experiment": f"name: {bad}\nbase: {MMC}\n" + variants % "v",
+        "variant": f"name: e\nbase: {MMC}\n" + variants % "'..'",
+        "sensitivity": f"name: {bad}\nbase: {MMC}\nmethod: lhs\nsamples: 2\n" + ranges,
     }
     path = write(tmp_path / "file.yaml", texts[where])
     command = "sensitivity" if where == "sensitivity" else "experiment"
@@ -172,8 +174,10 @@ def test_experiment_variant_and_sensitivity_names_are_checked(cli, tmp_path, whe
 def test_factorial_cells_are_named_by_their_factors(cli, tmp_path):
     path = write(
         tmp_path / "f.yaml",
-        f"name: f\nbase: {MMC}\nreplications: 2\nset: {{run.horizon_days: 60, run.warmup_days: 10}}\n"
-        "factorial:\n  staff: {services.clinic.staff: 4}\n  faster: {services.clinic.duration_days.mean: 0.5}\n",
+        f"name: f\nbase: {MMC}\nreplications: 2\n"
+        "set: {run.horizon_days: 60, run.warmup_days: 10}\nfactorial:\n"
+        "  staff: {services.clinic.staff: 4}\n"
+        "  faster: {services.clinic.duration_days.mean: 0.5}\n",
     )
     code, _, err = cli("experiment", path, "--out", tmp_path / "R", "--no-report", "--quiet")
     assert code == 0, err
@@ -359,7 +363,7 @@ def test_calibration_writes_its_manifest_last(cli, tmp_path):
 
 def alias_bomb() -> str:
     lines = ["model: queue_network", 'a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
-    for previous_anchor, anchor in zip("abcdefgh", "bcdefghi"):
+    for previous_anchor, anchor in zip("abcdefgh", "bcdefghi", strict=True):
         refs = ", ".join(f"k{i}: *{previous_anchor}" for i in range(9))
         lines.append(f"{anchor}: &{anchor} {{{refs}}}")
     return "\n".join(lines) + "\n"
@@ -396,8 +400,14 @@ BAD_VALUES = {
         "arrivals.interval_days: expected days between events",
     ),
     "huge staff": ("services: {clinic: {staff: 100000000}}", "services.clinic.staff: expected"),
-    "float staff": ("services: {clinic: {staff: 1e8}}", "services.clinic.staff: expected a valid integer"),
-    "staff yes": ("services: {clinic: {staff: yes}}", "services.clinic.staff: expected a valid integer"),
+    "float staff": (
+        "services: {clinic: {staff: 1e8}}",
+        "services.clinic.staff: expected a valid integer",
+    ),
+    "staff yes": (
+        "services: {clinic: {staff: yes}}",
+        "services.clinic.staff: expected a valid integer",
+    ),
     "replications yes": ("run: {replications: yes}", "run.replications: expected a valid integer"),
     "negative triangular duration": (
         "services: {clinic: {duration_days: {dist: triangular, low: -1, mode: 0.5, high: 1}}}",
@@ -428,7 +438,10 @@ def test_a_value_outside_its_unit_is_refused_naming_file_and_field(cli, tmp_path
 
 
 PERINATAL_VALUES = {
-    "nan log odds": ("attendance: {trust_log_odds: .nan}", "attendance.trust_log_odds: expected a finite"),
+    "nan log odds": (
+        "attendance: {trust_log_odds: .nan}",
+        "attendance.trust_log_odds: expected a finite",
+    ),
     "negative gestation": (
         "population: {early_known_gestation_weeks: {dist: triangular, low: -5, mode: 3, high: 9}}",
         "population.early_known_gestation_weeks: expected weeks of gestation",
@@ -448,7 +461,9 @@ def test_a_run_above_the_workload_limits_needs_allow_large(cli, previous):
     before = snapshot(previous)
     started = time.perf_counter()
     err = refused(
-        cli("run", MMC, "--reps", "100000", "--out", previous), "replications 100,000", "--allow-large"
+        cli("run", MMC, "--reps", "100000", "--out", previous),
+        "replications 100,000",
+        "--allow-large",
     )
     assert "limit 10,000" in err and time.perf_counter() - started < 5
     assert snapshot(previous) == before

@@ -3,6 +3,7 @@ gives one clear line, and what finished is kept for --resume."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -41,14 +42,27 @@ def descendants(pid: int) -> list[psutil.Process]:
     return psutil.Process(pid).children(recursive=True)
 
 
+def ended(process: psutil.Process) -> bool:
+    """Gone, or a zombie (dead, waiting for a parent that may never reap it)."""
+    try:
+        return process.status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return True
+
+
 def all_gone(processes: list[psutil.Process], seconds: float = 10) -> bool:
-    _, alive = psutil.wait_procs(processes, timeout=seconds)
-    return not alive
+    deadline = time.monotonic() + seconds
+    while not all(ended(p) for p in processes):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
 
 
 @pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
 def test_killing_the_main_process_ends_its_pool_workers(tmp_path, how):
     proc = start_run(tmp_path / "R", "--workers", "2")
+    workers: list[psutil.Process] = []
     try:
         wait_for_replications(proc, tmp_path / "R", 1)
         workers = descendants(proc.pid)
@@ -57,10 +71,9 @@ def test_killing_the_main_process_ends_its_pool_workers(tmp_path, how):
         proc.wait(timeout=30)
         assert all_gone(workers), [w.pid for w in workers if w.is_running()]
     finally:
-        os.killpg(proc.pid, signal.SIGKILL) if proc.poll() is None else None
-        for worker in psutil.Process().children(recursive=True):
-            if worker.pid != proc.pid and "pathway_sim" in " ".join(worker.cmdline()):
-                worker.kill()
+        for process in [psutil.Process(proc.pid), *workers] if proc.poll() is None else workers:
+            with contextlib.suppress(psutil.Error):
+                process.kill()
 
 
 def test_a_dead_worker_says_so_in_one_line_and_resume_continues(tmp_path):

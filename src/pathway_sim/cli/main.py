@@ -19,16 +19,16 @@ import pandas as pd
 
 from pathway_sim import __version__, api
 from pathway_sim.core.errors import UsageError
+from pathway_sim.core.schema import name_problem
 from pathway_sim.core.statistics import CORRECTIONS
 from pathway_sim.experiments.spec import load_experiment
 from pathway_sim.inputs.calibration import calibration_table, load_targets
 from pathway_sim.inputs.calibration import format_table as format_calibration
 from pathway_sim.inputs.evidence import kpi_evidence
-from pathway_sim.core.schema import name_problem
 from pathway_sim.inputs.loading import ScenarioError, json_schema, load_scenario, scenario_sources
-from pathway_sim.inputs.yaml_files import read_mapping
 from pathway_sim.inputs.register import format_table as format_register
 from pathway_sim.inputs.register import register_table
+from pathway_sim.inputs.yaml_files import read_mapping
 from pathway_sim.models.kpis import TOC_OUTCOMES, catalogue
 from pathway_sim.models.perinatal.schema import PerinatalScenario
 from pathway_sim.runs.executors import EXECUTORS, WorkerDied

@@ -174,10 +174,9 @@ class DaskExecutor:
     def completed(
         self, fn: Callable[..., Any], calls: Sequence[Call]
     ) -> Iterator[tuple[Hashable, Any]]:
-        from distributed import as_completed as dask_completed
-
         # pure=False: equal arguments must still run as separate tasks.
         from distributed import KilledWorker
+        from distributed import as_completed as dask_completed
 
         futures = {self.client.submit(fn, *args, pure=False): tag for tag, args in calls}
         try:

@@ -53,7 +53,8 @@ log = logging.getLogger("pathway_sim")
 
 POINTS_DIR = "points"
 SENSITIVITY_FILES = (
-    "manifest.json", "sensitivity.yaml", "scenario.yaml", "parameters.csv", "samples.csv", "indices.csv",
+    "manifest.json", "sensitivity.yaml", "scenario.yaml", "parameters.csv", "samples.csv",
+    "indices.csv",
     "tornado.csv", "uncertainty.csv", "figures",
 )  # fmt: skip
 

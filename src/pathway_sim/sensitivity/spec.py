@@ -28,9 +28,9 @@ from pydantic import Field, StrictFloat, model_validator
 
 from pathway_sim.core.schema import Name, Strict
 from pathway_sim.experiments.spec import Changes, validate_file
-from pathway_sim.inputs.yaml_files import read_mapping
 from pathway_sim.inputs.loading import ScenarioError, load_scenario, scenario_sources
 from pathway_sim.inputs.register import load_register, numeric_leaves
+from pathway_sim.inputs.yaml_files import read_mapping
 
 log = logging.getLogger("pathway_sim")
 
