@@ -447,6 +447,14 @@ PERINATAL_VALUES = {
         "population.early_known_gestation_weeks: expected weeks of gestation",
     ),
     "huge cohort": ("population: {women_per_year: 1e9}", "population.women_per_year: expected"),
+    "trust index below 0": (
+        "population: {initial_trust: {dist: triangular, low: -1, mode: 0.5, high: 0.9}}",
+        "population.initial_trust: expected an index, from 0 to 1",
+    ),
+    "knowledge index unbounded": (
+        "population: {initial_knowledge: {dist: gamma, mean: 0.5, sd: 0.2}}",
+        "population.initial_knowledge: expected an index, from 0 to 1",
+    ),
 }
 
 

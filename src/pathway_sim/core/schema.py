@@ -39,7 +39,16 @@ UNIT_RANGES: tuple[tuple[str, float, float, str], ...] = (
     ("_rr", 0.0, 1_000.0, "a relative risk"),
     ("_multiplier", 0.0, 1_000.0, "a multiplier"),
 )
-"""Field-name ending -> (lowest, highest, what the unit is); the first match applies."""
+"""Field-name ending -> (lowest, highest, what the unit is); the first match applies.
+A distribution in such a field must start at or above the lowest and have its highest
+value (or, if unbounded, its mean) at or below the highest."""
+
+BOUNDED_UNITS: dict[str, tuple[float, float, str]] = {
+    "index 0-1": (0.0, 1.0, "an index"),
+    "probability": (0.0, 1.0, "a probability"),
+}
+"""A field's declared unit (``json_schema_extra``) -> its range: every value a
+distribution in such a field can take must lie inside it."""
 
 NAME_PATTERN = re.compile(r"[A-Za-z0-9_.+\-]{1,100}")
 NAME_RULE = (
@@ -74,13 +83,15 @@ def unit_range(field: str) -> tuple[float, float, str] | None:
     return None
 
 
-def value_problem(field: str, value: Any) -> str | None:
-    """Why ``value`` cannot be the value of ``field``, or None; distributions are checked
-    over their whole support, lists item by item."""
+def value_problem(field: str, value: Any, unit: str | None = None) -> str | None:
+    """Why ``value`` cannot be the value of ``field`` (whose declared unit is ``unit``),
+    or None; distributions are checked over their support, lists item by item."""
     if isinstance(value, (list, tuple)):
-        return next((p for p in (value_problem(field, v) for v in value) if p), None)
-    bounds = unit_range(field)
+        return next((p for p in (value_problem(field, v, unit) for v in value) if p), None)
     support = getattr(value, "support", None)
+    if support is not None and unit in BOUNDED_UNITS:
+        return _outside(*support, BOUNDED_UNITS[unit], "the distribution's values")
+    bounds = unit_range(field)
     if support is not None and bounds is not None:
         low, high = support
         top = high if math.isfinite(high) else value.expected
@@ -112,8 +123,12 @@ class Strict(BaseModel):
 
     @model_validator(mode="after")
     def _within_unit_ranges(self) -> Any:
-        for field in type(self).model_fields:
-            problem = value_problem(field, getattr(self, field))
+        for field, info in type(self).model_fields.items():
+            extra = info.json_schema_extra
+            unit = extra.get("unit") if isinstance(extra, dict) else None
+            problem = value_problem(
+                field, getattr(self, field), unit if isinstance(unit, str) else None
+            )
             if problem:
                 raise PydanticCustomError(
                     "unit_range", "{field}: {problem}", {"field": field, "problem": problem}

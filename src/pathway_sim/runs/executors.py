@@ -16,6 +16,7 @@ import signal
 import sys
 import threading
 import time
+import warnings
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -230,7 +231,10 @@ class executing:
                     f"--scheduler {self.spec.scheduler}: could not reach a dask scheduler ({exc})"
                 ) from None
         else:
-            with sigint_ignored():  # the workers inherit it: Ctrl-C is ours alone
+            # Workers inherit SIG_IGN (Ctrl-C is ours alone); a port taken by another
+            # cluster is not the user's concern (the scheduler's HTTP server moves).
+            with sigint_ignored(), warnings.catch_warnings():
+                warnings.filterwarnings("ignore", message="Port .* is already in use")
                 cluster = LocalCluster(
                     n_workers=self.spec.workers,
                     threads_per_worker=1,
