@@ -556,3 +556,18 @@ def test_report_refuses_a_scenario_name_that_a_run_could_not_have_written(cli, t
     table = out / "comparison.csv"
     table.write_text(table.read_text().replace("other", "../../$\\frac{$"))
     refused(cli("report", out), str(table), "scenario: expected a name")
+
+
+def test_a_full_disk_is_one_line_and_leaves_no_partial_file(cli, previous, monkeypatch):
+    import errno
+
+    from pathway_sim.runs import outputs
+
+    def full(source, target):
+        raise OSError(errno.ENOSPC, "No space left on device", str(target))
+
+    monkeypatch.setattr(outputs.os, "replace", full)
+    code, _, err = cli("run", MMC, *SCENARIO_OPTIONS, "--out", previous)
+    assert code == 1 and "Traceback" not in err
+    assert "No space left on device" in err and "--resume" in err
+    assert not list(previous.rglob(".*.tmp"))

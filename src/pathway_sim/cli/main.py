@@ -7,6 +7,7 @@ no traceback, 1 an internal error.
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import logging
 import os
@@ -654,10 +655,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     except WorkerDied as exc:
         print(f"pathway-sim: error: {exc}", file=sys.stderr)
         return 1
+    except OSError as exc:
+        if exc.errno not in UNWRITABLE:
+            raise
+        print(f"pathway-sim: error: {unwritable_message(exc)}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         quiet_after_interrupt()
         print("pathway-sim: interrupted", file=sys.stderr)
         return 130
+
+
+UNWRITABLE = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM}
+"""Errors of the machine, not of the program: reported in one line, exit 1."""
+
+
+def unwritable_message(exc: OSError) -> str:
+    where = f"{exc.filename}: " if exc.filename else ""
+    return (
+        f"{where}{exc.strerror}; every file written so far is whole (written under a temporary "
+        "name and renamed), and --resume continues a run from its stored replications"
+    )
 
 
 def quiet_after_interrupt() -> None:
