@@ -571,3 +571,19 @@ def test_a_full_disk_is_one_line_and_leaves_no_partial_file(cli, previous, monke
     assert code == 1 and "Traceback" not in err
     assert "No space left on device" in err and "--resume" in err
     assert not list(previous.rglob(".*.tmp"))
+
+
+def test_compare_resume_with_a_tampered_store_of_a_later_scenario_changes_nothing(cli, tmp_path):
+    other = variant(tmp_path, "name: other\n", "other")
+    out = tmp_path / "cmp"
+    code, _, err = cli("compare", MMC, other, *SCENARIO_OPTIONS, "--out", out, "--no-report")
+    assert code == 0, err
+    stored = out / "other" / "replications" / "rep-00000.json"
+    stored.write_text(stored.read_text().replace('"seed":1', '"seed":2', 1))
+    before = snapshot(out)
+    refused(
+        cli("compare", MMC, other, *SCENARIO_OPTIONS, "--out", out, "--resume", "--no-report"),
+        str(stored),
+        "checksum",
+    )
+    assert snapshot(out) == before

@@ -111,7 +111,7 @@ class ReplicationStore:
     def check(self, wanted: dict[str, Any], resume: bool) -> None:
         """Refuse (``UsageError``), without changing anything, a resume this store
         cannot serve: another run's replications, an identity missing or unreadable,
-        or replications in the old pickle format."""
+        replications in the old pickle format, or one that fails its checksum."""
         if not resume or not self.directory.is_dir():
             return
         stored = self._identity()
@@ -132,6 +132,8 @@ class ReplicationStore:
                 f"({'; '.join(differences(stored, wanted))}); use another --out directory, "
                 "or run without --resume to start afresh"
             )
+        self._digest = identity_digest(wanted)
+        self._load()  # every stored replication verified now, before anything is changed
 
     def open(self, wanted: dict[str, Any], resume: bool) -> dict[int, ReplicationResult]:
         """Prepare the store for the run ``wanted`` describes; return what can be reused.
