@@ -105,7 +105,7 @@ correction: bonferroni
 BAD = {
     "unknown field": (
         "name: x\nbase: b.yaml\nfactorials: {}\n",
-        "factorials: unknown field (expected one of name,",
+        "factorials: unknown field (did you mean 'factorial'?)",
     ),
     "nothing to compare": (
         "name: x\nbase: b.yaml\n",

@@ -67,7 +67,7 @@ def slow_early_replications(scenario, seed, index, event_log=False):
 
 
 def completion_order(out):
-    files = sorted((out / "replications").glob("rep-*.pkl"), key=lambda p: p.stat().st_mtime_ns)
+    files = sorted((out / "replications").glob("rep-*.json"), key=lambda p: p.stat().st_mtime_ns)
     return [int(p.stem.split("-")[1]) for p in files]
 
 

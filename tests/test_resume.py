@@ -2,7 +2,6 @@
 
 import json
 import os
-import pickle
 import signal
 import subprocess
 import sys
@@ -47,18 +46,17 @@ def test_a_run_killed_mid_way_resumes_to_the_uninterrupted_result(tmp_path):
     )
     store = out / "replications"
     deadline = time.monotonic() + 120
-    while len(list(store.glob("rep-*.pkl"))) < 4:
+    while len(list(store.glob("rep-*.json"))) < 4:
         assert proc.poll() is None, proc.stderr.read().decode()
         assert time.monotonic() < deadline, "no replication finished in time"
         time.sleep(0.05)
     os.killpg(proc.pid, signal.SIGKILL)  # the run and its workers, mid-way
     proc.wait()
 
-    finished = sorted(store.glob("rep-*.pkl"))
+    finished = sorted(store.glob("rep-*.json"))
     assert 4 <= len(finished) < 30
     for path in finished:  # every stored replication is whole
-        with open(path, "rb") as handle:
-            assert pickle.load(handle).seed == 7
+        assert json.loads(path.read_text())["replication"]["seed"] == 7
     assert not (out / "manifest.json").exists() and not (out / "replications.csv").exists()
 
     resumed = subprocess.run([*command, "--resume"], capture_output=True, text=True, check=False)
@@ -117,7 +115,7 @@ def test_without_resume_a_directory_of_another_run_starts_afresh_and_says_so(cli
 
 def test_leftovers_of_a_killed_write_are_ignored_and_cleared(cli, tmp_path):
     cli("run", MMC, "--reps", "2", *short_options(), "--out", tmp_path, "--quiet")
-    torn = tmp_path / "replications" / ".rep-00002.pkl.999.tmp"
+    torn = tmp_path / "replications" / ".rep-00002.json.999.tmp"
     torn.write_bytes(b"half a pick")
     (tmp_path / ".summary.csv.999.tmp").write_text("kpi,me")
     (tmp_path / "manifest.json").unlink()  # as if killed before the end

@@ -185,7 +185,7 @@ def _bad_spec(change: str) -> str:
     kept = [
         line
         for line in SPEC.splitlines()
-        if line.split(":")[0] not in keys and not line.startswith("  ")
+        if line.split(":")[0] not in keys and not line.startswith(("  ", "ranges"))
     ]
     if "ranges" not in keys:
         kept += [line for line in SPEC.splitlines() if line.startswith(("ranges", "  "))]
@@ -257,10 +257,10 @@ def test_the_point_kpi_is_the_mean_of_its_replications_on_common_random_numbers(
 def test_resume_reuses_finished_points_and_gives_the_same_tables(cli, tmp_path):
     path = write(tmp_path / "s.yaml", SPEC)
     assert cli("sensitivity", path, "--out", tmp_path / "R", "--quiet")[0] == 0
-    stored = {p: p.stat().st_mtime_ns for p in (tmp_path / "R" / "points").rglob("rep-*.pkl")}
+    stored = {p: p.stat().st_mtime_ns for p in (tmp_path / "R" / "points").rglob("rep-*.json")}
     before = (tmp_path / "R" / "samples.csv").read_bytes()
     assert cli("sensitivity", path, "--out", tmp_path / "R", "--quiet", "--resume")[0] == 0
-    after = {p: p.stat().st_mtime_ns for p in (tmp_path / "R" / "points").rglob("rep-*.pkl")}
+    after = {p: p.stat().st_mtime_ns for p in (tmp_path / "R" / "points").rglob("rep-*.json")}
     assert after == stored and (tmp_path / "R" / "samples.csv").read_bytes() == before
 
 

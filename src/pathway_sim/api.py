@@ -3,8 +3,11 @@ mirroring the CLI.
 
 Each takes what the matching command takes (scenario files or scenario objects,
 ``reps``, ``seed``, ``overrides`` as ``--set`` strings, ``out``, ``workers``,
-``executor``, ``scheduler``, ``resume``) and returns its tables as pandas
-DataFrames. Without ``out`` nothing is written. Example::
+``executor``, ``scheduler``, ``resume``, ``allow_large``) and returns its tables as
+pandas DataFrames. Without ``out`` nothing is written. Everything is checked before
+``out`` is touched (``runs/preflight.py``): a run larger than the documented limits
+is refused unless ``allow_large=True``, and ``out`` is locked while the run writes it.
+Example::
 
     import pathway_sim as ps
     result = ps.run("scenarios/verification/mmc.yaml", reps=10, workers=2)
@@ -33,10 +36,26 @@ from pathway_sim.experiments.run import (
 )
 from pathway_sim.experiments.spec import Experiment, load_experiment
 from pathway_sim.inputs import library
-from pathway_sim.inputs.loading import _parse_override, load_scenario, with_changes
+from pathway_sim.inputs.loading import (
+    _parse_override,
+    load_scenario,
+    scenario_sources,
+    with_changes,
+)
 from pathway_sim.models import Scenario
 from pathway_sim.runs.executors import ExecutorSpec, choose_executor
+from pathway_sim.runs.lock import locked
 from pathway_sim.runs.precision import PrecisionGoal
+from pathway_sim.runs.preflight import (
+    Workload,
+    check_inputs_outside,
+    check_kpis,
+    check_out,
+    check_scheduler,
+    check_workload,
+    entities_per_replication,
+    workload,
+)
 from pathway_sim.sensitivity.run import SensitivityResult
 from pathway_sim.sensitivity.run import run_sensitivity as run_loaded_sensitivity
 from pathway_sim.sensitivity.spec import SensitivitySpec, load_sensitivity
@@ -89,6 +108,28 @@ def executor_spec(
     return choose_executor(executor, workers, scheduler)
 
 
+def preflight(
+    out: Path | None,
+    sources: Sequence[Path],
+    spec: ExecutorSpec,
+    scenarios: Sequence[Any],
+    reps: Sequence[int],
+    allow_large: bool,
+) -> None:
+    """Everything checked before ``out`` is touched: the directory (and that it holds
+    none of the inputs), the scheduler's address and the size of the work."""
+    if out is not None:
+        check_out(out)
+        check_inputs_outside(out, sources)
+    check_workload(workload(scenarios, reps), allow_large)
+    check_scheduler(spec.scheduler)
+
+
+def _files(*scenarios: ScenarioLike) -> list[Path]:
+    """The input files of scenarios given as paths (and their ``extends`` chains)."""
+    return [f for s in scenarios if isinstance(s, (str, Path)) for f in scenario_sources(s)]
+
+
 def run(
     scenario: ScenarioLike,
     *,
@@ -102,6 +143,7 @@ def run(
     scheduler: str | None = None,
     resume: bool = False,
     progress: bool = False,
+    allow_large: bool = False,
 ) -> RunResult:
     """Run replications of one scenario, like ``pathway-sim run``.
 
@@ -114,12 +156,18 @@ def run(
     spec = executor_spec(workers, executor, scheduler)
     goal = PrecisionGoal() if reps == "auto" else reps if isinstance(reps, PrecisionGoal) else None
     resolved = resolve(scenario, overrides, None if goal else reps, seed)
+    if goal is not None and goal.kpis:
+        check_kpis(resolved, goal.kpis, "--kpis")
+    where = _path(out)
+    planned = goal.max_reps if goal else resolved.run.replications
+    preflight(where, _files(scenario), spec, [resolved], [planned], allow_large)
     options = {"event_log": event_log, "resume": resume, "progress": progress}
     precision = None
-    if goal is not None:
-        ran, precision = choose_replications(resolved, _path(out), goal, spec, **options)
-    else:
-        (ran,) = run_scenarios([resolved], [_path(out)], spec, **options)
+    with locked(where):
+        if goal is not None:
+            ran, precision = choose_replications(resolved, where, goal, spec, **options)
+        else:
+            (ran,) = run_scenarios([resolved], [where], spec, **options)
     return RunResult(ran.scenario, ran.replications, ran.summary, ran.services, precision, ran.out)
 
 
@@ -141,6 +189,7 @@ def compare(
     scheduler: str | None = None,
     resume: bool = False,
     progress: bool = False,
+    allow_large: bool = False,
 ) -> Comparison:
     """Run the base and each other scenario on common random numbers, like
     ``pathway-sim compare``; ``.table`` is ``comparison.csv`` (paired differences
@@ -152,10 +201,14 @@ def compare(
     """
     spec = executor_spec(workers, executor, scheduler)
     scenarios = [resolve(s, overrides, reps, seed) for s in (base, *others)]
-    return compare_scenarios(
-        scenarios, _path(out), spec, correction=correction,
-        event_log=event_log, resume=resume, progress=progress,
-    )  # fmt: skip
+    where = _path(out)
+    each = [scenarios[0].run.replications] * len(scenarios)  # the base's, for every scenario
+    preflight(where, _files(base, *others), spec, scenarios, each, allow_large)
+    with locked(where):
+        return compare_scenarios(
+            scenarios, where, spec, correction=correction,
+            event_log=event_log, resume=resume, progress=progress,
+        )  # fmt: skip
 
 
 def run_experiment(
@@ -171,6 +224,7 @@ def run_experiment(
     scheduler: str | None = None,
     resume: bool = False,
     progress: bool = False,
+    allow_large: bool = False,
 ) -> ExperimentResult:
     """Run an experiment file, like ``pathway-sim experiment``; ``.table`` is the tidy
     ``experiment.csv``, ``.effects`` the factorial effects (None for a plain list)
@@ -178,14 +232,21 @@ def run_experiment(
     scenario's ``events.csv`` (the report's week-by-week figures need it). ``reps``,
     ``seed`` and ``overrides`` (``--set`` strings) change every scenario, e.g. a smaller
     cohort for a quick look."""
-    loaded = experiment if isinstance(experiment, Experiment) else load_experiment(experiment)
+    if isinstance(experiment, Experiment):
+        loaded = experiment
+    else:
+        loaded = load_experiment(experiment, allow_large=allow_large)
     if reps is not None or seed is not None or overrides:
         scenarios = [resolve(s, overrides, reps, seed) for s in loaded.scenarios]
         loaded = replace(loaded, scenarios=scenarios)
     spec = executor_spec(workers, executor, scheduler)
-    return run_loaded_experiment(
-        loaded, _path(out), spec, event_log=event_log, resume=resume, progress=progress
-    )
+    where = _path(out)
+    each = [loaded.scenarios[0].run.replications] * len(loaded.scenarios)
+    preflight(where, loaded.sources, spec, loaded.scenarios, each, allow_large)
+    with locked(where):
+        return run_loaded_experiment(
+            loaded, where, spec, event_log=event_log, resume=resume, progress=progress
+        )
 
 
 def run_sensitivity(
@@ -197,6 +258,7 @@ def run_sensitivity(
     scheduler: str | None = None,
     resume: bool = False,
     progress: bool = False,
+    allow_large: bool = False,
     **changes: Any,
 ) -> SensitivityResult:
     """Run a sensitivity file, like ``pathway-sim sensitivity``; ``changes`` replace the
@@ -210,13 +272,22 @@ def run_sensitivity(
         spec = sensitivity
     else:
         spec = load_sensitivity(sensitivity, **changes)
+    where = _path(out)
+    execution = executor_spec(workers, executor, scheduler)
+    if where is not None:
+        check_out(where)
+        check_inputs_outside(where, spec.sources)
+    check_kpis(spec.base, spec.file.kpis, f"{spec.file.name}: kpis")
+    check_workload(_sensitivity_workload(spec), allow_large)
+    check_scheduler(execution.scheduler)
     from pathway_sim.reporting.sensitivity_plots import save_figures  # matplotlib is slow to import
 
-    return run_loaded_sensitivity(
-        spec,
-        _path(out),
-        executor_spec(workers, executor, scheduler),
-        resume=resume,
-        progress=progress,
-        figures=save_figures,
-    )
+    with locked(where):
+        return run_loaded_sensitivity(
+            spec, where, execution, resume=resume, progress=progress, figures=save_figures
+        )
+
+
+def _sensitivity_workload(spec: SensitivitySpec) -> Workload:
+    points, reps = spec.points, spec.file.replications
+    return Workload(points, points * reps, points * reps * entities_per_replication(spec.base))

@@ -10,22 +10,35 @@ import argparse
 import json
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pathway_sim.core.errors import ScenarioError, UsageError
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from pathway_sim.models import Scenario
     from pathway_sim.runs.precision import PrecisionGoal
 
 
 def load_with_options(path: Path, args: argparse.Namespace) -> Scenario:
     from pathway_sim import api
-    from pathway_sim.inputs.library import resolve
 
     reps = None if args.reps == "auto" else args.reps
-    return api.resolve(resolve(path, "scenario"), args.set, reps, args.seed)
+    return api.resolve(path, args.set, reps, args.seed)
+
+
+def refuse_inputs_inside(out: Path, scenarios: Sequence[Path]) -> None:
+    """The scenario files (and what they extend) must lie outside ``--out``."""
+    from pathway_sim.inputs.library import resolve
+    from pathway_sim.inputs.loading import scenario_sources
+    from pathway_sim.runs.preflight import check_inputs_outside, check_out
+
+    check_out(out)
+    files = [f for path in scenarios for f in scenario_sources(resolve(path, "scenario"))]
+    check_inputs_outside(out, files)
 
 
 def execution(args: argparse.Namespace) -> dict[str, Any]:
@@ -36,6 +49,7 @@ def execution(args: argparse.Namespace) -> dict[str, Any]:
         "scheduler": args.scheduler,
         "resume": args.resume,
         "progress": not args.quiet,
+        "allow_large": args.allow_large,
     }
 
 
@@ -65,6 +79,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     scenario = load_with_options(args.scenario, args)
     goal = precision_goal(args)
     out = args.out or Path("results") / scenario.name
+    refuse_inputs_inside(out, [args.scenario])
     started = time.perf_counter()
     result = api.run(scenario, reps=goal, out=out, event_log=args.event_log, **execution(args))
     wall = time.perf_counter() - started
@@ -87,6 +102,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
     scenarios = [load_with_options(path, args) for path in args.scenarios]
     out = args.out or Path("results") / f"compare_{scenarios[0].name}"
+    refuse_inputs_inside(out, args.scenarios)
     comparison = api.compare(
         *scenarios, out=out, correction=args.correction, event_log=args.event_log or args.report,
         **execution(args),
@@ -105,7 +121,9 @@ def cmd_experiment(args: argparse.Namespace) -> int:
     from pathway_sim.experiments.spec import load_experiment
     from pathway_sim.inputs.library import resolve
 
-    experiment = load_experiment(resolve(args.experiment, "experiment"))
+    experiment = load_experiment(
+        resolve(args.experiment, "experiment"), allow_large=args.allow_large
+    )
     out = args.out or Path("results") / experiment.name
     result = api.run_experiment(experiment, out=out, event_log=args.report, **execution(args))
     if not args.quiet:
@@ -138,18 +156,79 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from pathway_sim.runs.lock import locked
+
     if not args.results_dir.is_dir():
         raise UsageError(f"{args.results_dir}: no such results directory")
-    write_report(args.results_dir, args.out, quiet=False)
+    check_results_dir(args.results_dir)
+    with locked(args.results_dir):
+        write_report(args.results_dir, args.out, quiet=False)
     return 0
 
 
+def check_results_dir(root: Path) -> None:
+    """Refuse a results directory whose scenario names could not have been written by a
+    run (a tampered or hand-made directory): the report joins them into paths."""
+    from pathway_sim.core.schema import name_problem
+
+    comparison = root / "comparison.csv"
+    if comparison.is_file() and not (root / "manifest.json").is_file():
+        names = read_result_table(comparison, ["scenario"])["scenario"]
+        for name in dict.fromkeys(names):
+            if name_problem(name):
+                raise UsageError(f"{comparison}: scenario: {name_problem(name)}")
+            check_run_dir(root / str(name))
+    else:
+        check_run_dir(root)
+
+
+def check_run_dir(path: Path) -> None:
+    from pathway_sim.core.schema import name_problem
+    from pathway_sim.inputs.yaml_files import read_mapping
+
+    scenario = path / "scenario.yaml"
+    if not scenario.is_file():
+        return  # the report says what is missing
+    _, data = read_mapping(scenario, "resolved scenario")
+    if name_problem(data.get("name")):
+        raise UsageError(f"{scenario}: name: {name_problem(data.get('name'))}")
+
+
+def read_result_table(path: Path, columns: list[str]) -> pd.DataFrame:
+    import pandas as pd
+
+    try:
+        table = pd.read_csv(path)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{path}: not a table pathway-sim wrote ({exc})") from None
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise UsageError(f"{path}: expected the columns {', '.join(missing)}")
+    return table
+
+
+REPORT_INPUT_ERRORS = (KeyError, ValueError, TypeError, IndexError, UnicodeDecodeError)
+"""What a results directory changed by hand makes the report raise while reading it."""
+
+
 def write_report(results_dir: Path, out: Path | None, quiet: bool) -> Path:
-    """Build the workshop report (imported here: matplotlib is slow to import)."""
+    """Build the workshop report (imported here: matplotlib is slow to import), with
+    mathtext off so a ``$`` in a label is a dollar sign, not a formula that fails."""
+    import matplotlib
+    import yaml
+
     from pathway_sim.reporting.report import build_report
 
     started = time.perf_counter()
-    path = build_report(results_dir, out)
+    try:
+        with matplotlib.rc_context({"text.parse_math": False}):
+            path = build_report(results_dir, out)
+    except (*REPORT_INPUT_ERRORS, yaml.YAMLError) as exc:
+        raise UsageError(
+            f"{results_dir}: cannot build the report: a file is missing, malformed or was "
+            f"changed since the run wrote it ({type(exc).__name__}: {exc}); run the command "
+            "that wrote the directory again"
+        ) from None
     if not quiet:
         print(f"report: {path} (built in {time.perf_counter() - started:.1f} s)")
     return path
@@ -160,7 +239,7 @@ def cmd_calibration(args: argparse.Namespace) -> int:
     from pathway_sim.inputs.calibration import calibration_table, load_targets
     from pathway_sim.inputs.calibration import format_table as format_calibration
     from pathway_sim.models.perinatal.schema import PerinatalScenario
-    from pathway_sim.runs.outputs import write_csv
+    from pathway_sim.runs.lock import locked
 
     scenario = load_with_options(args.scenario, args)
     if not isinstance(scenario, PerinatalScenario):
@@ -168,11 +247,13 @@ def cmd_calibration(args: argparse.Namespace) -> int:
             f"{args.scenario}: calibration needs a perinatal scenario (model: perinatal)"
         )
     out = args.out or Path("results") / "calibration" / scenario.name
+    refuse_inputs_inside(out, [args.scenario])
     started = time.perf_counter()
-    result = api.run(scenario, out=out, event_log=args.event_log, **execution(args))
-    wall = time.perf_counter() - started
-    table = calibration_table(result.replications, load_targets())
-    write_csv(out / "calibration.csv", table)
+    with locked(out):
+        result = api.run(scenario, out=out, event_log=args.event_log, **execution(args))
+        wall = time.perf_counter() - started
+        table = calibration_table(result.replications, load_targets())
+        write_calibration(out, table)
     if not args.quiet:
         print(format_calibration(table))
         met = int(table["in_range"].sum())
@@ -184,6 +265,19 @@ def cmd_calibration(args: argparse.Namespace) -> int:
     return 0
 
 
+def write_calibration(out: Path, table: pd.DataFrame) -> None:
+    """``calibration.csv`` beside the run, then the run's manifest again, so that the
+    manifest is the last file written (a directory with a manifest is whole)."""
+    from pathway_sim.runs.outputs import write_csv, write_json
+
+    manifest_path = out / "manifest.json"
+    info = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest_path.unlink()
+    write_csv(out / "calibration.csv", table)
+    info["calibration"] = {"targets": len(table), "in_range": int(table["in_range"].sum())}
+    write_json(manifest_path, info)
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     from pathway_sim.inputs.loading import load_scenario
 
@@ -191,7 +285,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     for path in args.scenarios:
         try:
             scenario = load_scenario(path)
-        except ScenarioError as exc:
+        except (ScenarioError, UsageError) as exc:
             failures += 1
             where = "" if str(path) in str(exc) else f"{path}: "  # most messages name their file
             print(f"pathway-sim: {where}{exc}", file=sys.stderr)

@@ -8,6 +8,7 @@ library only when they run, so ``--help`` and ``validate`` answer at once.
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
 import os
 import sys
@@ -18,7 +19,7 @@ from pathway_sim.cli import commands
 from pathway_sim.core.corrections import CORRECTIONS
 from pathway_sim.core.errors import ScenarioError, UsageError
 from pathway_sim.core.version import __version__
-from pathway_sim.runs.executors import EXECUTORS
+from pathway_sim.runs.executors import EXECUTORS, WorkerDied
 
 
 def positive_int(option: str) -> Callable[[str], int]:
@@ -48,6 +49,23 @@ def seed_value(text: str) -> int:
     return value
 
 
+def out_dir(text: str) -> Path:
+    """``--out DIR``: a directory name, never empty (an empty one would mean here)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("expected a directory name, got an empty one")
+    if "\0" in text:
+        raise argparse.ArgumentTypeError("expected a directory name, got one with a NUL byte")
+    return Path(text)
+
+
+def add_allow_large(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--allow-large",
+        action="store_true",
+        help="run even above the workload limits (README: Limits)",
+    )
+
+
 def reps_value(text: str) -> int | str:
     """``--reps N`` or ``--reps auto`` (the replications algorithm chooses N)."""
     return "auto" if text == "auto" else positive_int("--reps")(text)
@@ -71,7 +89,7 @@ def add_scenario_options(parser: argparse.ArgumentParser, auto_reps: bool = Fals
         help="override a scenario field, e.g. --set services.midwifery.staff=6 (repeatable)",
     )
     parser.add_argument(
-        "--out", type=Path, help="results directory (default: results/<scenario name>)"
+        "--out", type=out_dir, help="results directory (default: results/<scenario name>)"
     )
     parser.add_argument(
         "--event-log", action="store_true", help="also write events.csv (one row per event)"
@@ -94,6 +112,7 @@ def add_execution_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--resume", action="store_true", help="reuse the finished replications in --out"
     )
+    add_allow_large(parser)
 
 
 def add_precision_options(parser: argparse.ArgumentParser) -> None:
@@ -163,7 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     experiment.add_argument("experiment", type=Path, help="experiment YAML file")
     experiment.add_argument(
-        "--out", type=Path, help="results directory (default: results/<experiment name>)"
+        "--out", type=out_dir, help="results directory (default: results/<experiment name>)"
     )
     add_execution_options(experiment)
     experiment.add_argument("--quiet", action="store_true", help="print nothing but errors")
@@ -176,7 +195,9 @@ def build_parser() -> argparse.ArgumentParser:
         "over the register's ranges",
     )
     sensitivity.add_argument("sensitivity", type=Path, help="sensitivity YAML file")
-    sensitivity.add_argument("--out", type=Path, help="results directory (default: results/<name>)")
+    sensitivity.add_argument(
+        "--out", type=out_dir, help="results directory (default: results/<name>)"
+    )
     add_execution_options(sensitivity)
     sensitivity.add_argument("--quiet", action="store_true", help="print nothing but errors")
     sensitivity.set_defaults(func=commands.cmd_sensitivity)
@@ -190,7 +211,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="RESULTS_DIR",
         help="what run, compare or experiment wrote",
     )
-    report.add_argument("--out", type=Path, help="the HTML file (default: RESULTS_DIR/report.html)")
+    report.add_argument(
+        "--out", type=out_dir, help="the HTML file (default: RESULTS_DIR/report.html)"
+    )
     report.set_defaults(func=commands.cmd_report)
 
     calibration = subcommands.add_parser(
@@ -260,6 +283,33 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader (e.g. `| head`) stopped early: not an error; silence the final flush.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except WorkerDied as exc:
+        print(f"pathway-sim: error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        if exc.errno not in UNWRITABLE:
+            raise
+        print(f"pathway-sim: error: {unwritable_message(exc)}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
+        quiet_after_interrupt()
         print("pathway-sim: interrupted", file=sys.stderr)
         return 130
+
+
+UNWRITABLE = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM}
+"""Errors of the machine, not of the program: reported in one line, exit 1."""
+
+
+def unwritable_message(exc: OSError) -> str:
+    where = f"{exc.filename}: " if exc.filename else ""
+    return (
+        f"{where}{exc.strerror}; every file written so far is whole (written under a temporary "
+        "name and renamed), and --resume continues a run from its stored replications"
+    )
+
+
+def quiet_after_interrupt() -> None:
+    """Silence what dask logs while its cluster closes after Ctrl-C (one line is enough)."""
+    for name in ("distributed", "tornado", "asyncio"):
+        logging.getLogger(name).setLevel(logging.CRITICAL + 1)

@@ -22,6 +22,20 @@ if TYPE_CHECKING:
 
 PositiveFloat = Annotated[float, Field(gt=0)]
 
+MIN_CV, MAX_CV = 1e-6, 1e3
+"""Bounds of sd / mean for gamma and lognormal: outside them the draws overflow or are
+indistinguishable from a fixed value (use ``fixed``)."""
+
+UNBOUNDED = (0.0, math.inf)
+
+
+def _check_spread(mean: float, sd: float) -> None:
+    if not MIN_CV <= sd / mean <= MAX_CV:
+        raise ValueError(
+            f"expected sd between {MIN_CV:g} and {MAX_CV:g} times the mean, got sd {sd!r} "
+            f"for mean {mean!r} (for no spread use dist: fixed)"
+        )
+
 
 class Exponential(Strict):
     """Exponential with the given mean (memoryless; Poisson gaps)."""
@@ -31,6 +45,10 @@ class Exponential(Strict):
 
     def sample(self, rng: np.random.Generator) -> float:
         return float(rng.exponential(self.mean))
+
+    @property
+    def support(self) -> tuple[float, float]:
+        return UNBOUNDED
 
     @property
     def expected(self) -> float:
@@ -44,8 +62,17 @@ class Lognormal(Strict):
     mean: PositiveFloat = Field(description="Mean, in the field's unit.")
     sd: PositiveFloat = Field(description="Standard deviation, in the field's unit.")
 
+    @model_validator(mode="after")
+    def _spread(self) -> Lognormal:
+        _check_spread(self.mean, self.sd)
+        return self
+
     def sample(self, rng: np.random.Generator) -> float:
         return float(rng.lognormal(*_log_scale(self.mean, self.sd)))
+
+    @property
+    def support(self) -> tuple[float, float]:
+        return UNBOUNDED
 
     @property
     def expected(self) -> float:
@@ -58,6 +85,15 @@ class Gamma(Strict):
     dist: Literal["gamma"]
     mean: PositiveFloat = Field(description="Mean, in the field's unit.")
     sd: PositiveFloat = Field(description="Standard deviation, in the field's unit.")
+
+    @model_validator(mode="after")
+    def _spread(self) -> Gamma:
+        _check_spread(self.mean, self.sd)
+        return self
+
+    @property
+    def support(self) -> tuple[float, float]:
+        return UNBOUNDED
 
     def sample(self, rng: np.random.Generator) -> float:
         shape = (self.mean / self.sd) ** 2
@@ -86,6 +122,10 @@ class Triangular(Strict):
         return float(rng.triangular(self.low, self.mode, self.high))
 
     @property
+    def support(self) -> tuple[float, float]:
+        return self.low, self.high
+
+    @property
     def expected(self) -> float:
         return (self.low + self.mode + self.high) / 3
 
@@ -107,6 +147,10 @@ class Uniform(Strict):
         return float(rng.uniform(self.low, self.high))
 
     @property
+    def support(self) -> tuple[float, float]:
+        return self.low, self.high
+
+    @property
     def expected(self) -> float:
         return (self.low + self.high) / 2
 
@@ -119,6 +163,10 @@ class Fixed(Strict):
 
     def sample(self, rng: np.random.Generator) -> float:
         return self.value
+
+    @property
+    def support(self) -> tuple[float, float]:
+        return self.value, self.value
 
     @property
     def expected(self) -> float:

@@ -34,6 +34,7 @@ from pathway_sim.models.results import ReplicationResult
 from pathway_sim.runs.executors import Executor, ExecutorSpec, executing
 from pathway_sim.runs.outputs import manifest, remove_stale, write_csv, write_run, write_text
 from pathway_sim.runs.precision import PrecisionGoal, PrecisionTracker
+from pathway_sim.runs.preflight import capped, within
 from pathway_sim.runs.runner import replications_table, run_replication, services_table
 from pathway_sim.runs.store import ReplicationStore, identity
 
@@ -89,6 +90,18 @@ class Run:
         return [self.finished[i] for i in range(reps)]
 
 
+def check_resumable(
+    scenarios: Sequence[Any], outs: Sequence[Path | None], event_log: bool, resume: bool
+) -> None:
+    """Refuse, before any directory is changed, a resume that one of the stores cannot
+    serve (a changed scenario among several, a missing identity, a tampered store)."""
+    if resume and any(out is None for out in outs):
+        raise UsageError("--resume needs the results directory (--out) of the run to resume")
+    for scenario, out in zip(scenarios, outs, strict=True):
+        if out is not None:
+            ReplicationStore(out).check(identity(scenario, event_log), resume)
+
+
 @dataclass(frozen=True)
 class ScenarioRun:
     """The finished replications of one scenario, as the run contract tables."""
@@ -139,6 +152,7 @@ def finish(
     if scenario.run.replications != reps:
         scenario = with_changes(scenario, {"run.replications": reps}, "--reps auto")
     results = run.results(reps)
+    warn_if_nobody_counted(scenario.name, results)
     if run.out is None:
         return ScenarioRun(
             scenario, results, summarise(replications_table(scenario.name, results)), None
@@ -155,6 +169,18 @@ def finish(
     )
     summary = write_run(run.out, scenario, results, info, run.event_log)
     return ScenarioRun(scenario, results, summary, run.out)
+
+
+def warn_if_nobody_counted(name: str, results: Sequence[ReplicationResult]) -> None:
+    """A replication that counted nobody has empty KPIs: say so rather than report them."""
+    empty = [r.replication for r in results if r.women == 0]
+    if empty:
+        log.warning(
+            "%s: nobody was counted (women = 0) in %d of %d replications, so their KPIs are "
+            "empty; check population.women_per_year, population.cohort_days and run.warmup_days "
+            "(or the arrivals and horizon of a queue network)",
+            name, len(empty), len(results),
+        )  # fmt: skip
 
 
 class ProgressBar(tqdm):
@@ -188,8 +214,10 @@ def run_scenarios(
 ) -> list[ScenarioRun]:
     """Replicate each scenario ``run.replications`` times from its ``run.seed``, on one
     executor (so a pool or cluster starts once), writing each to its ``outs`` entry."""
+    check_resumable(scenarios, outs, event_log, resume)
     runs = [Run.start(s, out, event_log, resume) for s, out in zip(scenarios, outs, strict=True)]
     reps = [s.run.replications for s in scenarios]
+    spec = capped(spec, sum(reps))
     done = sum(run.done(n) for run, n in zip(runs, reps))
     started = time.perf_counter()
     with executing(spec) as executor, progress_bar(sum(reps), done, progress) as bar:
@@ -217,6 +245,8 @@ def choose_replications(
     Replications are added in batches of ``spec.workers`` but judged in index
     order, so the number chosen does not depend on the executor.
     """
+    check_resumable([scenario], [out], event_log, resume)
+    spec = capped(spec, goal.max_reps)
     run = Run.start(scenario, out, event_log, resume)
     reps = goal.initial + goal.k_limit
     tracker: PrecisionTracker | None = None
@@ -290,9 +320,10 @@ def compare_scenarios(
     """Run the base (first) and every other scenario with the same seed and replications,
     one sub-directory each, then ``comparison.csv`` of paired differences from the base."""
     scenarios = _on_common_random_numbers(scenarios)
+    outs = [within(out, out / s.name) if out else None for s in scenarios]
+    check_resumable(scenarios, outs, event_log, resume)
     if out is not None:
-        remove_stale(out, ["comparison.csv"])
-    outs = [out / s.name if out else None for s in scenarios]
+        remove_stale(out, COMPARISON_FILES)
     runs = run_scenarios(
         scenarios, outs, spec, event_log=event_log, resume=resume, progress=progress
     )
@@ -338,6 +369,7 @@ def _on_common_random_numbers(scenarios: Sequence[Any]) -> list[Any]:
 
 
 EXPERIMENT_FILES = ("experiment.csv", "effects.csv", "experiment.yaml")
+COMPARISON_FILES = ("comparison.csv", "report.html", "report.xlsx", "scorecard.csv", "figures")
 
 
 @dataclass(frozen=True)
@@ -366,10 +398,13 @@ def run_experiment(
     """Run every scenario of the experiment against its base; write ``experiment.csv``
     (one row per scenario and KPI, with its factor levels) and, for a factorial,
     ``effects.csv`` (main effects and two-way interactions per KPI)."""
+    scenarios = _on_common_random_numbers(experiment.scenarios)
     if out is not None:
+        outs = [within(out, out / s.name) for s in scenarios]
+        check_resumable(scenarios, outs, event_log, resume)
         remove_stale(out, EXPERIMENT_FILES)
     comparison = compare_scenarios(
-        experiment.scenarios, out, spec, correction=experiment.correction,
+        scenarios, out, spec, correction=experiment.correction,
         event_log=event_log, resume=resume, progress=progress,
     )  # fmt: skip
     table = experiment_table(comparison.table, experiment)

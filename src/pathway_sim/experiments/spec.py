@@ -19,18 +19,23 @@ random numbers. Paths are relative to the experiment file. Example::
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
-import yaml
 from pydantic import Field, ValidationError, model_validator
 
 from pathway_sim.core.errors import ScenarioError
-from pathway_sim.core.schema import Strict
+from pathway_sim.core.schema import Name, Strict
 from pathway_sim.core.statistics import COMPARISON_COLUMNS, CORRECTIONS
-from pathway_sim.inputs.loading import load_scenario, overlay_file, with_changes
+from pathway_sim.inputs.loading import (
+    load_scenario,
+    overlay_file,
+    scenario_sources,
+    validation_message,
+    with_changes,
+)
+from pathway_sim.inputs.yaml_files import read_mapping
 from pathway_sim.models import Scenario
 
 M = TypeVar("M", bound=Strict)
@@ -44,14 +49,14 @@ FactorName = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*$")]
 class Variant(Strict):
     """A scenario written as a change from the base."""
 
-    name: str = Field(min_length=1)
+    name: Name
     set: Changes = Field(min_length=1, description="Dotted path: value, applied to the base.")
 
 
 class ExperimentFile(Strict):
     """What an experiment YAML file may hold."""
 
-    name: str = Field(min_length=1)
+    name: Name
     description: str = ""
     base: str = Field(description="Base scenario file, relative to this file.")
     replications: int | None = Field(
@@ -99,15 +104,25 @@ class Experiment:
     levels: dict[str, dict[str, int]]
     correction: str
     source_text: str
+    sources: tuple[Path, ...] = ()
+    """The files the experiment was read from (its own, the scenarios', their chains)."""
 
 
-def load_experiment(path: str | Path) -> Experiment:
-    """Read, validate and resolve an experiment file (``ScenarioError`` if it is bad)."""
+MAX_FACTORS = 10
+"""Factors of a factorial without ``allow_large``: 2^10 = 1,024 scenarios."""
+
+
+def load_experiment(path: str | Path, allow_large: bool = False) -> Experiment:
+    """Read, validate and resolve an experiment file (``ScenarioError`` if it is bad).
+
+    A factorial of more than ``MAX_FACTORS`` factors is refused unless ``allow_large``:
+    its 2^k scenarios would be built before anything else could refuse them."""
     path = Path(path)
     text, spec = _read(path)
     shared = _shared_settings(path, spec)
     base = load_scenario(path.parent / spec.base, settings=shared)
     if spec.factorial:
+        _check_factor_count(path, len(spec.factorial), allow_large)
         _check_factors_disjoint(path, spec.factorial)
         scenarios, levels = _factorial(path, base, spec.factorial)
     else:
@@ -119,61 +134,46 @@ def load_experiment(path: str | Path) -> Experiment:
         ]
         scenarios, levels = [base, *files, *overlays, *variants], {}
     return Experiment(
-        spec.name, spec.description, scenarios, list(spec.factorial), levels, spec.correction, text
+        spec.name,
+        spec.description,
+        scenarios,
+        list(spec.factorial),
+        levels,
+        spec.correction,
+        text,
+        _sources(path, spec),
     )
+
+
+def _sources(path: Path, spec: ExperimentFile) -> tuple[Path, ...]:
+    files = [path, *scenario_sources(path.parent / spec.base)]
+    for listed in spec.scenarios:
+        files += scenario_sources(path.parent / listed)
+    return (*files, *(path.parent / f for f in spec.overlays))
+
+
+def _check_factor_count(path: Path, factors: int, allow_large: bool) -> None:
+    if factors > MAX_FACTORS and not allow_large:
+        raise ScenarioError(
+            f"{path}: factorial: {factors} factors make {2**factors:,} scenarios (limit "
+            f"{MAX_FACTORS} factors, {2**MAX_FACTORS:,} scenarios); give --allow-large "
+            "(allow_large=True in the API) if it is meant"
+        )
 
 
 def _read(path: Path) -> tuple[str, ExperimentFile]:
     text, data = read_mapping(path, "experiment")
-    return text, validate_file(ExperimentFile, data, path, "experiment", _fields_at)
+    return text, validate_file(ExperimentFile, data, path, "experiment")
 
 
-def _fields_at(loc: tuple) -> Iterable[str]:
-    return ExperimentFile.model_fields if len(loc) == 1 else Variant.model_fields
-
-
-def read_mapping(path: Path, kind: str) -> tuple[str, dict[str, Any]]:
-    """The text of a YAML file and the mapping at its top (``ScenarioError`` naming the file)."""
-    if not path.is_file():
-        raise ScenarioError(f"{kind} file {path} not found")
-    text = path.read_text(encoding="utf-8")
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ScenarioError(f"{path}: malformed YAML: {getattr(exc, 'problem', exc)}") from None
-    if not isinstance(data, dict):
-        raise ScenarioError(f"{path}: expected a mapping of fields (key: value) at the top level")
-    return text, data
-
-
-def validate_file(
-    model: type[M],
-    data: dict[str, Any],
-    path: Path,
-    kind: str,
-    known: Callable[[tuple], Iterable[str]] | None = None,
-) -> M:
-    """``data`` as ``model``, or a ``ScenarioError`` naming the file and each bad field;
-    ``known(loc)`` lists the fields allowed where an unknown one was found (default: the
-    model's own)."""
-    known = known or (lambda loc: model.model_fields)
+def validate_file(model: type[M], data: dict[str, Any], path: Path, kind: str) -> M:
+    """``data`` as ``model``, or a ``ScenarioError`` naming the file and each bad field,
+    described as scenario files are."""
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        lines = [_describe(err, known) for err in exc.errors()]
-        raise ScenarioError(f"{path}: {kind} is not valid:\n  " + "\n  ".join(lines)) from None
-
-
-def _describe(err: Any, known: Callable[[tuple], Iterable[str]]) -> str:
-    where = ".".join(str(p) for p in err["loc"]) or "(top level)"
-    if err["type"] == "extra_forbidden":
-        return f"{where}: unknown field (expected one of {', '.join(known(err['loc']))})"
-    if err["type"] == "missing":
-        return f"{where}: required field is missing"
-    message = str(err["msg"]).removeprefix("Value error, ").replace("Input should be", "expected")
-    got = err.get("input")
-    shown = f", got {got!r}" if isinstance(got, (int, float, str, bool, type(None))) else ""
-    return f"{where}: {message}{shown}"
+        lines = validation_message(model, data, exc, {}, str(path))
+        raise ScenarioError(f"{path}: {kind} is not valid:\n  {lines}") from None
 
 
 def _shared_settings(path: Path, spec: ExperimentFile) -> dict[str, tuple[str, Any]]:

@@ -23,10 +23,14 @@ import yaml
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
 from pathway_sim.core.errors import ScenarioError
+from pathway_sim.core.schema import name_problem
+from pathway_sim.inputs.yaml_files import parse_value, read_mapping
 from pathway_sim.models import MODELS, Scenario
 
 _DISCRIMINATORS = ("dist", "process", "model")
 _MAX_ERRORS = 12
+_MAX_CHAIN = 32
+"""Most files in one ``extends`` chain."""
 
 
 def load_scenario(
@@ -59,6 +63,17 @@ def load_scenario(
         _apply(model, data, dotted.split("."), value, option, origins)
     data.pop("extends", None)
     return _validate(model, data, origins, str(path))
+
+
+def scenario_sources(path: str | Path) -> list[Path]:
+    """The files a scenario file is resolved from: itself and its ``extends`` chain."""
+    path = Path(path)
+    chain = [path]
+    data = _read_yaml(path, None)
+    while isinstance(data.get("extends"), str) and len(chain) <= _MAX_CHAIN:
+        chain.append(chain[-1].parent / data["extends"])
+        data = _read_yaml(chain[-1], str(chain[-2]))
+    return chain
 
 
 def scenario_from_dict(data: Mapping[str, Any], source: str = "<dict>") -> Scenario:
@@ -125,24 +140,7 @@ def json_schema() -> dict[str, Any]:
 
 
 def _read_yaml(path: Path, referrer: str | None) -> dict[str, Any]:
-    if not path.is_file():
-        where = f"{referrer}: extends: " if referrer else ""
-        raise ScenarioError(f"{where}scenario file {path} not found")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ScenarioError(f"{path}: malformed YAML{where}: {problem}") from None
-    except UnicodeDecodeError:
-        raise ScenarioError(f"{path}: expected a UTF-8 text file") from None
-    if not isinstance(data, dict):
-        raise ScenarioError(
-            f"{path}: expected a mapping of fields (key: value) at the top level, "
-            f"got {type(data).__name__}"
-        )
-    return data
+    return read_mapping(path, "scenario", referrer)[1]
 
 
 def _read_chain(path: Path) -> list[tuple[str, dict[str, Any]]]:
@@ -151,11 +149,16 @@ def _read_chain(path: Path) -> list[tuple[str, dict[str, Any]]]:
     seen: list[Path] = []
     current, referrer = path, None
     while True:
-        resolved = current.resolve()
+        try:
+            resolved = current.resolve()
+        except (OSError, RuntimeError) as exc:  # a symlink loop
+            raise ScenarioError(f"{current}: cannot be resolved ({exc})") from None
         if resolved in seen:
             cycle = " -> ".join(str(p) for p in [*seen, resolved])
             raise ScenarioError(f"{referrer}: extends: cycle detected: {cycle}")
         seen.append(resolved)
+        if len(seen) > _MAX_CHAIN:
+            raise ScenarioError(f"{path}: extends: more than {_MAX_CHAIN} files in the chain")
         data = _read_yaml(current, referrer)
         chain.append((str(current), data))
         parent = data.get("extends")
@@ -227,10 +230,7 @@ def _parse_override(text: str) -> tuple[list[str], Any]:
     dotted, sep, raw = text.partition("=")
     if not sep or not dotted.strip():
         raise ScenarioError(f"--set {text}: expected PATH=VALUE, e.g. services.midwifery.staff=6")
-    try:
-        value = yaml.safe_load(raw) if raw.strip() else None
-    except yaml.YAMLError:
-        raise ScenarioError(f"--set {text}: the value {raw!r} is not valid YAML") from None
+    value = parse_value(raw, f"--set {text}") if raw.strip() else None
     return dotted.strip().split("."), value
 
 
@@ -319,13 +319,36 @@ def _validate(
     model: type[BaseModel], data: dict[str, Any], origins: dict[tuple, str], top: str
 ) -> Any:
     try:
-        return model.model_validate(data)
+        scenario = model.model_validate(data)
     except ValidationError as exc:
-        errors = exc.errors()
-        lines = [_describe(model, data, err, origins, top) for err in errors[:_MAX_ERRORS]]
-        if len(errors) > _MAX_ERRORS:
-            lines.append(f"... and {len(errors) - _MAX_ERRORS} more")
-        raise ScenarioError("scenario is not valid:\n  " + "\n  ".join(lines)) from None
+        raise ScenarioError(
+            "scenario is not valid:\n  " + validation_message(model, data, exc, origins, top)
+        ) from None
+    _check_name(scenario.name, origins, top)
+    return scenario
+
+
+def validation_message(
+    model: type[BaseModel],
+    data: dict[str, Any],
+    exc: ValidationError,
+    origins: Mapping[tuple, str],
+    top: str,
+) -> str:
+    """One ``FILE: field.path: what was expected`` line per problem (the first dozen):
+    the describer every input file (scenario, experiment, sensitivity) shares."""
+    errors = exc.errors()
+    lines = [_describe(model, data, err, dict(origins), top) for err in errors[:_MAX_ERRORS]]
+    if len(errors) > _MAX_ERRORS:
+        lines.append(f"... and {len(errors) - _MAX_ERRORS} more")
+    return "\n  ".join(lines)
+
+
+def _check_name(name: str, origins: Mapping[tuple, str], top: str) -> None:
+    """A scenario's name becomes a directory name: refuse one that could leave ``--out``."""
+    problem = name_problem(name)
+    if problem:
+        raise ScenarioError(f"{origins.get(('name',), top)}: name: {problem}")
 
 
 def _describe(
@@ -336,13 +359,19 @@ def _describe(
     top: str,
 ) -> str:
     loc = _clean_loc(err["loc"], data)
-    source = _origin(loc, origins, top)
-    dotted = ".".join(str(p) for p in loc) or "(top level)"
     kind = err["type"]
     ctx = err.get("ctx") or {}
+    if kind == "unit_range":  # raised by the model holding the field: name the field itself
+        loc = (*loc, ctx["field"])
+    source = _origin(loc, origins, top)
+    dotted = ".".join(str(p) for p in loc) or "(top level)"
+    if kind == "unit_range":
+        return f"{source}: {dotted}: {ctx['problem']}"
     if kind == "extra_forbidden":
         parent = _class_at(model, data, loc[:-1])
         hint = _suggest(str(loc[-1]), parent.model_fields) if parent else ""
+        if parent and not hint:
+            hint = f" (expected one of {', '.join(parent.model_fields)})"
         return f"{source}: {dotted}: unknown field{hint}"
     if kind == "missing":
         return f"{source}: {dotted}: required field is missing"
@@ -355,8 +384,15 @@ def _describe(
         return f"{source}: {dotted}: expected a {ctx.get('discriminator')!r} key naming its kind"
     message = str(err["msg"]).removeprefix("Value error, ").replace("Input should be", "expected")
     got = err.get("input")
-    shown = f", got {got!r}" if isinstance(got, (int, float, str, bool, type(None))) else ""
+    plain = isinstance(got, (int, float, str, bool, type(None))) and "got " not in message
+    shown = f", got {_short(got)}" if plain else ""
     return f"{source}: {dotted}: {message}{shown}"
+
+
+def _short(value: Any) -> str:
+    """A value as the user wrote it, cut short if long (a message is one paragraph)."""
+    text = repr(value)
+    return text if len(text) <= 80 else f"{text[:60]}... ({len(text)} characters)"
 
 
 def _clean_loc(loc: Sequence[Any], data: Any) -> tuple:

@@ -7,13 +7,19 @@ and the order of completion never reaches the outputs.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import logging
 import multiprocessing
 import os
+import signal
 import sys
 import threading
+import time
+import warnings
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol, cast
 
@@ -24,6 +30,69 @@ EXECUTORS: tuple[ExecutorKind, ...] = ("serial", "processes", "dask")
 
 Call = tuple[Hashable, tuple[Any, ...]]
 """A tag chosen by the caller, and the arguments of one call."""
+
+PR_SET_PDEATHSIG = 1
+WATCHDOG_SECONDS = 1.0
+
+
+class WorkerDied(Exception):
+    """A worker process ended mid-task (killed, or out of memory): the replications
+    finished so far are stored, so ``--resume`` continues from them."""
+
+    def __str__(self) -> str:
+        return (
+            "a worker process died (killed, or out of memory?); the replications finished so "
+            "far are kept: run the same command with --resume to continue"
+        )
+
+
+def tie_to_parent(main: int) -> None:
+    """Make this worker end when the run's main process ``main`` ends, however it ends.
+
+    On Linux the kernel kills the worker when its parent dies (``PR_SET_PDEATHSIG``;
+    the parent is ``main`` itself, or the fork server or nanny that ``main`` started);
+    everywhere a watchdog thread checks once a second that both still run. Ctrl-C is
+    the main process's to handle (it stops the workers), so workers ignore SIGINT
+    rather than each print a traceback.
+    """
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    parent = os.getppid()
+    if not _alive(main):  # it died before the line above
+        os._exit(1)
+    threading.Thread(target=_watch, args=(main, parent), daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _watch(main: int, parent: int) -> None:
+    while os.getppid() == parent and _alive(main):
+        time.sleep(WATCHDOG_SECONDS)
+    os._exit(1)
+
+
+def tied_to_parent_plugin(parent: int) -> Any:
+    """A dask worker plugin that ties each worker of a local cluster to this process."""
+    from distributed import WorkerPlugin
+
+    class TiedToParent(WorkerPlugin):
+        name = "pathway-sim-tied-to-parent"
+
+        def setup(self, worker: Any) -> None:
+            tie_to_parent(parent)
+
+    return TiedToParent()
 
 
 @dataclass(frozen=True)
@@ -90,8 +159,11 @@ class ProcessExecutor:
         self, fn: Callable[..., Any], calls: Sequence[Call]
     ) -> Iterator[tuple[Hashable, Any]]:
         futures = {self.pool.submit(fn, *args): tag for tag, args in calls}
-        for future in as_completed(futures):
-            yield futures[future], future.result()
+        try:
+            for future in as_completed(futures):
+                yield futures[future], future.result()
+        except BrokenProcessPool:
+            raise WorkerDied() from None
 
 
 class DaskExecutor:
@@ -103,14 +175,17 @@ class DaskExecutor:
     def completed(
         self, fn: Callable[..., Any], calls: Sequence[Call]
     ) -> Iterator[tuple[Hashable, Any]]:
+        # pure=False: equal arguments must still run as separate tasks.
+        from distributed import KilledWorker
         from distributed import as_completed as dask_completed
 
-        # pure=False: equal arguments must still run as separate tasks.
         futures = {self.client.submit(fn, *args, pure=False): tag for tag, args in calls}
         try:
             for future in dask_completed(list(futures)):
                 yield futures[future], future.result()
                 future.release()
+        except KilledWorker:
+            raise WorkerDied() from None
         finally:
             self.client.cancel([f for f in futures if not f.done()])
 
@@ -121,17 +196,27 @@ class executing:
     def __init__(self, spec: ExecutorSpec) -> None:
         self.spec = spec
         self._closers: list[Callable[[], object]] = []
+        self._stoppers: list[Callable[[], None]] = []
 
     def __enter__(self) -> Executor:
         if self.spec.kind == "processes":
-            pool = ProcessPoolExecutor(self.spec.workers, mp_context=process_context())
+            pool = ProcessPoolExecutor(
+                self.spec.workers,
+                mp_context=process_context(),
+                initializer=tie_to_parent,
+                initargs=(os.getpid(),),
+            )
             self._closers.append(lambda: pool.shutdown(wait=True, cancel_futures=True))
+            self._stoppers.append(lambda: stop_workers(pool))
             return ProcessExecutor(pool)
         if self.spec.kind == "dask":
             return DaskExecutor(self._dask_client())
         return SerialExecutor()
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, kind: type[BaseException] | None, *rest: object) -> None:
+        if kind is not None:  # Ctrl-C or an error: stop the workers now, do not wait
+            for stop in self._stoppers:
+                stop()
         while self._closers:
             self._closers.pop()()
 
@@ -146,17 +231,40 @@ class executing:
                     f"--scheduler {self.spec.scheduler}: could not reach a dask scheduler ({exc})"
                 ) from None
         else:
-            cluster = LocalCluster(
-                n_workers=self.spec.workers,
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=None,
-                silence_logs=logging.ERROR,
-            )
+            # Workers inherit SIG_IGN (Ctrl-C is ours alone); a port taken by another
+            # cluster is not the user's concern (the scheduler's HTTP server moves).
+            with sigint_ignored(), warnings.catch_warnings():
+                warnings.filterwarnings("ignore", message="Port .* is already in use")
+                cluster = LocalCluster(
+                    n_workers=self.spec.workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    silence_logs=logging.CRITICAL,
+                )
             self._closers.append(cluster.close)
             client = Client(cluster)
+            client.register_plugin(tied_to_parent_plugin(os.getpid()))
         self._closers.append(client.close)
         return client
+
+
+def stop_workers(pool: ProcessPoolExecutor) -> None:
+    """End a pool's workers at once (Ctrl-C): their finished replications are stored."""
+    for process in list(getattr(pool, "_processes", {}).values()):
+        if process.is_alive():
+            process.terminate()
+
+
+class sigint_ignored:
+    """``with sigint_ignored():`` processes started inside ignore Ctrl-C (SIG_IGN is
+    inherited across fork and exec); this process's own handler is restored after."""
+
+    def __enter__(self) -> None:
+        self._previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def __exit__(self, *exc: object) -> None:
+        signal.signal(signal.SIGINT, self._previous)
 
 
 def process_context() -> multiprocessing.context.BaseContext:

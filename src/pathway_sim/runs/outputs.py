@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import platform
+import shutil
 import sys
 from collections.abc import Callable, Sequence
 from importlib import metadata
@@ -20,6 +21,7 @@ from typing import IO, Any
 
 import pandas as pd
 
+from pathway_sim.core.errors import UsageError
 from pathway_sim.core.statistics import summarise
 from pathway_sim.core.version import __version__
 from pathway_sim.inputs.evidence import kpi_evidence
@@ -32,6 +34,7 @@ from pathway_sim.runs.runner import replications_table, services_table, women_ta
 LIBRARIES = ("simpy", "numpy", "pandas", "pydantic", "scipy", "PyYAML", "dask", "distributed")
 TEMPORARY_SUFFIX = ".tmp"
 RUN_FILES = (
+    "manifest.json",
     "scenario.yaml",
     "replications.csv",
     "summary.csv",
@@ -39,9 +42,15 @@ RUN_FILES = (
     "women.csv",
     "events.csv",
     "precision.csv",
-    "manifest.json",
+    "kpi_evidence.csv",
+    "calibration.csv",
+    "report.html",
+    "report.xlsx",
+    "scorecard.csv",
+    "figures",
 )
-"""Files a finished run leaves in its directory; ``manifest.json`` is written last."""
+"""What a run (and ``calibration`` or a report after it) may leave in its directory, all
+cleared when the next run starts (the manifest first); ``manifest.json`` is written last."""
 
 
 def atomic_write(path: Path, write: Callable[[IO[Any]], None], binary: bool = False) -> None:
@@ -60,12 +69,24 @@ def atomic_write(path: Path, write: Callable[[IO[Any]], None], binary: bool = Fa
 
 def remove_stale(out: Path, names: Sequence[str] = RUN_FILES) -> None:
     """Remove the files of an earlier run in ``out`` (and temporary files a killed run
-    left), so that the directory never mixes whole files from two runs."""
+    left), so that the directory never mixes whole files from two runs. A symlink is
+    removed, never followed, so nothing outside ``out`` is deleted."""
     for name in names:
-        (out / name).unlink(missing_ok=True)
+        remove_entry(out, out / name)
     if out.is_dir():
         for tmp in out.glob(f".*{TEMPORARY_SUFFIX}"):
             tmp.unlink(missing_ok=True)
+
+
+def remove_entry(out: Path, path: Path) -> None:
+    """Delete a file or directory of ``out`` (a symlink itself, not its target)."""
+    parent, top = path.parent.resolve(), out.resolve()
+    if parent != top and top not in parent.parents:
+        raise UsageError(f"{path}: outside the results directory {out}; refusing to delete it")
+    if path.is_symlink() or path.is_file():
+        path.unlink()
+    elif path.is_dir():
+        shutil.rmtree(path)
 
 
 def write_text(path: Path, text: str) -> None:

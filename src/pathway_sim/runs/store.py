@@ -2,28 +2,39 @@
 
 ``DIR/replications/`` holds ``identity.json`` (what was being run: the resolved
 scenario without its replication count, the seed, whether the event log was
-kept, the package version) and one ``rep-NNNNN.pkl`` per finished replication,
-each written whole or not at all. Pickle keeps every value, floats included,
-exactly as the replication returned it, so a resumed run writes the same bytes.
+kept, the package version) and one ``rep-NNNNN.json`` per finished replication,
+each written whole or not at all.
+
+A results directory may come from someone else, so a stored replication is plain
+JSON data, never code (no pickle): floats are written by ``repr``, which reads back
+to the identical float, so a resumed run writes the same bytes. Each file carries
+``sha256``, the SHA-256 of the run identity's digest and the replication's canonical
+JSON (``checksum``), and is refused on load (exit 2, naming it) if the two disagree:
+a file changed by accident, or mixed in from another run.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
-import pickle
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from pathway_sim.core.errors import UsageError
 from pathway_sim.core.version import __version__
 from pathway_sim.models import Scenario
 from pathway_sim.models.results import ReplicationResult
-from pathway_sim.runs.outputs import TEMPORARY_SUFFIX, atomic_write, write_json
+from pathway_sim.runs.outputs import TEMPORARY_SUFFIX, write_json, write_text
 
 log = logging.getLogger("pathway_sim")
 
 STORE_DIR = "replications"
+FORMAT = "pathway-sim replication v1"
+MAX_STORED_BYTES = 2_000_000_000
+"""A stored replication larger than this is not read (a results directory is input)."""
 
 
 def identity(scenario: Scenario, event_log: bool) -> dict[str, Any]:
@@ -43,31 +54,102 @@ def identity(scenario: Scenario, event_log: bool) -> dict[str, Any]:
     }
 
 
+def identity_digest(wanted: dict[str, Any]) -> str:
+    """SHA-256 of a run identity's JSON with sorted keys."""
+    text = json.dumps(wanted, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def canonical(data: Any) -> str:
+    """Compact JSON with ``repr`` floats, keys in their order (the order of the KPI
+    columns): the same data, the same bytes, before and after a round trip."""
+    return json.dumps(data, separators=(",", ":"), default=_plain)
+
+
+def _plain(value: Any) -> Any:
+    """numpy scalars as the Python numbers they equal (nothing else is stored)."""
+    if isinstance(value, np.generic):
+        return value.item()
+    raise TypeError(f"a replication holds a {type(value).__name__}, which JSON cannot store")
+
+
+def checksum(digest: str, record: dict[str, Any]) -> str:
+    """SHA-256 over the run identity's digest and the replication's canonical JSON."""
+    return hashlib.sha256(f"{digest}\n{canonical(record)}".encode()).hexdigest()
+
+
+def to_record(result: ReplicationResult) -> dict[str, Any]:
+    return {
+        "replication": result.replication,
+        "seed": result.seed,
+        "women": result.women,
+        "kpis": result.kpis,
+        "services": result.services,
+        "woman_rows": result.woman_rows,
+        "events": [list(e) for e in result.events],
+    }
+
+
+def from_record(record: dict[str, Any]) -> ReplicationResult:
+    return ReplicationResult(
+        replication=record["replication"],
+        seed=record["seed"],
+        women=record["women"],
+        kpis=record["kpis"],
+        services=record["services"],
+        woman_rows=record["woman_rows"],
+        events=[tuple(e) for e in record["events"]],
+    )
+
+
 class ReplicationStore:
     """The finished replications of one run directory."""
 
     def __init__(self, out: Path) -> None:
         self.directory = out / STORE_DIR
+        self._digest = ""
 
-    def open(self, wanted: dict[str, Any], resume: bool) -> dict[int, ReplicationResult]:
-        """Prepare the store for the run ``wanted`` describes; return what can be reused.
-
-        With ``resume``, stored replications of the same run are reused and any
-        other run's are refused (``UsageError``). Without it the run starts afresh,
-        discarding what was stored, and says so.
-        """
+    def check(self, wanted: dict[str, Any], resume: bool) -> None:
+        """Refuse (``UsageError``), without changing anything, a resume this store
+        cannot serve: another run's replications, an identity missing or unreadable,
+        replications in the old pickle format, or one that fails its checksum."""
+        if not resume or not self.directory.is_dir():
+            return
         stored = self._identity()
-        for leftover in self.directory.glob(f".*{TEMPORARY_SUFFIX}"):  # a killed write
-            leftover.unlink()
-        if resume and stored is not None and stored != wanted:
+        if stored is None and (self._files() or self._pickles()):
+            raise UsageError(
+                f"--resume: {self.directory} holds replications but no identity.json, so "
+                "they cannot be checked against this run; run without --resume to start afresh"
+            )
+        if self._pickles():
+            raise UsageError(
+                f"--resume: {self.directory} holds replications in the old pickle format "
+                "(rep-*.pkl), which is never loaded since it can run code; run without "
+                "--resume to start afresh"
+            )
+        if stored is not None and stored != wanted:
             raise UsageError(
                 f"--resume: {self.directory} holds replications of a different run "
                 f"({'; '.join(differences(stored, wanted))}); use another --out directory, "
                 "or run without --resume to start afresh"
             )
-        if resume and stored is not None:
-            return self._load()
-        finished = len(self._files())
+        self._digest = identity_digest(wanted)
+        self._load()  # every stored replication verified now, before anything is changed
+
+    def open(self, wanted: dict[str, Any], resume: bool) -> dict[int, ReplicationResult]:
+        """Prepare the store for the run ``wanted`` describes; return what can be reused.
+
+        With ``resume``, stored replications of the same run are reused (each verified
+        against its checksum) and any other run's are refused (``UsageError``).
+        Without it the run starts afresh, discarding what was stored, and says so.
+        """
+        self.check(wanted, resume)
+        self._digest = identity_digest(wanted)
+        if resume and self._identity() is not None:
+            loaded = self._load()
+            self._remove_leftovers()
+            return loaded
+        finished = len(self._files()) + len(self._pickles())
         if finished:
             log.info(
                 "starting afresh: discarding %d finished replications in %s (--resume reuses them)",
@@ -79,33 +161,88 @@ class ReplicationStore:
         return {}
 
     def save(self, result: ReplicationResult) -> None:
-        atomic_write(
-            self._path(result.replication),
-            lambda handle: pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL),
-            binary=True,
-        )
+        body = canonical(to_record(result))
+        sha = hashlib.sha256(f"{self._digest}\n{body}".encode()).hexdigest()
+        head = canonical({"format": FORMAT, "identity_sha256": self._digest, "sha256": sha})
+        write_text(self._path(result.replication), f'{head[:-1]},"replication":{body}}}\n')
 
     def _path(self, index: int) -> Path:
-        return self.directory / f"rep-{index:05d}.pkl"
+        return self.directory / f"rep-{index:05d}.json"
 
     def _files(self) -> list[Path]:
+        return sorted(self.directory.glob("rep-*.json")) if self.directory.is_dir() else []
+
+    def _pickles(self) -> list[Path]:
         return sorted(self.directory.glob("rep-*.pkl")) if self.directory.is_dir() else []
 
     def _identity(self) -> dict[str, Any] | None:
         path = self.directory / "identity.json"
-        return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+        if not path.is_file():
+            return None
+        try:
+            data = json.loads(_read_bounded(path))
+        except (ValueError, UnicodeDecodeError):
+            raise UsageError(
+                f"{path}: not a pathway-sim run identity (unreadable JSON); "
+                "run without --resume to start afresh"
+            ) from None
+        if not isinstance(data, dict):
+            raise UsageError(f"{path}: not a pathway-sim run identity (expected a JSON object)")
+        return data
 
     def _load(self) -> dict[int, ReplicationResult]:
         results = {}
         for path in self._files():
-            with open(path, "rb") as handle:
-                result = pickle.load(handle)
+            result = self._verified(path)
             results[result.replication] = result
         return results
 
+    def _verified(self, path: Path) -> ReplicationResult:
+        """One stored replication, refused unless whole, of this run and unchanged."""
+        refuse = (
+            f"--resume: {path} is not a replication of this run ({{}}); delete it to run that "
+            "replication again, or run without --resume to start afresh"
+        )
+        try:
+            stored = json.loads(_read_bounded(path))
+        except (ValueError, UnicodeDecodeError):
+            raise UsageError(refuse.format("unreadable JSON")) from None
+        if not isinstance(stored, dict) or stored.get("format") != FORMAT:
+            raise UsageError(refuse.format(f"expected format {FORMAT!r}"))
+        record = stored.get("replication")
+        if stored.get("identity_sha256") != self._digest:
+            raise UsageError(refuse.format("written by a different run"))
+        if not isinstance(record, dict) or stored.get("sha256") != checksum(self._digest, record):
+            raise UsageError(refuse.format("its checksum does not match: changed since written"))
+        try:
+            result = from_record(record)
+        except (KeyError, TypeError):
+            raise UsageError(refuse.format("fields missing")) from None
+        if not _whole_numbers(result) or path.name != self._path(result.replication).name:
+            raise UsageError(refuse.format("its replication number does not match its name"))
+        return result
+
+    def _remove_leftovers(self) -> None:
+        for leftover in self.directory.glob(f".*{TEMPORARY_SUFFIX}"):  # a killed write
+            leftover.unlink()
+
     def _clear(self) -> None:
-        for path in self._files():
+        if self.directory.is_dir():
+            self._remove_leftovers()
+        for path in [*self._files(), *self._pickles()]:
             path.unlink()
+
+
+def _read_bounded(path: Path) -> str:
+    if path.stat().st_size > MAX_STORED_BYTES:
+        raise ValueError("too large")
+    return path.read_text(encoding="utf-8")
+
+
+def _whole_numbers(result: ReplicationResult) -> bool:
+    """The identifying numbers are whole numbers (JSON could hold anything)."""
+    numbers = (result.replication, result.seed, result.women)
+    return all(isinstance(n, int) and not isinstance(n, bool) for n in numbers)
 
 
 def differences(stored: Any, wanted: Any, path: str = "") -> list[str]:

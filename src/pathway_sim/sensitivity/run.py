@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,13 +25,19 @@ import numpy as np
 import pandas as pd
 
 from pathway_sim.core.errors import ScenarioError, UsageError
-from pathway_sim.experiments.run import SERIAL, Run, progress_bar, replicate
+from pathway_sim.experiments.run import SERIAL, Run, check_resumable, progress_bar, replicate
 from pathway_sim.inputs.loading import to_yaml, with_changes
 from pathway_sim.models import Scenario
-from pathway_sim.models.kpis import PATHWAY_KPIS
-from pathway_sim.models.perinatal.schema import PerinatalScenario
 from pathway_sim.runs.executors import ExecutorSpec, executing
-from pathway_sim.runs.outputs import manifest, remove_stale, write_csv, write_json, write_text
+from pathway_sim.runs.outputs import (
+    manifest,
+    remove_entry,
+    remove_stale,
+    write_csv,
+    write_json,
+    write_text,
+)
+from pathway_sim.runs.preflight import capped, check_kpis, within
 from pathway_sim.runs.runner import replications_table
 from pathway_sim.runs.store import identity
 from pathway_sim.sensitivity.methods import (
@@ -50,8 +55,9 @@ log = logging.getLogger("pathway_sim")
 
 POINTS_DIR = "points"
 SENSITIVITY_FILES = (
-    "sensitivity.yaml", "scenario.yaml", "parameters.csv", "samples.csv", "indices.csv",
-    "tornado.csv", "uncertainty.csv", "manifest.json",
+    "manifest.json", "sensitivity.yaml", "scenario.yaml", "parameters.csv", "samples.csv",
+    "indices.csv",
+    "tornado.csv", "uncertainty.csv", "figures",
 )  # fmt: skip
 
 
@@ -94,10 +100,13 @@ def run_sensitivity(
     values = {f.method: to_values(design, factors)}
     if f.tornado:
         values["oat"] = oat_points(factors)
+    points = plan_points(spec, values)
     if out is not None:
+        stores = {key: out / POINTS_DIR / key for key in points.scenarios}
+        check_resumable(list(points.scenarios.values()), list(stores.values()), False, resume)
         _prepare(out, resume)
     started = time.perf_counter()
-    means = _run_points(spec, values, out, executor, resume, progress)
+    means = _run_points(spec, points, out, executor, resume, progress)
     wall = time.perf_counter() - started
     kpis = _kpis(f.kpis, list(means[f.method].columns))
     samples = _samples_table(spec, values, means, kpis)
@@ -122,24 +131,19 @@ def _kpis(chosen: list[str], reported: list[str]) -> list[str]:
 
 
 def _check_kpis(spec: SensitivitySpec) -> None:
-    """Catch a misspelt KPI of the perinatal model before anything runs."""
-    if not isinstance(spec.base, PerinatalScenario):
-        return
-    known = [k.name for k in PATHWAY_KPIS]
-    unknown = [k for k in spec.file.kpis if k not in known]
-    if unknown:
-        raise UsageError(f"kpis: unknown KPI {', '.join(unknown)} (pathway-sim kpis lists them)")
+    """Catch a KPI unknown to the base's model before anything runs."""
+    check_kpis(spec.base, spec.file.kpis, f"{spec.file.name}: kpis")
 
 
 def _prepare(out: Path, resume: bool) -> None:
     """Clear an earlier run's files; without ``resume`` also its stored points."""
     remove_stale(out, SENSITIVITY_FILES)
-    points = out / POINTS_DIR
+    points = within(out, out / POINTS_DIR)
     if not resume and points.is_dir() and any(points.iterdir()):
         log.info(
             "starting afresh: discarding the stored points in %s (--resume reuses them)", points
         )
-        shutil.rmtree(points)
+        remove_entry(out, points)
 
 
 def point_scenario(spec: SensitivitySpec, row: np.ndarray, label: str) -> Any:
@@ -159,27 +163,44 @@ def point_key(scenario: Scenario) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def _run_points(
-    spec: SensitivitySpec,
-    values: dict[str, np.ndarray],
-    out: Path | None,
-    executor: ExecutorSpec,
-    resume: bool,
-    progress: bool,
-) -> dict[str, pd.DataFrame]:
-    """Each design's KPI means, one row per point in design order."""
+@dataclass(frozen=True)
+class Points:
+    """Every design's points as keys, and each distinct point's validated scenario."""
+
+    keys: dict[str, list[str]]
+    scenarios: dict[str, Any]
+
+
+def plan_points(spec: SensitivitySpec, values: dict[str, np.ndarray]) -> Points:
+    """Validate every point of every design (before any directory is touched)."""
     keys: dict[str, list[str]] = {}
-    runs: dict[str, Run] = {}
+    scenarios: dict[str, Any] = {}
     for design, rows in values.items():
         keys[design] = []
         for i, row in enumerate(rows):
             scenario = point_scenario(spec, row, f"{design} point {i}")
             key = point_key(scenario)
             keys[design].append(key)
-            if key not in runs:
-                where = out / POINTS_DIR / key if out is not None else None
-                runs[key] = Run.start(scenario, where, False, resume)
+            scenarios.setdefault(key, scenario)
+    return Points(keys, scenarios)
+
+
+def _run_points(
+    spec: SensitivitySpec,
+    points: Points,
+    out: Path | None,
+    executor: ExecutorSpec,
+    resume: bool,
+    progress: bool,
+) -> dict[str, pd.DataFrame]:
+    """Each design's KPI means, one row per point in design order."""
+    keys = points.keys
+    runs: dict[str, Run] = {}
+    for key, scenario in points.scenarios.items():
+        where = out / POINTS_DIR / key if out is not None else None
+        runs[key] = Run.start(scenario, where, False, resume)
     reps = spec.file.replications
+    executor = capped(executor, len(runs) * reps)
     ordered = list(runs.values())
     done = sum(r.done(reps) for r in ordered)
     with executing(executor) as pool, progress_bar(len(ordered) * reps, done, progress) as bar:

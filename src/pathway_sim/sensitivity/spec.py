@@ -22,27 +22,30 @@ import fnmatch
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, StrictFloat, model_validator
 
 from pathway_sim.core.errors import ScenarioError
-from pathway_sim.core.schema import Strict
-from pathway_sim.experiments.spec import Changes, read_mapping, validate_file
-from pathway_sim.inputs.loading import load_scenario
+from pathway_sim.core.schema import Name, Strict
+from pathway_sim.experiments.spec import Changes, validate_file
+from pathway_sim.inputs.loading import load_scenario, scenario_sources
 from pathway_sim.inputs.register import load_register, numeric_leaves
+from pathway_sim.inputs.yaml_files import read_mapping
 from pathway_sim.models import Scenario
 
 log = logging.getLogger("pathway_sim")
 
 Method = Literal["morris", "sobol", "lhs"]
 METHODS: tuple[Method, ...] = ("morris", "sobol", "lhs")
+Range = Annotated[tuple[StrictFloat, StrictFloat], Field(strict=False)]
+"""low, high: a list in YAML, a tuple from Python; numbers strict (no booleans)."""
 
 
 class SensitivityFile(Strict):
     """What a sensitivity YAML file may hold."""
 
-    name: str = Field(min_length=1)
+    name: Name
     description: str = ""
     base: str = Field(description="Base scenario file, relative to this file.")
     method: Method = Field(description="morris, sobol or lhs.")
@@ -61,7 +64,7 @@ class SensitivityFile(Strict):
     )
     set: Changes = Field(default_factory=dict, description="Changes applied to the base first.")
     parameters: list[str] = Field(min_length=1, description="Dotted paths or shell-style patterns.")
-    ranges: dict[str, tuple[float, float]] = Field(
+    ranges: dict[str, Range] = Field(
         default_factory=dict, description="low, high for a parameter, instead of the register's."
     )
     kpis: list[str] = Field(default_factory=list, description="KPIs to analyse (default: all).")
@@ -102,10 +105,23 @@ class SensitivitySpec:
     base: Scenario
     factors: tuple[Factor, ...]
     source_text: str
+    sources: tuple[Path, ...] = ()
+    """The files it was read from: its own, the base scenario's and its chain."""
 
     @property
     def names(self) -> list[str]:
         return [f.name for f in self.factors]
+
+    @property
+    def points(self) -> int:
+        """Sample points the design runs (an upper bound: repeated points run once)."""
+        f, k = self.file, len(self.factors)
+        per_method = {
+            "morris": f.samples * (k + 1),
+            "sobol": f.samples * (2 * k + 2 if f.second_order else k + 2),
+            "lhs": f.samples,
+        }[f.method]
+        return per_method + (2 * k + 1 if f.tornado else 0)
 
 
 def load_sensitivity(path: str | Path, **changes: Any) -> SensitivitySpec:
@@ -119,7 +135,8 @@ def load_sensitivity(path: str | Path, **changes: Any) -> SensitivitySpec:
     settings[f"{path}: seed"] = ("run.seed", spec.seed)
     base = load_scenario(path.parent / spec.base, settings=settings)
     factors = resolve_factors(path, base, spec)
-    return SensitivitySpec(spec, base, factors, text)
+    sources = (path, *scenario_sources(path.parent / spec.base))
+    return SensitivitySpec(spec, base, factors, text, sources)
 
 
 def resolve_factors(path: Path, base: Scenario, spec: SensitivityFile) -> tuple[Factor, ...]:
