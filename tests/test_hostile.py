@@ -587,3 +587,19 @@ def test_compare_resume_with_a_tampered_store_of_a_later_scenario_changes_nothin
         "checksum",
     )
     assert snapshot(out) == before
+
+
+def test_the_api_refuses_an_empty_out_too(tmp_path, monkeypatch):
+    from pathway_sim import api
+    from pathway_sim.core.errors import UsageError
+
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(UsageError, match="empty"):
+        api.run(MMC, reps=1, overrides=["run.horizon_days=60", "run.warmup_days=10"], out="")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_lock_file_naming_no_process_is_stale(cli, previous):
+    (previous / LOCK_NAME).write_text("0\n")
+    code, _, err = cli("run", MMC, *SCENARIO_OPTIONS, "--out", previous)
+    assert code == 0 and "it names no process" in err, err
