@@ -122,6 +122,12 @@ def test_a_flipped_digit_in_a_stored_replication_is_refused_naming_the_file(cli,
     assert snapshot(previous) == before
 
 
+def test_a_deeply_nested_json_replication_is_refused(cli, previous):
+    path = previous / "replications" / "rep-00000.json"
+    path.write_text("[" * 200_000 + "]" * 200_000)
+    refused(cli("run", MMC, *SCENARIO_OPTIONS, "--out", previous, "--resume"), str(path))
+
+
 def test_a_replication_of_another_run_copied_in_is_refused(cli, previous, tmp_path):
     other = tmp_path / "other"
     cli("run", MMC, *SCENARIO_OPTIONS, "--seed", "9", "--out", other, "--quiet")
