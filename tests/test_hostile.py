@@ -22,7 +22,7 @@ import pytest
 from pathway_sim.cli.main import main
 from pathway_sim.runs.lock import LOCK_NAME
 
-from .conftest import MMC, short_options, write
+from .conftest import MMC, ROOT, SCENARIOS, short_options, write
 
 SCENARIO_OPTIONS = ["--reps", "2", *short_options()]
 
@@ -357,7 +357,7 @@ def test_removing_stale_files_never_follows_a_symlink_out_of_the_directory(cli, 
 def test_calibration_writes_its_manifest_last(cli, tmp_path):
     out = tmp_path / "cal"
     small = ["--set", "run.warmup_days=0", "--set", "population.cohort_days=30"]
-    code, _, err = cli("calibration", "scenarios/base.yaml", "--reps", "1", *small, "--out", out)
+    code, _, err = cli("calibration", SCENARIOS / "base.yaml", "--reps", "1", *small, "--out", out)
     assert code == 0, err
     written = {p.name: p.stat().st_mtime_ns for p in out.iterdir() if p.is_file()}
     assert max(written, key=written.get) == "manifest.json"
@@ -504,7 +504,7 @@ def test_every_experiment_and_sensitivity_file_of_the_repository_is_within_the_l
     from pathway_sim.runs.preflight import check_workload, workload
     from pathway_sim.sensitivity.spec import load_sensitivity
 
-    files = sorted(Path("experiments").glob("*.yaml"))
+    files = sorted((ROOT / "experiments").glob("*.yaml"))
     assert files
     for path in files:
         if path.name.startswith("sensitivity"):
