@@ -22,7 +22,7 @@ import pytest
 from pathway_sim.cli.main import main
 from pathway_sim.runs.lock import LOCK_NAME
 
-from .conftest import MMC, short_options, write
+from .conftest import MMC, ROOT, SCENARIOS, short_options, write
 
 SCENARIO_OPTIONS = ["--reps", "2", *short_options()]
 
@@ -120,6 +120,12 @@ def test_a_flipped_digit_in_a_stored_replication_is_refused_naming_the_file(cli,
     )
     assert "delete it" in err
     assert snapshot(previous) == before
+
+
+def test_a_deeply_nested_json_replication_is_refused(cli, previous):
+    path = previous / "replications" / "rep-00000.json"
+    path.write_text("[" * 200_000 + "]" * 200_000)
+    refused(cli("run", MMC, *SCENARIO_OPTIONS, "--out", previous, "--resume"), str(path))
 
 
 def test_a_replication_of_another_run_copied_in_is_refused(cli, previous, tmp_path):
@@ -351,7 +357,7 @@ def test_removing_stale_files_never_follows_a_symlink_out_of_the_directory(cli, 
 def test_calibration_writes_its_manifest_last(cli, tmp_path):
     out = tmp_path / "cal"
     small = ["--set", "run.warmup_days=0", "--set", "population.cohort_days=30"]
-    code, _, err = cli("calibration", "scenarios/base.yaml", "--reps", "1", *small, "--out", out)
+    code, _, err = cli("calibration", SCENARIOS / "base.yaml", "--reps", "1", *small, "--out", out)
     assert code == 0, err
     written = {p.name: p.stat().st_mtime_ns for p in out.iterdir() if p.is_file()}
     assert max(written, key=written.get) == "manifest.json"
@@ -498,7 +504,7 @@ def test_every_experiment_and_sensitivity_file_of_the_repository_is_within_the_l
     from pathway_sim.runs.preflight import check_workload, workload
     from pathway_sim.sensitivity.spec import load_sensitivity
 
-    files = sorted(Path("experiments").glob("*.yaml"))
+    files = sorted((ROOT / "experiments").glob("*.yaml"))
     assert files
     for path in files:
         if path.name.startswith("sensitivity"):
@@ -587,3 +593,19 @@ def test_compare_resume_with_a_tampered_store_of_a_later_scenario_changes_nothin
         "checksum",
     )
     assert snapshot(out) == before
+
+
+def test_the_api_refuses_an_empty_out_too(tmp_path, monkeypatch):
+    from pathway_sim import api
+    from pathway_sim.core.errors import UsageError
+
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(UsageError, match="empty"):
+        api.run(MMC, reps=1, overrides=["run.horizon_days=60", "run.warmup_days=10"], out="")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_lock_file_naming_no_process_is_stale(cli, previous):
+    (previous / LOCK_NAME).write_text("0\n")
+    code, _, err = cli("run", MMC, *SCENARIO_OPTIONS, "--out", previous)
+    assert code == 0 and "it names no process" in err, err

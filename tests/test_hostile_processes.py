@@ -4,6 +4,7 @@ gives one clear line, and what finished is kept for --resume."""
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import subprocess
@@ -120,3 +121,30 @@ def test_ctrl_c_exits_130_with_one_line(tmp_path, executor):
     lines = [line for line in err.splitlines() if line.strip()]
     assert lines == ["pathway-sim: interrupted"], err
     assert all_gone(workers)
+
+
+def test_a_second_run_into_a_directory_in_use_is_refused_naming_the_lock(tmp_path):
+    out = tmp_path / "R"
+    first = start_run(out, "--reps", "400")
+    try:
+        wait_for_replications(first, out, 1)
+        command = [sys.executable, "-m", "pathway_sim", "run", str(MMC), "--reps", "2"]
+        second = subprocess.run(
+            [*command, "--seed", "9", "--out", str(out)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert first.poll() is None, "the first run ended too soon for this test"
+        assert second.returncode == 2, second.stderr
+        assert f"pid {first.pid}" in second.stderr and ".pathway-sim.lock" in second.stderr
+        assert "Traceback" not in second.stderr
+        os.killpg(first.pid, signal.SIGINT)
+        first.communicate(timeout=60)
+        assert first.returncode == 130
+    finally:
+        if first.poll() is None:
+            os.killpg(first.pid, signal.SIGKILL)
+    assert not (out / ".pathway-sim.lock").exists()  # released on Ctrl-C
+    identity = json.loads((out / "replications" / "identity.json").read_text())
+    assert identity["seed"] == 3  # only the first run's replications are stored

@@ -24,6 +24,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from pathway_sim.core.errors import UsageError
 from pathway_sim.experiments.run import (
     Comparison,
     ExperimentResult,
@@ -172,6 +173,9 @@ def run(
 
 
 def _path(out: str | Path | None) -> Path | None:
+    """``out`` as a path; an empty string would mean the working directory: refused."""
+    if isinstance(out, str) and not out.strip():
+        raise UsageError("out: expected a directory name, got an empty one")
     return Path(out) if out is not None else None
 
 

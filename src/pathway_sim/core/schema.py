@@ -88,7 +88,7 @@ def value_problem(field: str, value: Any, unit: str | None = None) -> str | None
     or None; distributions are checked over their support, lists item by item."""
     if isinstance(value, (list, tuple)):
         return next((p for p in (value_problem(field, v, unit) for v in value) if p), None)
-    support = getattr(value, "support", None)
+    support: tuple[float, float] | None = getattr(value, "support", None)
     if support is not None and unit in BOUNDED_UNITS:
         low, high = support
         return _outside(low, high, BOUNDED_UNITS[unit], "the distribution's values")

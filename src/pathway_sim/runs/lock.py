@@ -45,7 +45,8 @@ def holder(path: Path) -> int | None:
         text = path.read_text(encoding="ascii").strip()
     except (OSError, UnicodeDecodeError):
         return None
-    return int(text) if text.isdigit() and len(text) < 12 else None
+    pid = int(text) if text.isdigit() and len(text) < 12 else 0
+    return pid if pid > 0 else None  # 0 would mean "my process group" to os.kill
 
 
 def _create(path: Path) -> bool:
@@ -83,7 +84,11 @@ def acquire(out: Path) -> Path:
                 "wait for it to finish or use another --out (delete the lock file only if "
                 "that process is not pathway-sim)"
             )
-        log.info("taking over the stale lock %s (pid %s no longer runs)", path, pid)
+        log.info(
+            "taking over the stale lock %s (%s)",
+            path,
+            "it names no process" if pid is None else f"pid {pid} no longer runs",
+        )
         path.unlink(missing_ok=True)
     raise UsageError(f"{out}: could not take the lock {path}; another run keeps taking it")
 

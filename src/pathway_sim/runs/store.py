@@ -181,7 +181,7 @@ class ReplicationStore:
             return None
         try:
             data = json.loads(_read_bounded(path))
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             raise UsageError(
                 f"{path}: not a pathway-sim run identity (unreadable JSON); "
                 "run without --resume to start afresh"
@@ -205,7 +205,7 @@ class ReplicationStore:
         )
         try:
             stored = json.loads(_read_bounded(path))
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             raise UsageError(refuse.format("unreadable JSON")) from None
         if not isinstance(stored, dict) or stored.get("format") != FORMAT:
             raise UsageError(refuse.format(f"expected format {FORMAT!r}"))
