@@ -217,10 +217,15 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 def cmd_kpis(args: argparse.Namespace) -> int:
     from pathway_sim.models.kpis import TOC_OUTCOMES, catalogue
+    from pathway_sim.models.mids import mid
 
     table = catalogue()
+    mids = [mid(name) for name in table["name"]]
+    table["minimal_important_difference"] = [m.value if m else None for m in mids]
+    table["mid_reason"] = [m.reason if m else "" for m in mids]
     if args.csv:
-        table[["name", "toc_outcome", "definition", "unit", "better"]].to_csv(
+        columns = ["name", "toc_outcome", "definition", "unit", "better"]
+        table[[*columns, "minimal_important_difference", "mid_reason"]].to_csv(
             sys.stdout, index=False, lineterminator="\n"
         )
         return 0
@@ -229,6 +234,7 @@ def cmd_kpis(args: argparse.Namespace) -> int:
         for row in group.itertuples():
             print(f"  {row.name:<40} {row.unit:<18} better: {row.better}")
             print(f"      {row.definition}")
+            print(f"      matters from: {row.mid_reason or 'any clear difference (none set)'}")
     return 0
 
 
