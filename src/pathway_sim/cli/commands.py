@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from pathway_sim.core.errors import ScenarioError, UsageError
 
 if TYPE_CHECKING:
+    from pathway_sim.experiments.run import Comparison
     from pathway_sim.models import Scenario
     from pathway_sim.runs.precision import PrecisionGoal
 
@@ -82,7 +83,6 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     from pathway_sim import api
-    from pathway_sim.cli.formatting import format_comparison
 
     scenarios = [load_with_options(path, args) for path in args.scenarios]
     out = args.out or Path("results") / f"compare_{scenarios[0].name}"
@@ -91,7 +91,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         **execution(args),
     )  # fmt: skip
     if not args.quiet:
-        print(format_comparison(comparison.table))
+        print_comparison(comparison, args.full)
         print(f"\nresults in {out}")
     if args.report:
         write_report(out, None, args.quiet)
@@ -100,20 +100,33 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 def cmd_experiment(args: argparse.Namespace) -> int:
     from pathway_sim import api
-    from pathway_sim.cli.formatting import format_comparison, format_effects
+    from pathway_sim.cli.formatting import format_effects
     from pathway_sim.experiments.spec import load_experiment
 
     experiment = load_experiment(args.experiment)
     out = args.out or Path("results") / experiment.name
     result = api.run_experiment(experiment, out=out, event_log=args.report, **execution(args))
     if not args.quiet:
-        print(format_comparison(result.comparison.table))
+        print_comparison(result.comparison, args.full)
         if result.effects is not None:
             print("\n" + format_effects(result.effects))
         print(f"\nresults in {out}")
     if args.report:
         write_report(out, None, args.quiet)
     return 0
+
+
+def print_comparison(comparison: Comparison, full: bool) -> None:
+    """The compact scorecard, or with ``--full`` every KPI's means and differences."""
+    from pathway_sim.cli.formatting import comparison_heading, format_comparison
+    from pathway_sim.experiments.scorecard import format_scorecard
+
+    if full:
+        print(format_comparison(comparison.table))
+        return
+    base = comparison.runs[0].name
+    print(comparison_heading(comparison.table))
+    print(format_scorecard(comparison.scorecard, comparison.names, base))
 
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:

@@ -43,3 +43,22 @@ def verdict(mean: float, low: float, high: float, mid: float, better: str) -> st
     if better not in ("higher", "lower"):
         return DIFFERENT
     return BETTER if (mean > 0) == (better == "higher") else WORSE
+
+
+def decimals(low: float, high: float, most: int = 4) -> int:
+    """Decimal places the interval supports: one significant figure of its half-width,
+    so ``+0.0153 [+0.00932, +0.0213]`` is shown as ``+0.015 [+0.009, +0.021]``."""
+    if _missing(low, high) or high <= low:
+        return 1
+    half = (high - low) / 2
+    return max(0, min(most, -math.floor(math.log10(half))))
+
+
+def rounded(value: float, places: int, signed: bool = False) -> str:
+    """A number to ``places`` decimals with a true minus sign (and a plus when ``signed``)."""
+    if _missing(value):
+        return "n/a"
+    text = f"{value:+.{places}f}" if signed else f"{value:.{places}f}"
+    if text.lstrip("+-").strip("0.") == "":  # -0.00 or +0.00: no sign to show
+        text = f"{0:.{places}f}"
+    return text.replace("-", "\u2212")

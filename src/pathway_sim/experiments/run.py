@@ -26,6 +26,7 @@ from tqdm import tqdm
 
 from pathway_sim.core.errors import UsageError
 from pathway_sim.core.statistics import comparison_table, factorial_effects, kpi_columns, summarise
+from pathway_sim.experiments.scorecard import display_names, scorecard_table
 from pathway_sim.experiments.spec import Experiment
 from pathway_sim.inputs.loading import with_changes
 from pathway_sim.models import Scenario
@@ -276,6 +277,16 @@ class Comparison:
     def replications(self) -> pd.DataFrame:
         return pd.concat([r.replications for r in self.runs], ignore_index=True)
 
+    @property
+    def scorecard(self) -> pd.DataFrame:
+        """``scorecard.csv``: each scenario's differences from the base with their verdicts."""
+        return scorecard_table(self.table)
+
+    @property
+    def names(self) -> dict[str, str]:
+        """Scenario name -> display name (its ``label``, else its name)."""
+        return display_names(r.scenario for r in self.runs)
+
 
 def compare_scenarios(
     scenarios: Sequence[Any],
@@ -291,16 +302,18 @@ def compare_scenarios(
     one sub-directory each, then ``comparison.csv`` of paired differences from the base."""
     scenarios = _on_common_random_numbers(scenarios)
     if out is not None:
-        remove_stale(out, ["comparison.csv"])
+        remove_stale(out, ["comparison.csv", "scorecard.csv"])
     outs = [out / s.name if out else None for s in scenarios]
     runs = run_scenarios(
         scenarios, outs, spec, event_log=event_log, resume=resume, progress=progress
     )
     replications = pd.concat([r.replications for r in runs], ignore_index=True)
     table = comparison_table(replications, scenarios[0].name, correction)
+    comparison = Comparison(runs, table, correction, out)
     if out is not None:
         write_csv(out / "comparison.csv", table)
-    return Comparison(runs, table, correction, out)
+        write_csv(out / "scorecard.csv", comparison.scorecard)
+    return comparison
 
 
 def _on_common_random_numbers(scenarios: Sequence[Any]) -> list[Any]:

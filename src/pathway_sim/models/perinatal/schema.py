@@ -851,6 +851,9 @@ class PerinatalScenario(Strict):
     model: Literal["perinatal"]
     extends: str | None = Field(default=None, description="Scenario file this one overlays.")
     name: str
+    label: str = Field(
+        default="", description="Display name in tables and the report (default: the name)."
+    )
     description: str = ""
     key_requirements: list[KeyRequirement] = P(
         [], "labels", "Theory of Change key requirements this scenario acts on."
@@ -882,4 +885,4 @@ class PerinatalScenario(Strict):
     def builtin_defaults(cls) -> dict[str, Any]:
         """The built-in base scenario as data, the first layer every file overlays."""
         base = cls(model="perinatal", name="defaults")
-        return base.model_dump(mode="json", exclude={"name", "extends"})
+        return base.model_dump(mode="json", exclude={"name", "extends", "label"})
