@@ -15,6 +15,7 @@ from pydantic import Field, TypeAdapter, model_validator
 
 from pathway_sim.core.distributions import Distribution
 from pathway_sim.core.schema import Probability, RunSettings, Strict
+from pathway_sim.models.perinatal.cost_schema import Costs
 
 Location = Literal["hospital", "community", "drug_service", "social_work_office", "home"]
 """Where a contact happens. Home visits cost the woman no trip."""
@@ -873,6 +874,7 @@ class PerinatalScenario(Strict):
     child_protection: ChildProtection = ChildProtection()
     harms: Harms = Harms()
     indices: Indices = Indices()
+    costs: Costs = Costs()
 
     @model_validator(mode="after")
     def _core_services(self) -> PerinatalScenario:
