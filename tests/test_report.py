@@ -30,7 +30,8 @@ from tests.conftest import MMC, SCENARIOS, short_options
 
 SMALL = ("population.women_per_year=40", "population.cohort_days=120", "run.warmup_days=60")
 FIGURES = (
-    "forest_toc_outcomes", "forest_operational", "engagement_retention", "appointment_burden",
+    "forest_short_term", "forest_medium_impacts", "forest_costs", "forest_operational",
+    "engagement_retention", "appointment_burden",
     "travel_hours", "waits_deadlines", "journey_1", "journey_2", "journey_3",
 )  # fmt: skip
 RESOURCE_ATTRIBUTES = ("src", "href", "srcset", "poster", "data", "action", "background")
@@ -83,7 +84,7 @@ def test_report_has_every_section_and_embeds_every_figure(report, compared):
     page, text = parse(report)
     assert report == compared / "report.html"
     assert set(SECTIONS) <= page.ids
-    embedded = [r for r in page.resources if r.startswith("data:image/png;base64,")]
+    embedded = [r for r in page.resources if r.startswith("data:image/svg+xml;base64,")]
     assert len(embedded) == len(FIGURES)
     assert NEEDS_EVENTS not in text
     for heading in ("How to read this", "Limits of this model", "Theory of Change outcomes"):
@@ -95,7 +96,7 @@ def test_report_links_to_nothing_outside_itself(report):
     page, text = parse(report)
     assert not set(EXTERNAL_TAGS) & set(page.tags)
     assert all(r.startswith(("data:", "#")) for r in page.resources), page.resources
-    outside_images = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", text).lower()
+    outside_images = re.sub(r"data:image/svg\+xml;base64,[A-Za-z0-9+/=]+", "", text).lower()
     for needle in ("http:", "https:", "url(", "@import", "//"):
         assert needle not in outside_images
 

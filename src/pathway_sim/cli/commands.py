@@ -126,7 +126,10 @@ def print_comparison(comparison: Comparison, full: bool) -> None:
         return
     base = comparison.runs[0].name
     print(comparison_heading(comparison.table))
-    print(format_scorecard(comparison.scorecard, comparison.names, base))
+    card = format_scorecard(
+        comparison.scorecard, comparison.names, base, cost_effect=comparison.cost_effectiveness
+    )
+    print(card)
 
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:

@@ -26,6 +26,7 @@ from tqdm import tqdm
 
 from pathway_sim.core.errors import UsageError
 from pathway_sim.core.statistics import comparison_table, factorial_effects, kpi_columns, summarise
+from pathway_sim.experiments.cost_effectiveness import cost_effectiveness
 from pathway_sim.experiments.scorecard import display_names, scorecard_table
 from pathway_sim.experiments.spec import Experiment
 from pathway_sim.inputs.loading import with_changes
@@ -283,6 +284,11 @@ class Comparison:
         return scorecard_table(self.table)
 
     @property
+    def cost_effectiveness(self) -> pd.DataFrame:
+        """Cost per extra baby with her mother and per overdose averted, or dominance."""
+        return cost_effectiveness(self.table)
+
+    @property
     def names(self) -> dict[str, str]:
         """Scenario name -> display name (its ``label``, else its name)."""
         return display_names(r.scenario for r in self.runs)
@@ -302,7 +308,7 @@ def compare_scenarios(
     one sub-directory each, then ``comparison.csv`` of paired differences from the base."""
     scenarios = _on_common_random_numbers(scenarios)
     if out is not None:
-        remove_stale(out, ["comparison.csv", "scorecard.csv"])
+        remove_stale(out, ["comparison.csv", "scorecard.csv", "cost_effectiveness.csv"])
     outs = [out / s.name if out else None for s in scenarios]
     runs = run_scenarios(
         scenarios, outs, spec, event_log=event_log, resume=resume, progress=progress
@@ -313,6 +319,7 @@ def compare_scenarios(
     if out is not None:
         write_csv(out / "comparison.csv", table)
         write_csv(out / "scorecard.csv", comparison.scorecard)
+        write_csv(out / "cost_effectiveness.csv", comparison.cost_effectiveness)
     return comparison
 
 

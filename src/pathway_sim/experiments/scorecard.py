@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import pandas as pd
 
 from pathway_sim.core import verdicts
+from pathway_sim.experiments import cost_effectiveness as ce
 from pathway_sim.models.kpis import PATHWAY_KPIS, QUEUE_KPIS, TOC_OUTCOMES, kpi
 from pathway_sim.models.mids import kpi_verdict
 from pathway_sim.models.perinatal.toc import HEADLINE_KPIS
@@ -106,9 +107,11 @@ def format_scorecard(
     kpis: Sequence[str] | None = None,
     label_width: int = 44,
     column_width: int = 16,
+    cost_effect: pd.DataFrame | None = None,
 ) -> str:
     """The compact scorecard: one row per headline KPI (and cost), one column per
-    scenario, each cell the difference from the base and its verdict in short."""
+    scenario, each cell the difference from the base and its verdict in short; then,
+    given ``cost_effect``, the cost per extra baby with her mother and per overdose averted."""
     names = dict(names or {})
     kpis = list(kpis or compact_kpis(scorecard))
     scenarios = list(dict.fromkeys(scorecard["scenario"]))
@@ -137,10 +140,31 @@ def format_scorecard(
             f"{_row_label(first, label_width):<{label_width}}{base_value:>9}  "
             + "".join(f"{c:<{column_width}}" for c in cells).rstrip()
         )
+    if cost_effect is not None and len(cost_effect):
+        lines += _ratio_lines(cost_effect, scenarios, label_width, column_width)
     legend = (
         "better / WORSE: the interval excludes 0 and the change is at least the KPI's minimal "
         "important difference (pathway-sim kpis); small: clear but below it; unclear: the "
-        "interval includes 0. Costs rest on assumed and sourced unit costs (pathway-sim params). "
-        "Every KPI: scorecard.csv, or --full."
+        "interval includes 0. Costs: GBP per woman at 2022/23 prices, discounted at 3.5% after "
+        "the first year, from unit costs that are partly assumptions (pathway-sim params); "
+        "cost per unit gained only where the effect's interval excludes 0 (? : cost difference "
+        "unclear). Every KPI: scorecard.csv, or --full."
     )
     return "\n".join([*lines, *textwrap.wrap(legend, label_width + 9 + 2 + 4 * column_width)])
+
+
+def _ratio_lines(
+    cost_effect: pd.DataFrame, scenarios: Sequence[str], label_width: int, column_width: int
+) -> list[str]:
+    """One line per effect: each scenario's cost per unit gained, or dominant/dominated."""
+    lines = []
+    for effect, rows in cost_effect.groupby("effect", sort=False):
+        by_scenario = rows.set_index("scenario")
+        cells = [ce.short(by_scenario.loc[s]) if s in by_scenario.index else "" for s in scenarios]
+        label = f"CE Cost per {effect}"
+        label = label if len(label) <= label_width else label[: label_width - 1] + "\u2026"
+        lines.append(
+            f"{label:<{label_width}}{'':>9}  "
+            + "".join(f"{c:<{column_width}}" for c in cells).rstrip()
+        )
+    return lines
