@@ -150,10 +150,23 @@ def compare(
     """
     spec = executor_spec(workers, executor, scheduler)
     scenarios = [resolve(s, overrides, reps, seed) for s in (base, *others)]
-    return compare_scenarios(
+    comparison = compare_scenarios(
         scenarios, _path(out), spec, correction=correction,
         event_log=event_log, resume=resume, progress=progress,
     )  # fmt: skip
+    _write_workbook(comparison)
+    return comparison
+
+
+def _write_workbook(comparison: Comparison) -> None:
+    """``report.xlsx`` beside ``comparison.csv`` (openpyxl is imported only here)."""
+    if comparison.out is None:
+        return
+    from pathway_sim.reporting.xlsx import write_workbook
+
+    write_workbook(
+        comparison.out, comparison.table, comparison.scorecard, comparison.cost_effectiveness
+    )
 
 
 def run_experiment(
@@ -181,9 +194,11 @@ def run_experiment(
         scenarios = [resolve(s, overrides, reps, seed) for s in loaded.scenarios]
         loaded = replace(loaded, scenarios=scenarios)
     spec = executor_spec(workers, executor, scheduler)
-    return run_loaded_experiment(
+    result = run_loaded_experiment(
         loaded, _path(out), spec, event_log=event_log, resume=resume, progress=progress
     )
+    _write_workbook(result.comparison)
+    return result
 
 
 def run_sensitivity(

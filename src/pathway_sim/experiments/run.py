@@ -308,7 +308,8 @@ def compare_scenarios(
     one sub-directory each, then ``comparison.csv`` of paired differences from the base."""
     scenarios = _on_common_random_numbers(scenarios)
     if out is not None:
-        remove_stale(out, ["comparison.csv", "scorecard.csv", "cost_effectiveness.csv"])
+        stale = ["comparison.csv", "scorecard.csv", "cost_effectiveness.csv", "report.xlsx"]
+        remove_stale(out, stale)
     outs = [out / s.name if out else None for s in scenarios]
     runs = run_scenarios(
         scenarios, outs, spec, event_log=event_log, resume=resume, progress=progress
