@@ -91,6 +91,6 @@ def short(row: pd.Series) -> str:
         return row["verdict"]
     if math.isnan(row["cost_per_unit"]):
         return "no clear effect"
-    return f"GBP {row['cost_per_unit'] / 1000:,.0f}k" + (
-        "" if "unclear" not in row["verdict"] else "?"
-    )
+    if "unclear" in row["verdict"]:
+        return "cost unclear"
+    return f"GBP {row['cost_per_unit'] / 1000:,.0f}k"

@@ -86,12 +86,22 @@ def compact_kpis(scorecard: pd.DataFrame) -> list[str]:
     return chosen or list(dict.fromkeys(scorecard["kpi"]))
 
 
-def cell(row: pd.Series) -> str:
+def _base_text(value: float, money: bool) -> str:
+    """The base's level: pounds in whole thousands-separated units, else 3 figures."""
+    if pd.isna(value):
+        return "n/a"
+    return f"{value:,.0f}" if money else f"{value:.3g}"
+
+
+def cell(row: pd.Series, money: bool = False) -> str:
     """One scenario's difference for one KPI, rounded to what its interval supports."""
     if pd.isna(row["difference"]):
         return "n/a"
     places = verdicts.decimals(row["ci_low"], row["ci_high"])
-    return f"{verdicts.rounded(row['difference'], places, signed=True)} {SHORT[row['verdict']]}"
+    text = verdicts.rounded(row["difference"], places, signed=True)
+    if money:  # whole pounds: a fixed cost's interval has no width to round to
+        text = f"{row['difference']:+,.0f}".replace("-", "\u2212")
+    return f"{text} {SHORT[row['verdict']]}"
 
 
 def _row_label(row: pd.Series, width: int) -> str:
@@ -134,8 +144,8 @@ def format_scorecard(
     for name in kpis:
         rows = indexed.loc[name]
         first = rows.iloc[0]
-        base_value = "n/a" if pd.isna(first["base"]) else f"{first['base']:.3g}"
-        cells = [cell(rows.loc[s]) if s in rows.index else "" for s in scenarios]
+        base_value = _base_text(first["base"], name in COST_KPIS)
+        cells = [cell(rows.loc[s], name in COST_KPIS) if s in rows.index else "" for s in scenarios]
         lines.append(
             f"{_row_label(first, label_width):<{label_width}}{base_value:>9}  "
             + "".join(f"{c:<{column_width}}" for c in cells).rstrip()
@@ -147,8 +157,9 @@ def format_scorecard(
         "important difference (pathway-sim kpis); small: clear but below it; unclear: the "
         "interval includes 0. Costs: GBP per woman at 2022/23 prices, discounted at 3.5% after "
         "the first year, from unit costs that are partly assumptions (pathway-sim params); "
-        "cost per unit gained only where the effect's interval excludes 0 (? : cost difference "
-        "unclear). Every KPI: scorecard.csv, or --full."
+        "CE: dominant = cheaper and better, dominated = dearer and worse, else GBP per unit "
+        "gained, given only where the effect's interval excludes 0 (cost_effectiveness.csv). "
+        "Every KPI: scorecard.csv, or --full."
     )
     return "\n".join([*lines, *textwrap.wrap(legend, label_width + 9 + 2 + 4 * column_width)])
 
