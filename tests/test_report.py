@@ -312,7 +312,10 @@ def test_interactions_are_put_in_words_by_the_better_direction():
 
 MEASURE = """<script>
 addEventListener("load", () => {
-  const box = (el) => { const r = el.getBoundingClientRect(); return [r.top, r.bottom, r.left, r.right]; };
+  const box = (el) => {
+    const r = el.getBoundingClientRect();
+    return [r.top, r.bottom, r.left, r.right];
+  };
   const px = (sel) => [...document.querySelectorAll(sel)].map(
     (el) => parseFloat(getComputedStyle(el).fontSize));
   const overflowing = [...document.querySelectorAll(".box, .cell, .headline-card, .card")]
