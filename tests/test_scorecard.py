@@ -86,3 +86,18 @@ def test_compare_writes_scorecard_and_prints_it_compact_or_full(cli, tmp_path):
     assert "Scorecard" in out and "One more server" in out and len(out.splitlines()) <= 40
     code, full, _ = cli(*base_args, "--out", tmp_path / "f", "--full")
     assert code == 0 and "Scorecard" not in full and "diff vs base" in full
+
+
+def test_five_scenarios_with_costs_fit_one_screen():
+    from pathway_sim.experiments.cost_effectiveness import cost_effectiveness
+    from pathway_sim.experiments.scorecard import COST_KPIS
+    from pathway_sim.models.perinatal.toc import HEADLINE_KPIS
+
+    kpis = [*HEADLINE_KPIS.values(), *COST_KPIS]
+    scenarios = ["base", "a_long_scenario_name_with_no_label", "b", "c", "d", "e"]
+    rows = [(k, s, 10.0, 0.0 if s == "base" else -2.0, -3.0, -1.0) for k in kpis for s in scenarios]
+    comparison = _comparison(rows)
+    text = format_scorecard(scorecard_table(comparison), cost_effect=cost_effectiveness(comparison))
+    assert len(text.splitlines()) <= 40
+    assert max(len(line) for line in text.splitlines()) <= 140
+    assert "dominant" in text  # lower cost, more babies with their mothers
