@@ -6,7 +6,6 @@ import pandas as pd
 import pytest
 
 from pathway_sim.reporting import eventlog
-from pathway_sim.reporting.toc_panel import verdict
 
 COLUMNS = ["replication", "woman_id", "time_days", "activity", "service", "location", "outcome"]
 
@@ -109,18 +108,3 @@ def test_example_women_prefer_a_journey_that_shows_a_mechanism(women):
     chosen = eventlog.example_women(log, women, count=2)
     assert chosen[0] == (0, 2, "her baby was removed")
     assert chosen[1] == (0, 1, "services learned of the pregnancy late")
-
-
-@pytest.mark.parametrize(
-    ("diff", "low", "high", "better", "expected"),
-    [
-        (-5.0, -8.0, -2.0, "lower", "better"),
-        (-5.0, -8.0, -2.0, "higher", "worse"),
-        (5.0, 2.0, 8.0, "higher", "better"),
-        (5.0, -1.0, 8.0, "higher", "unclear"),
-        (5.0, 2.0, 8.0, "neither", "unclear"),
-        (float("nan"), float("nan"), float("nan"), "lower", "unclear"),
-    ],
-)
-def test_outcome_colour_needs_an_interval_that_excludes_zero(diff, low, high, better, expected):
-    assert verdict(diff, low, high, better) == expected

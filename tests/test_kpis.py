@@ -39,5 +39,9 @@ def test_kpis_csv_command(cli):
     code, out, _ = cli("kpis", "--csv")
     table = pd.read_csv(io.StringIO(out))
     assert code == 0
-    assert list(table.columns) == ["name", "toc_outcome", "definition", "unit", "better"]
+    assert list(table.columns) == [
+        "name", "toc_outcome", "definition", "unit", "better",
+        "minimal_important_difference", "mid_reason",
+    ]  # fmt: skip
+    assert table["minimal_important_difference"].gt(0).all()
     assert list(table["name"]) == list(catalogue()["name"])

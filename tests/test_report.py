@@ -7,6 +7,7 @@ import json
 import re
 import shutil
 import subprocess
+import unicodedata
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
@@ -30,7 +31,8 @@ from tests.conftest import MMC, SCENARIOS, short_options
 
 SMALL = ("population.women_per_year=40", "population.cohort_days=120", "run.warmup_days=60")
 FIGURES = (
-    "forest_toc_outcomes", "forest_operational", "engagement_retention", "appointment_burden",
+    "forest_short_term", "forest_medium_impacts", "forest_costs", "forest_operational",
+    "engagement_retention", "appointment_burden",
     "travel_hours", "waits_deadlines", "journey_1", "journey_2", "journey_3",
 )  # fmt: skip
 RESOURCE_ATTRIBUTES = ("src", "href", "srcset", "poster", "data", "action", "background")
@@ -83,7 +85,7 @@ def test_report_has_every_section_and_embeds_every_figure(report, compared):
     page, text = parse(report)
     assert report == compared / "report.html"
     assert set(SECTIONS) <= page.ids
-    embedded = [r for r in page.resources if r.startswith("data:image/png;base64,")]
+    embedded = [r for r in page.resources if r.startswith("data:image/svg+xml;base64,")]
     assert len(embedded) == len(FIGURES)
     assert NEEDS_EVENTS not in text
     for heading in ("How to read this", "Limits of this model", "Theory of Change outcomes"):
@@ -95,7 +97,7 @@ def test_report_links_to_nothing_outside_itself(report):
     page, text = parse(report)
     assert not set(EXTERNAL_TAGS) & set(page.tags)
     assert all(r.startswith(("data:", "#")) for r in page.resources), page.resources
-    outside_images = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", text).lower()
+    outside_images = re.sub(r"data:image/svg\+xml;base64,[A-Za-z0-9+/=]+", "", text).lower()
     for needle in ("http:", "https:", "url(", "@import", "//"):
         assert needle not in outside_images
 
@@ -306,3 +308,85 @@ def test_interactions_are_put_in_words_by_the_better_direction():
         interaction_verdict(-2.0, -3.0, -1.0, "lower") == "each helps more when the other is there"
     )
     assert interaction_verdict(2.0, -1.0, 3.0, "higher") == "no clear interaction"
+
+
+# --- the first screen and print -------------------------------------------------------------------
+
+MEASURE = """<script>
+addEventListener("load", () => {
+  const box = (el) => {
+    const r = el.getBoundingClientRect();
+    return [r.top, r.bottom, r.left, r.right];
+  };
+  const px = (sel) => [...document.querySelectorAll(sel)].map(
+    (el) => parseFloat(getComputedStyle(el).fontSize));
+  const overflowing = [...document.querySelectorAll(".box, .cell, .headline-card, .card")]
+    .filter((el) => el.scrollWidth > el.clientWidth + 1).length;
+  const out = {
+    headline: box(document.getElementById("headline")),
+    card: box(document.querySelector(".headline-card")),
+    how: box(document.getElementById("how-to-read")),
+    outcomeText: [...px(".cell"), ...px(".outcome-title")],
+    overflowing: overflowing,
+    viewport: [innerWidth, innerHeight],
+  };
+  document.body.setAttribute("data-measured", JSON.stringify(out));
+});
+</script>"""
+
+
+def measured(report: Path, tmp_path: Path, width: int, height: int) -> dict:
+    """Lay the report out in headless Chromium at ``width`` x ``height`` and return element
+    positions and sizes, measured by a script added to a copy (the report has none)."""
+    page = tmp_path / f"measure_{width}.html"
+    page.write_text(report.read_text(encoding="utf-8").replace("</body>", MEASURE + "</body>"))
+    dom = subprocess.run(
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+         f"--user-data-dir={tmp_path / 'profile'}", f"--window-size={width},{height}",
+         "--virtual-time-budget=5000", "--dump-dom", page.as_uri()],
+        check=True, capture_output=True, text=True, timeout=180,
+    ).stdout  # fmt: skip
+    found = re.search(r'data-measured="([^"]*)"', dom)
+    assert found, "the measuring script did not run"
+    return json.loads(found.group(1).replace("&quot;", '"'))
+
+
+@needs_chromium
+@pytest.mark.slow
+@pytest.mark.parametrize(("width", "height"), [(1024, 768), (1280, 800)])
+def test_the_first_screen_answers_the_question(report, tmp_path, width, height):
+    m = measured(report, tmp_path, width, height)
+    assert m["viewport"][0] == width  # headless keeps the width; the height is the window's
+    top, bottom = m["headline"][0], m["headline"][1]
+    assert top < 200 and m["card"][1] <= height  # the first scenario's card wholly on screen
+    assert m["how"][0] >= bottom  # above "How to read this"
+    assert min(m["outcomeText"]) >= 16  # the ToC panel's outcome lines, for a projector
+    assert m["overflowing"] == 0
+
+
+@needs_chromium
+@pytest.mark.slow
+def test_report_prints_on_a4_within_twelve_pages_with_the_toc_panel_on_one(report, tmp_path):
+    from pypdf import PdfReader
+
+    pdf = tmp_path / "report.pdf"
+    subprocess.run(
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+         f"--user-data-dir={tmp_path / 'profile'}", f"--print-to-pdf={pdf}", report.as_uri()],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    reader = PdfReader(pdf)
+    # whitespace and ligatures (the ff of "Staff") as a reader sees them
+    pages = [
+        " ".join(unicodedata.normalize("NFKC", p.extract_text()).split()) for p in reader.pages
+    ]
+    assert len(pages) <= 12
+    width, height = (float(x) for x in reader.pages[0].mediabox[2:])
+    assert (round(width / 72 * 25.4), round(height / 72 * 25.4)) == (210, 297)  # A4 in mm
+    with_toc = [i for i, text in enumerate(pages) if "Problems (ToC Table 2)" in text]
+    assert len(with_toc) == 1
+    toc = pages[with_toc[0]]
+    for needle in ("KR1", "KR8", "S1 Fewer women", "S6 Staff more confident", "M2 Aware",
+                   "I4 Better placed", "I5 A more understanding"):  # fmt: skip
+        assert needle in toc, needle
+    assert "Clear wins" in pages[0] and "How to read this" in pages[0]

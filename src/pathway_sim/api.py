@@ -209,10 +209,23 @@ def compare(
     each = [scenarios[0].run.replications] * len(scenarios)  # the base's, for every scenario
     preflight(where, _files(base, *others), spec, scenarios, each, allow_large)
     with locked(where):
-        return compare_scenarios(
+        comparison = compare_scenarios(
             scenarios, where, spec, correction=correction,
             event_log=event_log, resume=resume, progress=progress,
         )  # fmt: skip
+        _write_workbook(comparison)
+    return comparison
+
+
+def _write_workbook(comparison: Comparison) -> None:
+    """``report.xlsx`` beside ``comparison.csv`` (openpyxl is imported only here)."""
+    if comparison.out is None:
+        return
+    from pathway_sim.reporting.xlsx import write_workbook
+
+    write_workbook(
+        comparison.out, comparison.table, comparison.scorecard, comparison.cost_effectiveness
+    )
 
 
 def run_experiment(
@@ -248,9 +261,11 @@ def run_experiment(
     each = [loaded.scenarios[0].run.replications] * len(loaded.scenarios)
     preflight(where, loaded.sources, spec, loaded.scenarios, each, allow_large)
     with locked(where):
-        return run_loaded_experiment(
+        result = run_loaded_experiment(
             loaded, where, spec, event_log=event_log, resume=resume, progress=progress
         )
+        _write_workbook(result.comparison)
+    return result
 
 
 def run_sensitivity(

@@ -19,6 +19,7 @@ from pathway_sim.core.errors import ScenarioError, UsageError
 if TYPE_CHECKING:
     import pandas as pd
 
+    from pathway_sim.experiments.run import Comparison
     from pathway_sim.models import Scenario
     from pathway_sim.runs.precision import PrecisionGoal
 
@@ -98,7 +99,6 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     from pathway_sim import api
-    from pathway_sim.cli.formatting import format_comparison
 
     scenarios = [load_with_options(path, args) for path in args.scenarios]
     out = args.out or Path("results") / f"compare_{scenarios[0].name}"
@@ -108,7 +108,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         **execution(args),
     )  # fmt: skip
     if not args.quiet:
-        print(format_comparison(comparison.table))
+        print_comparison(comparison, args.full)
         print(f"\nresults in {out}")
     if args.report:
         write_report(out, None, args.quiet)
@@ -117,7 +117,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 def cmd_experiment(args: argparse.Namespace) -> int:
     from pathway_sim import api
-    from pathway_sim.cli.formatting import format_comparison, format_effects
+    from pathway_sim.cli.formatting import format_effects
     from pathway_sim.experiments.spec import load_experiment
     from pathway_sim.inputs.library import resolve
 
@@ -127,13 +127,29 @@ def cmd_experiment(args: argparse.Namespace) -> int:
     out = args.out or Path("results") / experiment.name
     result = api.run_experiment(experiment, out=out, event_log=args.report, **execution(args))
     if not args.quiet:
-        print(format_comparison(result.comparison.table))
+        print_comparison(result.comparison, args.full)
         if result.effects is not None:
             print("\n" + format_effects(result.effects))
         print(f"\nresults in {out}")
     if args.report:
         write_report(out, None, args.quiet)
     return 0
+
+
+def print_comparison(comparison: Comparison, full: bool) -> None:
+    """The compact scorecard, or with ``--full`` every KPI's means and differences."""
+    from pathway_sim.cli.formatting import comparison_heading, format_comparison
+    from pathway_sim.experiments.scorecard import format_scorecard
+
+    if full:
+        print(format_comparison(comparison.table))
+        return
+    base = comparison.runs[0].name
+    print(comparison_heading(comparison.table))
+    card = format_scorecard(
+        comparison.scorecard, comparison.names, base, cost_effect=comparison.cost_effectiveness
+    )
+    print(card)
 
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:
@@ -315,10 +331,15 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 def cmd_kpis(args: argparse.Namespace) -> int:
     from pathway_sim.models.kpis import TOC_OUTCOMES, catalogue
+    from pathway_sim.models.mids import mid
 
     table = catalogue()
+    mids = [mid(name) for name in table["name"]]
+    table["minimal_important_difference"] = [m.value if m else None for m in mids]
+    table["mid_reason"] = [m.reason if m else "" for m in mids]
     if args.csv:
-        table[["name", "toc_outcome", "definition", "unit", "better"]].to_csv(
+        columns = ["name", "toc_outcome", "definition", "unit", "better"]
+        table[[*columns, "minimal_important_difference", "mid_reason"]].to_csv(
             sys.stdout, index=False, lineterminator="\n"
         )
         return 0
@@ -327,6 +348,7 @@ def cmd_kpis(args: argparse.Namespace) -> int:
         for row in group.itertuples():
             print(f"  {row.name:<40} {row.unit:<18} better: {row.better}")
             print(f"      {row.definition}")
+            print(f"      matters from: {row.mid_reason or 'any clear difference (none set)'}")
     return 0
 
 

@@ -135,6 +135,13 @@ def add_precision_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_full_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--full", action="store_true",
+        help="print every KPI's means and differences, not only the compact scorecard",
+    )  # fmt: skip
+
+
 def add_report_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--report", action=argparse.BooleanOptionalAction, default=True,
@@ -175,6 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="multiple-comparison correction of the difference intervals (default none)",
     )
     add_report_option(compare)
+    add_full_option(compare)
     compare.set_defaults(func=commands.cmd_compare)
 
     experiment = subcommands.add_parser(
@@ -187,6 +195,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_execution_options(experiment)
     experiment.add_argument("--quiet", action="store_true", help="print nothing but errors")
     add_report_option(experiment)
+    add_full_option(experiment)
     experiment.set_defaults(func=commands.cmd_experiment)
 
     sensitivity = subcommands.add_parser(

@@ -26,6 +26,8 @@ from tqdm import tqdm
 
 from pathway_sim.core.errors import UsageError
 from pathway_sim.core.statistics import comparison_table, factorial_effects, kpi_columns, summarise
+from pathway_sim.experiments.cost_effectiveness import cost_effectiveness
+from pathway_sim.experiments.scorecard import display_names, scorecard_table
 from pathway_sim.experiments.spec import Experiment
 from pathway_sim.inputs.loading import with_changes
 from pathway_sim.models import Scenario
@@ -306,6 +308,21 @@ class Comparison:
     def replications(self) -> pd.DataFrame:
         return pd.concat([r.replications for r in self.runs], ignore_index=True)
 
+    @property
+    def scorecard(self) -> pd.DataFrame:
+        """``scorecard.csv``: each scenario's differences from the base with their verdicts."""
+        return scorecard_table(self.table)
+
+    @property
+    def cost_effectiveness(self) -> pd.DataFrame:
+        """Cost per extra baby with her mother and per overdose averted, or dominance."""
+        return cost_effectiveness(self.table)
+
+    @property
+    def names(self) -> dict[str, str]:
+        """Scenario name -> display name (its ``label``, else its name)."""
+        return display_names(r.scenario for r in self.runs)
+
 
 def compare_scenarios(
     scenarios: Sequence[Any],
@@ -329,9 +346,12 @@ def compare_scenarios(
     )
     replications = pd.concat([r.replications for r in runs], ignore_index=True)
     table = comparison_table(replications, scenarios[0].name, correction)
+    comparison = Comparison(runs, table, correction, out)
     if out is not None:
         write_csv(out / "comparison.csv", table)
-    return Comparison(runs, table, correction, out)
+        write_csv(out / "scorecard.csv", comparison.scorecard)
+        write_csv(out / "cost_effectiveness.csv", comparison.cost_effectiveness)
+    return comparison
 
 
 def _on_common_random_numbers(scenarios: Sequence[Any]) -> list[Any]:
@@ -369,7 +389,10 @@ def _on_common_random_numbers(scenarios: Sequence[Any]) -> list[Any]:
 
 
 EXPERIMENT_FILES = ("experiment.csv", "effects.csv", "experiment.yaml")
-COMPARISON_FILES = ("comparison.csv", "report.html", "report.xlsx", "scorecard.csv", "figures")
+COMPARISON_FILES = (
+    "comparison.csv", "scorecard.csv", "cost_effectiveness.csv", "report.html", "report.xlsx",
+    "figures",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ import pandas as pd
 from pathway_sim.inputs.calibration import load_targets
 from pathway_sim.inputs.register import matching
 from pathway_sim.models.kpis import PATHWAY_KPIS, SERVICE_LABELS
+from pathway_sim.models.perinatal.cost_schema import COST_KPI_PARAMETERS
 
 ASSUMPTION_MAJORITY = 0.5
 """A KPI rests on assumptions when more than this share of its main parameters are assumptions."""
@@ -215,6 +216,8 @@ def main_parameters(kpi: str) -> tuple[str, ...]:
     """Patterns of the register rows a pathway KPI mainly depends on."""
     if kpi in KPI_PARAMETERS:
         return KPI_PARAMETERS[kpi]
+    if kpi in COST_KPI_PARAMETERS:
+        return COST_KPI_PARAMETERS[kpi]
     for service in SERVICE_LABELS:
         patterns = _service_patterns(service)
         if kpi in patterns:

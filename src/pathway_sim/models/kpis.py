@@ -28,6 +28,7 @@ TOC_OUTCOMES: dict[str, str] = {
     "I4": "Better placed to manage life's challenges (wellbeing, stability)",
     "I5": "A more understanding public discourse (outside what a service model can show)",
     "OP": "Operational: contacts, burden, travel, waits, deadlines, staff",
+    "CO": "Costs to services and downstream (GBP, 2022/23 prices)",
 }
 
 SERVICE_LABELS: dict[str, str] = {
@@ -483,8 +484,43 @@ def _service_kpis(service: str, label: str) -> tuple[KPI, ...]:
     )
 
 
-PATHWAY_KPIS: tuple[KPI, ...] = _PATHWAY + tuple(
-    kpi for service, label in SERVICE_LABELS.items() for kpi in _service_kpis(service, label)
+_COST_EVIDENCE = "Unit costs partly assumed (pathway-sim params: costs.*)."
+
+
+def _cost(name: str, label: str, definition: str) -> KPI:
+    return KPI(name, "CO", label, definition, "GBP/woman", "lower", _COST_EVIDENCE)
+
+
+_COSTS: tuple[KPI, ...] = (
+    _cost("service_cost_per_woman", "Service cost per woman",
+          "Staff posts and the levers' running and set-up costs for a year, shared over the "
+          "women the site expects a year, plus her reminders and transport help."),
+    _cost("downstream_cost_per_woman", "Downstream cost per woman",
+          "Neonatal withdrawal bed-days, care proceedings, foster or kinship placement weeks to "
+          "12 months after birth, and overdoses (ambulance, emergency, admission); discounted "
+          "at 3.5% after her first year."),
+    _cost("total_cost_per_woman", "Total cost per woman", "Service plus downstream cost."),
+    _cost("staff_cost_per_woman", "Staff cost per woman",
+          "Posts by profession, each for the share of a full-time week it gives these women."),
+    _cost("intervention_cost_per_woman", "Levers' cost per woman",
+          "Training, supervision, hub, shared records, co-produced information, flexible "
+          "contact, reminders and transport help."),
+    _cost("neonatal_cost_per_woman", "Neonatal withdrawal care cost per woman",
+          "Bed-days of babies treated for withdrawal (transitional care if kept together)."),
+    _cost("placement_cost_per_woman", "Placement cost per woman",
+          "Foster and kinship placement weeks from removal to 12 months after birth."),
+    _cost("proceedings_cost_per_woman", "Care proceedings cost per woman",
+          "Care proceedings for each baby removed."),
+    _cost("overdose_cost_per_woman", "Overdose cost per woman",
+          "Expected overdoses times an ambulance, an emergency attendance and a share admitted."),
+)  # fmt: skip
+
+PATHWAY_KPIS: tuple[KPI, ...] = (
+    _PATHWAY
+    + tuple(
+        kpi for service, label in SERVICE_LABELS.items() for kpi in _service_kpis(service, label)
+    )
+    + _COSTS
 )
 
 QUEUE_KPIS: tuple[KPI, ...] = (

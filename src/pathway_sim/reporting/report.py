@@ -2,9 +2,12 @@
 
 Reads what ``run``, ``compare`` or ``experiment`` wrote, draws the figures
 (``plots.py``), saves each as PNG and SVG in ``DIR/figures/`` and writes one HTML
-file with the PNGs embedded as data URIs and the CSS inline: no scripts, no links
-out, so it opens anywhere without a network. Sections that need the event log say
-so when it is absent instead of failing.
+file from the Jinja2 templates in ``reporting/templates/`` (package data), with the
+SVGs embedded as data URIs (crisp when zoomed) and the CSS inline: no scripts, no
+links out, so it opens anywhere without a network. The code here computes; the
+templates present. Its first screen is the headline block (``headline.py``): per
+scenario what it changes, its clear wins and losses and its net cost. A print
+stylesheet lays it out on A4.
 """
 
 from __future__ import annotations
@@ -15,19 +18,23 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from html import escape
+from functools import lru_cache
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
+import jinja2
 import pandas as pd
 import yaml
 
 from pathway_sim.core.errors import UsageError
 from pathway_sim.core.statistics import t_interval
 from pathway_sim.core.version import __version__
+from pathway_sim.experiments.scorecard import display_names
 from pathway_sim.models.kpis import PATHWAY_KPIS, QUEUE_KPIS, TOC_OUTCOMES, kpi
+from pathway_sim.models.perinatal.costs import PRICE_YEAR
 from pathway_sim.models.perinatal.toc import HEADLINE_KPIS
-from pathway_sim.reporting import eventlog, plots, toc_panel
+from pathway_sim.reporting import eventlog, headline, plots, toc_panel
 from pathway_sim.runs.outputs import write_text
 
 FIGURES_DIR = "figures"
@@ -36,6 +43,7 @@ SECTIONS = (
     "how-to-read",
     "toc",
     "forest",
+    "costs",
     "retention",
     "burden",
     "waits",
@@ -51,8 +59,8 @@ MAX_JOURNEY_SCENARIOS = 5
 DEADLINE_KPIS = ("assessment_late_pct", "conference_late_pct")
 NEEDS_EVENTS = (
     "This section needs the event log (events.csv), which these results do not have. "
-    "compare and experiment keep it when they write a report (the default); "
-    "for run, add --event-log."
+    "compare and experiment keep it when they write a report (the default); for run, add "
+    "--event-log."
 )
 
 
@@ -86,6 +94,11 @@ class ScenarioResults:
     def archetype(self) -> str:
         return str(self.scenario.get("site", {}).get("archetype", ""))
 
+    @property
+    def label(self) -> str:
+        """The display name: the scenario's ``label``, else its whole name."""
+        return str(self.scenario.get("label") or self.name)
+
 
 @dataclass(frozen=True)
 class Results:
@@ -109,6 +122,11 @@ class Results:
     @property
     def has_events(self) -> bool:
         return all(s.events_path is not None for s in self.scenarios)
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """Scenario name -> display name, distinct for every scenario."""
+        return display_names(SimpleNamespace(name=s.name, label=s.label) for s in self.scenarios)
 
 
 def load_results(root: Path) -> Results:
@@ -150,26 +168,50 @@ def _load_scenario(path: Path) -> ScenarioResults:
     )
 
 
-# --- figures ------------------------------------------------------------------------------------
+# --- templates and figures ----------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def templates() -> jinja2.Environment:
+    """The report's templates (package data), HTML-escaping every value they are given."""
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("pathway_sim.reporting", "templates"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+def render(name: str, **values: Any) -> str:
+    return templates().get_template(name).render(**values)
+
+
+@dataclass(frozen=True)
+class EmbeddedFigure:
+    """A figure as the template shows it: its SVG as a data URI and its saved files."""
+
+    uri: str
+    alt: str
+    files: str
+    kind: str = ""
 
 
 class FigureWriter:
-    """Saves each figure as PNG and SVG in the figures directory and returns the PNG
-    as an ``<img>`` element to embed."""
+    """Saves each figure as PNG and SVG in the figures directory and returns it with the
+    SVG (vector: crisp on a projector and when zoomed) as a data URI to embed."""
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         self.written: list[Path] = []
 
-    def embed(self, fig: plots.Figure, stem: str, alt: str) -> str:
-        png = plots.save_figure(fig, self.directory, stem)
+    def embed(self, fig: plots.Figure, stem: str, alt: str, kind: str = "") -> EmbeddedFigure:
+        plots.save_figure(fig, self.directory, stem)
         self.written += [self.directory / f"{stem}{suffix}" for suffix in (".png", ".svg")]
-        encoded = base64.b64encode(png).decode("ascii")
-        return (
-            f'<figure><img src="data:image/png;base64,{encoded}" alt="{escape(alt)}">'
-            f'<figcaption>{escape(alt)} <span class="files">({FIGURES_DIR}/{stem}.png, .svg)</span>'
-            "</figcaption></figure>"
-        )
+        svg = (self.directory / f"{stem}.svg").read_bytes()
+        encoded = base64.b64encode(svg).decode("ascii")
+        files = f"{FIGURES_DIR}/{stem}.svg, .png"
+        return EmbeddedFigure(f"data:image/svg+xml;base64,{encoded}", alt, files, kind)
 
 
 def _interval_rows(groups: pd.core.groupby.DataFrameGroupBy, value: str) -> pd.DataFrame:
@@ -186,7 +228,8 @@ def _interval_rows(groups: pd.core.groupby.DataFrameGroupBy, value: str) -> pd.D
 
 @dataclass
 class Context:
-    """What every section builder needs."""
+    """What every section builder needs. ``colours`` is keyed by display label, which
+    is what every figure and table shows."""
 
     results: Results
     colours: dict[str, str]
@@ -197,6 +240,13 @@ class Context:
     @property
     def base(self) -> ScenarioResults:
         return self.results.scenarios[0]
+
+    @property
+    def labels(self) -> dict[str, str]:
+        return self.results.labels
+
+    def label(self, name: str) -> str:
+        return self.labels.get(name, name)
 
 
 def _assumption_kpis(results: Results) -> frozenset[str]:
@@ -210,47 +260,39 @@ def section_toc(ctx: Context) -> str:
     if not ctx.results.perinatal:
         return "<p>These are not perinatal scenarios, so no Theory of Change outcomes apply.</p>"
     table = ctx.results.comparison
-    summary = pd.concat([s.summary.assign(scenario=s.name) for s in ctx.results.scenarios])
-    cells, levels = {}, {}
-    for outcome, name in HEADLINE_KPIS.items():
-        if table is not None:
-            cells[outcome] = toc_panel.difference_cells(table, name, ctx.colours)
-        else:
-            cells[outcome] = toc_panel.level_cells(summary, name, ctx.colours)
-        base = ctx.base.summary.loc[ctx.base.summary["kpi"] == name, "mean"]
-        levels[outcome] = float(base.iloc[0]) if len(base) else None
+    if table is not None:
+        table = table.assign(scenario=table["scenario"].map(ctx.label))
+    summary = pd.concat([s.summary.assign(scenario=s.label) for s in ctx.results.scenarios])
     acting: dict[str, list[tuple[str, str]]] = {}
     for s in ctx.results.scenarios[1:] if table is not None else ctx.results.scenarios:
         for kr in s.scenario.get("key_requirements", []):
-            acting.setdefault(kr, []).append((s.name, ctx.colours[s.name]))
+            acting.setdefault(kr, []).append((ctx.label(s.name), ctx.colours[ctx.label(s.name)]))
+    base = ctx.label(ctx.base.name)
     what = (
-        "Each outcome box shows its headline KPI's paired difference from the base "
-        f"<b>{escape(ctx.base.name)}</b> with its interval, one line per scenario."
+        f"Each outcome box shows its headline KPI's difference from the base <b>{base}</b>, "
+        "one line per scenario, rounded to what its interval supports, with its verdict."
         if table is not None
-        else "Each outcome box shows its headline KPI's mean with its 95% interval "
-        "(one run: no differences)."
+        else "Each outcome box shows its headline KPI's mean (one run: no differences)."
     )
-    headline = "; ".join(f"{o}: {escape(kpi(n).label)}" for o, n in HEADLINE_KPIS.items())
-    return (
-        f"<p>{what} Highlighted key requirements are those a scenario acts on (its "
-        "<code>key_requirements</code>). Headline KPIs: "
-        + headline
-        + ".</p>"
-        + toc_panel.panel(cells, levels, _assumption_kpis(ctx.results), acting)
+    data = toc_panel.panel_data(
+        table, summary, ctx.base.summary, ctx.colours, _assumption_kpis(ctx.results), acting
     )
+    return render("toc_panel.html.j2", what=jinja2.filters.Markup(what), **data)
 
 
 def forest_table(results: Results) -> pd.DataFrame:
     """``comparison.csv`` rows of the other scenarios, with their catalogue entries, in
-    catalogue order; KPIs without any estimable difference left out."""
+    catalogue order; KPIs without any estimable difference left out. Scenarios are
+    shown by their display label."""
     table = results.comparison
     others = table[table["scenario"] != results.names[0]]
     order = [k.name for k in (*PATHWAY_KPIS, *QUEUE_KPIS)]
+    labels = results.labels
     rows = []
     for r in others.itertuples():
         entry = kpi(r.kpi)
         rows.append({
-            "kpi": r.kpi, "scenario": r.scenario, "diff": r.diff_vs_base,
+            "kpi": r.kpi, "scenario": labels.get(r.scenario, r.scenario), "diff": r.diff_vs_base,
             "low": r.diff_ci_low, "high": r.diff_ci_high,
             "toc_outcome": entry.toc_outcome if entry else "OP",
             "label": entry.label if entry else r.kpi,
@@ -265,39 +307,45 @@ def forest_table(results: Results) -> pd.DataFrame:
     return frame.drop(columns=["group", "rank"])
 
 
+FOREST_GROUPS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
+    ("forest_short_term", "Short-term outcomes (S1-S6): difference from the base",
+     ("S1", "S2", "S3", "S4", "S5", "S6"), "forest"),
+    ("forest_medium_impacts", "Medium-term outcomes and impacts (M1-M2, I1-I4)",
+     ("M1", "M2", "I1", "I2", "I3", "I4"), "forest"),
+    ("forest_costs", "Costs per woman (GBP)", ("CO",), "forest"),
+    ("forest_operational", "Operational measures: difference from the base", ("OP",),
+     "forest screen-only"),
+)  # fmt: skip
+"""Each forest plot: file stem, title, the ToC outcomes it shows and its print class
+(the long operational plot is left out of print; its SVG is in figures/)."""
+
+
 def section_forest(ctx: Context) -> str:
     if ctx.results.comparison is None:
         return _levels_table(ctx.base)
     table = forest_table(ctx.results)
     estimable = table.groupby("kpi")["diff"].transform(lambda d: d.notna().any())
-    missing = table.loc[~estimable, "label"].drop_duplicates()
+    missing = list(table.loc[~estimable, "label"].drop_duplicates())
     table = table[estimable]
-    colours = {s: c for s, c in ctx.colours.items() if s != ctx.base.name}
-    parts = [
-        (
-            "<p>Each row is one KPI on its own scale: a dot is the mean paired difference "
-            f"(scenario minus <b>{escape(ctx.base.name)}</b>), the line its interval; "
-            "a filled dot's interval excludes zero. "
-            "The row label says which direction is better.</p>"
-        )
-    ]
-    for stem, title, keep in (
-        ("forest_toc_outcomes", "Theory of Change outcomes and impacts: difference from the base",
-         table["toc_outcome"] != "OP"),
-        ("forest_operational", "Operational measures: difference from the base",
-         table["toc_outcome"] == "OP"),
-    ):  # fmt: skip
+    colours = {s: c for s, c in ctx.colours.items() if s != ctx.label(ctx.base.name)}
+    figures = []
+    for stem, title, outcomes, kind in FOREST_GROUPS:
+        keep = table["toc_outcome"].isin(outcomes)
         if keep.any():
             fig = plots.forest_plot(table[keep], colours, title)
-            parts.append(ctx.figures.embed(fig, stem, title))
-    if len(missing):
-        parts.append(
-            "<p>No difference could be estimated "
-            "(nothing to measure in the base or the scenario) for: "
-            + escape(", ".join(missing))
-            + ".</p>"
-        )
-    return "".join(parts)
+            figures.append(ctx.figures.embed(fig, stem, title, kind))
+    card = headline.scorecard_rows(ctx.results.comparison, ctx.labels)
+    return render(
+        "forest.html.j2", base_label=ctx.label(ctx.base.name), figures=figures,
+        missing=missing, scorecard=card,
+    )  # fmt: skip
+
+
+def section_costs(ctx: Context) -> str:
+    if not ctx.results.perinatal:
+        return "<p>Not applicable: these are not perinatal scenarios.</p>"
+    data = headline.costs_data(ctx.results.comparison, ctx.base.summary, ctx.labels)
+    return render("costs.html.j2", price_year=PRICE_YEAR, **data)
 
 
 def effects_table(effects: pd.DataFrame) -> pd.DataFrame:
@@ -331,48 +379,49 @@ def interaction_verdict(estimate: float, low: float, high: float, better: str) -
     )
 
 
+FACTORIAL_TEXT = (
+    "This experiment is a full factorial: every combination of the levers, on common random "
+    "numbers. A lever's main effect is the mean difference it makes, averaged over the other "
+    "levers being on or off. An interaction of two levers is half the difference between one "
+    "lever's effect when the other is on and when it is off: zero means they simply add up. The "
+    "Theory of Change expects interactions: adding one service may not help if the system around "
+    "it is unchanged."
+)
+
+
 def section_factorial(ctx: Context) -> str:
     table = effects_table(ctx.results.effects)
     if table.empty:
-        return "<p>None of the Theory of Change headline KPIs was measured in this experiment.</p>"
+        text = "None of the Theory of Change headline KPIs was measured in this experiment."
+        return render("figures.html.j2", missing="", parts=[{"text": text}], table=None)
     pairs = table["scenario"].str.contains(" x ")
-    parts = [
-        "<p>This experiment is a full factorial: every combination of the levers, on common random "
-        "numbers. A lever's <b>main effect</b> is the mean difference it makes, averaged over the "
-        "other levers being on or off. An <b>interaction</b> of two levers is half the difference "
-        "between one lever's effect when the other is on and when it is off: zero means they "
-        "simply add up. The Theory of Change expects interactions: adding one service may not help "
-        "if the system around it is unchanged.</p>"
-    ]
+    parts: list[dict[str, Any]] = [{"text": FACTORIAL_TEXT}]
     for stem, title, keep in (
         ("factorial_main_effects", "Main effect of each lever on the headline KPIs", ~pairs),
-        (
-            "factorial_interactions",
-            "Two-way interactions of the levers on the headline KPIs",
-            pairs,
-        ),
-    ):
+        ("factorial_interactions", "Two-way interactions of the levers on the headline KPIs",
+         pairs),
+    ):  # fmt: skip
         effects = table[keep]
         colours = plots.effect_colours(list(dict.fromkeys(effects["scenario"])))
-        parts.append(ctx.figures.embed(plots.forest_plot(effects, colours, title), stem, title))
+        fig = plots.forest_plot(effects, colours, title)
+        parts.append({"figure": ctx.figures.embed(fig, stem, title)})
     clear = table[pairs & ((table["low"] > 0) | (table["high"] < 0))]
     if clear.empty:
-        parts.append("<p>No interaction on a headline KPI has an interval that excludes zero.</p>")
-        return "".join(parts)
-    rows = "".join(
-        f"<tr><td>{escape(r.label)} ({escape(r.unit)})</td><td>{escape(r.scenario)}</td>"
-        f"<td>{toc_panel.number(r.diff)}</td>"
-        f"<td>[{toc_panel.number(r.low)}, {toc_panel.number(r.high)}]</td>"
-        f"<td>{escape(interaction_verdict(r.diff, r.low, r.high, r.better))}</td></tr>"
+        parts.append(
+            {"text": "No interaction on a headline KPI has an interval that excludes zero."}
+        )
+        return render("figures.html.j2", missing="", parts=parts, table=None)
+    rows = [
+        [f"{r.label} ({r.unit})", r.scenario, toc_panel.number(r.diff),
+         f"[{toc_panel.number(r.low)}, {toc_panel.number(r.high)}]",
+         interaction_verdict(r.diff, r.low, r.high, r.better)]
         for r in clear.itertuples()
-    )
-    parts.append(
-        '<p>Interactions whose interval excludes zero:</p><table class="levels interactions"><tr>'
-        "<th>KPI</th><th>levers</th><th>interaction</th><th>interval</th><th>in words</th></tr>"
-        + rows
-        + "</table>"
-    )
-    return "".join(parts)
+    ]  # fmt: skip
+    interactions = {
+        "caption": "Interactions whose interval excludes zero:", "css": "interactions",
+        "header": ["KPI", "levers", "interaction", "interval", "in words"], "rows": rows,
+    }  # fmt: skip
+    return render("figures.html.j2", missing="", parts=parts, table=interactions)
 
 
 def _levels_table(run: ScenarioResults) -> str:
@@ -380,89 +429,93 @@ def _levels_table(run: ScenarioResults) -> str:
     rows = []
     for r in run.summary.itertuples():
         entry = kpi(r.kpi)
-        rows.append(
-            f"<tr><td>{entry.toc_outcome if entry else ''}</td>"
-            f"<td>{escape(entry.label if entry else r.kpi)}</td>"
-            f"<td>{escape(entry.unit if entry else '')}</td><td>{toc_panel.number(r.mean)}</td>"
-            f"<td>[{toc_panel.number(r.ci_low)}, {toc_panel.number(r.ci_high)}]</td></tr>"
-        )
-    return (
-        "<p>One scenario, so there are no differences to plot: its levels, with 95% intervals over "
-        'replications.</p><table class="levels">'
-        "<tr><th>ToC</th><th>KPI</th><th>unit</th><th>mean</th><th>95% CI</th></tr>"
-        + "".join(rows)
-        + "</table>"
-    )
+        rows.append([
+            entry.toc_outcome if entry else "", entry.label if entry else r.kpi,
+            entry.unit if entry else "", toc_panel.number(r.mean),
+            f"[{toc_panel.number(r.ci_low)}, {toc_panel.number(r.ci_high)}]",
+        ])  # fmt: skip
+    table = {
+        "caption": "One scenario, so there are no differences to plot: its levels, with 95% "
+        "intervals over replications.", "css": "",
+        "header": ["ToC", "KPI", "unit", "mean", "95% CI"], "rows": rows,
+    }  # fmt: skip
+    return render("figures.html.j2", missing="", parts=[], table=table)
 
 
 def _events_needed(ctx: Context) -> str | None:
     if not ctx.results.perinatal:
-        return "<p>Not applicable: these are not perinatal scenarios.</p>"
+        return "Not applicable: these are not perinatal scenarios."
     if ctx.logs is None:
-        return f'<p class="missing">{NEEDS_EVENTS}</p>'
+        return NEEDS_EVENTS
     return None
+
+
+def _figures(missing: str | None, parts: list[dict[str, Any]]) -> str:
+    return render("figures.html.j2", missing=missing or "", parts=parts, table=None)
 
 
 def _per_scenario(
     ctx: Context, build: Callable[[pd.DataFrame, pd.DataFrame], pd.DataFrame]
 ) -> pd.DataFrame:
     parts = [
-        build(events, women).assign(scenario=name) for name, (events, women) in ctx.logs.items()
+        build(events, women).assign(scenario=ctx.label(name))
+        for name, (events, women) in ctx.logs.items()
     ]
     return pd.concat(parts, ignore_index=True)
+
+
+RETENTION_TEXT = (
+    "Engaged with a service in a week: by the end of that week she had been referred to the "
+    "service (she is on its caseload) and had not dropped out since, or had been brought back (by "
+    "outreach, her own return, or admission for birth); only weeks within her follow-up count. The "
+    "share is of women on the caseload that week, pooled over replications; weeks with fewer than "
+    "{min_women} women are left out. A service that discharges her at the end of its course still "
+    "counts her as engaged: the curves show dropping out, not discharge."
+)
 
 
 def section_retention(ctx: Context) -> str:
     missing = _events_needed(ctx)
     if missing:
-        return missing
+        return _figures(missing, [])
     curves = _per_scenario(ctx, eventlog.retention_curves)
-    fig = plots.retention_curves(curves, ctx.colours)
-    return (
-        "<p><b>Engaged with a service</b> in a week: by the end of that week she had been referred "
-        "to the service (she is on its caseload) and had not dropped out since, or had been "
-        "brought back (by outreach, her own return, or admission for birth); only weeks within her "
-        "follow-up count. The share is of women on the caseload that week, pooled over "
-        f"replications; weeks with fewer than {eventlog.MIN_WOMEN_PER_WEEK} women are left out. "
-        "A service that discharges her at the end of its course still counts her as engaged: "
-        "the curves show dropping out, not discharge.</p>"
-        + ctx.figures.embed(
-            fig, "engagement_retention", "Engagement with each service by week from birth"
-        )
-    )
+    figure = ctx.figures.embed(
+        plots.retention_curves(curves, ctx.colours), "engagement_retention",
+        "Engagement with each service by week from birth",
+    )  # fmt: skip
+    text = RETENTION_TEXT.format(min_women=eventlog.MIN_WOMEN_PER_WEEK)
+    return _figures(None, [{"text": text, "figure": figure}])
+
+
+BURDEN_TEXT = (
+    "Contacts: attended or missed, all services, per woman followed that week. Places: distinct "
+    "places she travelled to for attended contacts (home visits and remote contacts are not "
+    "trips), per woman followed that week, weeks without a trip counting as none."
+)
+TRAVEL_TEXT = (
+    "Travel: door-to-door hours to attended appointments per woman over her whole follow-up, mean "
+    "over replications with 95% intervals, for all women and by where she lives."
+)
 
 
 def section_burden(ctx: Context) -> str:
-    parts = []
+    parts: list[dict[str, Any]] = []
     missing = _events_needed(ctx)
-    if missing:
-        parts.append(missing)
-    else:
+    if not missing:
         burden = _per_scenario(ctx, eventlog.weekly_burden)
         figure = ctx.figures.embed(
-            plots.weekly_burden(burden, ctx.colours),
-            "appointment_burden",
+            plots.weekly_burden(burden, ctx.colours), "appointment_burden",
             "Contacts and distinct places per woman per week",
-        )
-        parts.append(
-            "<p>Contacts: attended or missed, all services, per woman followed that week. "
-            "Places: distinct places she travelled to for attended contacts (home visits and "
-            "remote contacts are not trips), per woman followed that week, weeks without a trip "
-            "counting as none.</p>" + figure
-        )
+        )  # fmt: skip
+        parts.append({"text": BURDEN_TEXT, "figure": figure})
     if ctx.results.perinatal and all(s.women is not None for s in ctx.results.scenarios):
         travel, colours = travel_table(ctx)
         figure = ctx.figures.embed(
-            plots.travel_by_site(travel, colours),
-            "travel_hours",
+            plots.travel_by_site(travel, colours), "travel_hours",
             "Travel hours per woman by site archetype",
-        )
-        parts.append(
-            "<p>Travel: door-to-door hours to attended appointments per woman over her whole "
-            "follow-up, mean over replications with 95% intervals, for all women and by where she "
-            "lives.</p>" + figure
-        )
-    return "".join(parts)
+        )  # fmt: skip
+        parts.append({"text": TRAVEL_TEXT, "figure": figure})
+    return _figures(missing, parts)
 
 
 def travel_table(ctx: Context) -> tuple[pd.DataFrame, dict[str, str]]:
@@ -482,12 +535,23 @@ def travel_table(ctx: Context) -> tuple[pd.DataFrame, dict[str, str]]:
         )
         table = _interval_rows(per_rep.groupby(["home"]), "travel_hours")
         table.columns = ["home", "mean", "low", "high"]
-        frames.append(table.assign(scenario=f"{s.name} ({s.archetype})"))
+        frames.append(table.assign(scenario=f"{ctx.label(s.name)} ({s.archetype})"))
     travel = pd.concat(frames, ignore_index=True)
     order = {"All women": 0, "Urban women": 1, "Rural women": 2}
     travel = travel.sort_values("home", key=lambda h: h.map(order), kind="stable")
-    colours = {f"{s.name} ({s.archetype})": ctx.colours[s.name] for s in ctx.results.scenarios}
+    colours = {
+        f"{ctx.label(s.name)} ({s.archetype})": ctx.colours[ctx.label(s.name)]
+        for s in ctx.results.scenarios
+    }
     return travel, colours
+
+
+WAITS_TEXT = (
+    "Waits: the mean time a contact waited for a member of staff beyond its planned day, for every "
+    "contact after the warm-up (services.csv). Deadlines: the share of pre-birth assessments "
+    "finished too late for the conference deadline, and of pre-birth child-protection conferences "
+    "held after it. Means over replications with 95% intervals."
+)
 
 
 def section_waits(ctx: Context) -> str:
@@ -496,71 +560,61 @@ def section_waits(ctx: Context) -> str:
         table = _interval_rows(s.services.groupby(["service"], sort=False), "wait_mean_days")
         table.columns = ["service", "mean", "low", "high"]
         waits.append(
-            table.assign(scenario=s.name, service=table["service"].map(plots.service_label))
-        )
+            table.assign(scenario=ctx.label(s.name),
+                         service=table["service"].map(plots.service_label))
+        )  # fmt: skip
     deadlines = []
     for s in ctx.results.scenarios:
         for name in DEADLINE_KPIS:
             if name in s.replications:
                 ci = t_interval(s.replications[name].to_numpy(dtype=float))
-                deadlines.append({"scenario": s.name, "measure": kpi(name).label,
+                deadlines.append({"scenario": ctx.label(s.name), "measure": kpi(name).label,
                                   "mean": ci.mean, "low": ci.low, "high": ci.high})  # fmt: skip
     fig = plots.waits_and_deadlines(
         pd.concat(waits, ignore_index=True), pd.DataFrame(deadlines), ctx.colours
     )
-    return (
-        "<p>Waits: the mean time a contact waited for a member of staff beyond its planned day, "
-        "for every contact after the warm-up (services.csv). Deadlines: the share of pre-birth "
-        "assessments finished too late for the conference deadline, and of pre-birth "
-        "child-protection conferences held after it. Means over replications with 95% "
-        "intervals.</p>"
-        + ctx.figures.embed(fig, "waits_deadlines", "Waits for staff and deadlines missed")
-    )
+    figure = ctx.figures.embed(fig, "waits_deadlines", "Waits for staff and deadlines missed")
+    return _figures(None, [{"text": WAITS_TEXT, "figure": figure}])
 
 
 def section_journeys(ctx: Context) -> str:
     missing = _events_needed(ctx)
     if missing:
-        return missing
+        return _figures(missing, [])
     base_events, base_women = ctx.logs[ctx.base.name]
     shown = ctx.results.names[:MAX_JOURNEY_SCENARIOS]
-    parts = [
-        "<p>The same woman in each scenario: every scenario meets the same women with the same "
-        "luck (common random numbers), so differences in her journey come from the scenario. "
-        "One row per service; each mark is one event."
-        + (
-            f" Scenarios shown: the first {MAX_JOURNEY_SCENARIOS}."
-            if len(shown) < len(ctx.results.names)
-            else ""
+    text = (
+        "The same woman in each scenario: every scenario meets the same women with the same luck "
+        "(common random numbers), so differences in her journey come from the scenario. One row "
+        "per service; each mark is one event."
+    )
+    if len(shown) < len(ctx.results.names):
+        text += f" Scenarios shown: the first {MAX_JOURNEY_SCENARIOS}."
+    parts: list[dict[str, Any]] = [{"text": text}]
+    chosen = eventlog.example_women(base_events, base_women, EXAMPLE_WOMEN)
+    for n, (rep, woman, why) in enumerate(chosen, 1):
+        journeys = {
+            ctx.label(name): eventlog.journey(*ctx.logs[name], rep, woman) for name in shown
+        }
+        title = (
+            f"Woman {woman} of replication {rep}: chosen because in "
+            f"{ctx.label(ctx.base.name)} {why}"
         )
-        + "</p>"
-    ]
-    for n, (rep, woman, why) in enumerate(
-        eventlog.example_women(base_events, base_women, EXAMPLE_WOMEN), 1
-    ):
-        journeys = {}
-        for name in shown:
-            journeys[name] = eventlog.journey(*ctx.logs[name], rep, woman)
-        title = f"Woman {woman} of replication {rep}: chosen because in {ctx.base.name} {why}"
         fig = plots.swimlanes(journeys, eventlog.lanes_used(list(journeys.values())), title)
-        parts.append(ctx.figures.embed(fig, f"journey_{n}", title))
-    return "".join(parts)
+        kind = "" if n == 1 else "screen-only"  # print shows one example journey
+        parts.append({"figure": ctx.figures.embed(fig, f"journey_{n}", title, kind)})
+    return _figures(None, parts)
 
 
 def section_scenarios(ctx: Context) -> str:
-    cards = "".join(_scenario_card(s, ctx.colours[s.name]) for s in ctx.results.scenarios)
-    command = " ".join(escape(str(a)) for a in ctx.base.manifest.get("command", []))
-    experiment = (
-        f"<h3>Experiment file</h3><pre>{escape(ctx.results.experiment_text)}</pre>"
-        if ctx.results.experiment_text else ""
-    )  # fmt: skip
-    return (
-        f'<div class="cards">{cards}</div>'
-        f"<p>Command: <code>pathway-sim {command}</code></p>{experiment}"
-    )
+    cards = [_scenario_card(s, ctx.label(s.name), ctx.colours[ctx.label(s.name)])
+             for s in ctx.results.scenarios]  # fmt: skip
+    command = " ".join(str(a) for a in ctx.base.manifest.get("command", []))
+    return render("scenarios.html.j2", cards=cards, command=command,
+                  experiment_text=ctx.results.experiment_text)  # fmt: skip
 
 
-def _scenario_card(s: ScenarioResults, colour: str) -> str:
+def _scenario_card(s: ScenarioResults, label: str, colour: str) -> dict[str, Any]:
     m = s.manifest
     facts = {
         "key requirements": ", ".join(s.scenario.get("key_requirements", [])) or "none (base)",
@@ -572,126 +626,11 @@ def _scenario_card(s: ScenarioResults, colour: str) -> str:
         "pathway-sim": m.get("pathway_sim_version"),
         "created": m.get("created"),
     }
-    rows = "".join(
-        f"<tr><th>{escape(k)}</th><td>{escape(str(v))}</td></tr>" for k, v in facts.items()
-    )
-    changes = s.scenario.get("changes") or ""
-    return (
-        f'<div class="card"><h3><span class="chip" style="background:{colour}"></span>'
-        f"{escape(s.name)}</h3>"
-        f"<p>{escape(s.scenario.get('description', ''))}</p>"
-        + (f"<p><b>What it changes:</b> {escape(changes)}</p>" if changes else "")
-        + f"<table>{rows}</table></div>"
-    )
-
-
-HOW_TO_READ = """
-<p>This report compares service scenarios simulated by pathway-sim against the outcomes of the
-Stepping Stones Theory of Change (ToC) for women who use drugs, or are in treatment for drug use,
-in pregnancy and the year after birth. Each scenario follows the same simulated women
-(<i>common random numbers</i>): replication <i>i</i> of every scenario meets the same women with the
-same luck, so a difference between scenarios comes from the scenario, and it is estimated from the
-paired replications.</p>
-<ul>
-<li><b>Difference from the base</b>: scenario minus base, averaged over replications, with its
-interval: {intervals}. If the interval includes zero the model cannot tell the scenarios apart at
-this number of replications (grey); otherwise the box is <span class="better-text">green
-(better)</span> or <span class="worse-text">red (worse)</span> by the KPI's better direction, with a
-tick or cross for anyone who cannot tell the colours apart.</li>
-<li><b>&dagger;</b> marks a KPI that rests mainly on assumption-status parameters (kpi_evidence.csv;
-<code>pathway-sim params</code> lists the register): it shows what the model's logic implies, not a
-measured fact, and is a question for sensitivity analysis.</li>
-<li>Percentages are 0-100. Harms (overdoses, deaths) are expected events per 1,000 women: hazards
-are integrated, not sampled, because such events are rare.</li>
-<li>Curves over time use <b>weeks from birth</b>: negative weeks are pregnancy, 0 is the week of
-birth, and follow-up ends 12 months after birth. A woman counts from the week services learned of
-her pregnancy.</li>
-<li>Every figure is also saved as PNG and SVG in the <code>figures/</code> folder beside this
-report.</li>
-</ul>
-"""
-
-LIMITS = """
-<ul>
-<li>The model turns a qualitative, co-produced Theory of Change into numbers. The ToC itself notes
-that outcome measures were not yet developed: the KPIs here are proposals, and those marked &dagger;
-rest mainly on assumptions. Use the model to compare scenarios and to find which assumptions matter,
-not to predict levels.</li>
-<li>Several effect sizes come from non-UK studies or low-risk populations; they are ranges for
-sensitivity analysis, not point truths.</li>
-<li>Not modelled: pregnancy loss, births before 28 weeks, partners and family, housing and
-residential rehabilitation as services, reunification after removal, recurrent proceedings in later
-pregnancies, GP and pharmacy contacts, appointment slots by weekday and opening hours (staff
-capacity is averaged over the week).</li>
-<li>Wider societal factors (poverty, housing, violence) sit below the ToC's "floor of
-accountability" and enter only as attributes that raise referral odds. A more understanding public
-discourse (impact I5) is outside what a service model can show.</li>
-<li>Levers combine on the log-odds scale, so levers that act on the same mechanism (attendance, say)
-overlap: together they do a little less than the sum of the two. The model holds no synergy of its
-own beyond trust and engagement. Added staff act only through waits, deadlines and supervision, so
-they change little where services are not short of capacity.</li>
-<li>Intervals reflect the randomness of the simulation over the replications run, not the
-uncertainty of the parameters: that is what sensitivity analysis is for. Few replications give wide
-intervals.</li>
-</ul>
-<p>docs/model.md describes the model in full (STRESS-DES); docs/parameters.md and
-<code>pathway-sim params</code> give every parameter's source and status.</p>
-"""
-
-CSS = """
-body{font-family:-apple-system,"Segoe UI",Helvetica,Arial,sans-serif;margin:0;color:#1a1a1a;
-background:#fff;line-height:1.45}
-main{max-width:1500px;margin:0 auto;padding:16px 28px 48px}
-header{background:#1f3a5f;color:#fff;padding:20px 28px}
-header h1{margin:0 0 6px;font-size:26px}
-header p{margin:2px 0;opacity:.92}
-nav{font-size:14px;margin-top:8px}
-nav a{color:#fff;margin-right:14px}
-h2{border-bottom:2px solid #1f3a5f;padding-bottom:4px;margin-top:36px;color:#1f3a5f}
-section p,section li{max-width:1100px}
-figure{margin:12px 0 24px}
-figure img{max-width:100%;height:auto;border:1px solid #e3e3e3}
-figcaption{font-size:13px;color:#444}
-.files{color:#888}
-.toc{display:grid;
-grid-template-columns:minmax(0,.7fr) minmax(0,.9fr) minmax(0,1.4fr) minmax(0,1.4fr) minmax(0,1.4fr);
-gap:10px;font-size:12.5px}
-.toc-col{display:flex;flex-direction:column;gap:6px;position:relative}
-.toc-col h3{font-size:13px;margin:0 0 2px;color:#1f3a5f;min-height:34px}
-.toc-col+.toc-col h3:before{content:"\\2192  ";color:#888}
-.box{border:1px solid #c9c9c9;border-radius:6px;padding:5px 7px;background:#fafafa}
-.problem{background:#f3f0ea}
-.requirement{color:#555}
-.requirement.acted{background:#e6eefb;border-color:#0072B2;color:#111;
-box-shadow:inset 3px 0 0 #0072B2}
-.level{font-size:10.5px;color:#777;text-transform:uppercase;letter-spacing:.03em}
-.kr-chips{margin-top:3px;font-size:11px}
-.kr-scenario{margin-right:6px}
-.outcome .kpi-name{font-size:11.5px;color:#333;margin:2px 0 3px}
-.unit{color:#666}
-.outside{background:#eee;color:#666;border-style:dashed}
-.note{font-size:11px;font-style:italic}
-.cell{display:flex;flex-wrap:wrap;align-items:center;column-gap:5px;border-radius:4px;
-padding:2px 4px;margin-top:2px;font-size:11.5px}
-.cell-name{flex:1 1 90px;min-width:0;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
-.cell-value{font-variant-numeric:tabular-nums;white-space:nowrap;margin-left:auto}
-.verdict{font-size:10.5px;white-space:nowrap;font-weight:600}
-.cell.better{background:#cdeee2}.cell.worse{background:#f9d3bf}
-.cell.unclear,.cell.level{background:#ececec}
-.better-text{background:#cdeee2;padding:0 3px}.worse-text{background:#f9d3bf;padding:0 3px}
-.dagger{color:#b35900;font-weight:bold;margin-left:2px}
-.chip{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:4px;
-vertical-align:middle;flex:none}
-.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(300px,1fr));gap:12px}
-.card{border:1px solid #ddd;border-radius:6px;padding:8px 12px;font-size:13px}
-.card h3{margin:4px 0}
-.card table,.levels{border-collapse:collapse;font-size:12.5px}
-.card th{text-align:left;font-weight:600;padding-right:10px;color:#555}
-.levels td,.levels th{border-bottom:1px solid #eee;padding:2px 8px;text-align:left}
-.missing{background:#fff4e5;border-left:4px solid #E69F00;padding:6px 10px}
-pre{background:#f6f6f6;padding:8px;overflow-x:auto;font-size:12px}
-footer{color:#777;font-size:12px;margin-top:40px}
-"""
+    return {
+        "name": s.name, "label": label, "colour": colour,
+        "description": s.scenario.get("description", ""),
+        "changes": s.scenario.get("changes") or "", "facts": list(facts.items()),
+    }  # fmt: skip
 
 
 def _intervals_text(results: Results) -> str:
@@ -704,34 +643,35 @@ def _intervals_text(results: Results) -> str:
     return f"paired {level} t-intervals, not corrected for multiple comparisons"
 
 
-def _document(results: Results, sections: dict[str, tuple[str, str]], build_seconds: float) -> str:
-    names = ", ".join(results.names)
-    reps = results.scenarios[0].manifest.get("replications")
-    nav = "".join(f'<a href="#{sid}">{escape(title)}</a>' for sid, (title, _) in sections.items())
-    body = "".join(
-        f'<section id="{sid}"><h2>{escape(title)}</h2>{content}</section>'
-        for sid, (title, content) in sections.items()
+def _document(
+    results: Results, ctx: Context, sections: list[dict[str, Any]], seconds: float
+) -> str:
+    cards = (
+        headline.headline_cards(results.comparison, ctx.labels, ctx.colours, _descriptions(results))
+        if results.comparison is not None and results.perinatal
+        else []
     )
-    created = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    return (
-        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>pathway-sim report: {escape(results.root.name)}</title>"
-        f"<style>{CSS}</style></head><body>"
-        f"<header><h1>Perinatal pathways: scenarios against the Theory of Change</h1>"
-        f"<p>Results: <b>{escape(results.root.name)}</b> &middot; "
-        f"scenarios: {escape(names)} &middot; "
-        f"{escape(str(reps))} replications each &middot; "
-        f"base: <b>{escape(results.names[0])}</b></p>"
-        f"<nav>{nav}</nav></header><main>{body}"
-        f"<footer>pathway-sim {escape(__version__)} &middot; report built {created} in "
-        f"{build_seconds:.1f} s from {escape(str(results.root))}</footer></main></body></html>"
-    )
+    return render(
+        "report.html.j2",
+        root_name=results.root.name, root=str(results.root),
+        scenario_count=len(results.names),
+        reps=results.scenarios[0].manifest.get("replications"),
+        base_label=ctx.label(results.names[0]), headline=cards, price_year=PRICE_YEAR,
+        sections=sections, version=__version__,
+        created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), build_seconds=seconds,
+    )  # fmt: skip
+
+
+def _descriptions(results: Results) -> dict[str, str]:
+    """What each scenario changes in one sentence: its description (its ``changes`` text,
+    often a paragraph, is on its card in the scenarios section)."""
+    return {s.name: str(s.scenario.get("description") or "") for s in results.scenarios}
 
 
 SECTION_BUILDERS: dict[str, tuple[str, Callable[[Context], str]]] = {
     "toc": ("Theory of Change outcomes", section_toc),
     "forest": ("Every KPI: difference from the base", section_forest),
+    "costs": ("Costs", section_costs),
     "retention": ("Engagement over time", section_retention),
     "burden": ("Appointment burden and travel", section_burden),
     "waits": ("Waits and missed deadlines", section_waits),
@@ -747,25 +687,29 @@ def _load_logs(results: Results) -> dict[str, tuple[pd.DataFrame, pd.DataFrame]]
     return {s.name: (eventlog.read_events(s.events_path), s.women) for s in results.scenarios}
 
 
+def _section(sid: str, title: str, html: str) -> dict[str, Any]:
+    return {"id": sid, "title": title, "html": jinja2.filters.Markup(html)}
+
+
 def build_report(results_dir: str | Path, out: str | Path | None = None) -> Path:
     """Write the HTML report for ``results_dir`` (default ``results_dir/report.html``) and
     each figure as PNG and SVG in ``results_dir/figures/``; return the report's path."""
     started = time.perf_counter()
     results = load_results(Path(results_dir))
     plots.use_theme()
-    ctx = Context(results, plots.scenario_colours(results.names),
-                  FigureWriter(results.root / FIGURES_DIR), _load_logs(results))  # fmt: skip
-    sections = {
-        "how-to-read": ("How to read this", HOW_TO_READ.format(intervals=_intervals_text(results)))
-    }
+    labels = results.labels
+    colours = {labels[n]: c for n, c in plots.scenario_colours(results.names).items()}
+    ctx = Context(results, colours, FigureWriter(results.root / FIGURES_DIR), _load_logs(results))
+    how = render("how_to_read.html.j2", intervals=_intervals_text(results), price_year=PRICE_YEAR)
+    sections = [_section("how-to-read", "How to read this", how)]
     for sid, (title, build) in SECTION_BUILDERS.items():
-        sections[sid] = (title, build(ctx))
+        sections.append(_section(sid, title, build(ctx)))
         if sid == "forest" and results.effects is not None:
-            sections[FACTORIAL_SECTION] = (
-                "Levers together: factorial effects",
-                section_factorial(ctx),
-            )
-    sections["limits"] = ("Limits of this model", LIMITS)
+            sections.append(
+                _section(FACTORIAL_SECTION, "Levers together: factorial effects",
+                         section_factorial(ctx))
+            )  # fmt: skip
+    sections.append(_section("limits", "Limits of this model", render("limits.html.j2")))
     path = Path(out) if out is not None else results.root / REPORT_NAME
-    write_text(path, _document(results, sections, time.perf_counter() - started))
+    write_text(path, _document(results, ctx, sections, time.perf_counter() - started))
     return path

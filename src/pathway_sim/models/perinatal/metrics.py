@@ -14,6 +14,7 @@ import numpy as np
 
 from pathway_sim.engine.service import ServiceStats
 from pathway_sim.models.kpis import SERVICE_LABELS
+from pathway_sim.models.perinatal.costs import cost_kpis
 from pathway_sim.models.perinatal.harms import ExpectedHarms, expected_harms
 from pathway_sim.models.perinatal.schema import PerinatalScenario
 from pathway_sim.models.perinatal.woman import Woman
@@ -124,6 +125,7 @@ def replication_kpis(
         )
         s = stats.get(service)
         k[f"{service}_utilisation"] = s.utilisation if s else math.nan
+    k.update(cost_kpis(women, harms, scenario))
     rows = [woman_row(w, harms[w.id], scenario) for w in women]
     return k, rows
 

@@ -15,6 +15,7 @@ from pydantic import Field, TypeAdapter, model_validator
 
 from pathway_sim.core.distributions import Distribution
 from pathway_sim.core.schema import Probability, RunSettings, Strict
+from pathway_sim.models.perinatal.cost_schema import Costs
 
 Location = Literal["hospital", "community", "drug_service", "social_work_office", "home"]
 """Where a contact happens. Home visits cost the woman no trip."""
@@ -851,6 +852,9 @@ class PerinatalScenario(Strict):
     model: Literal["perinatal"]
     extends: str | None = Field(default=None, description="Scenario file this one overlays.")
     name: str
+    label: str = Field(
+        default="", description="Display name in tables and the report (default: the name)."
+    )
     description: str = ""
     key_requirements: list[KeyRequirement] = P(
         [], "labels", "Theory of Change key requirements this scenario acts on."
@@ -870,6 +874,7 @@ class PerinatalScenario(Strict):
     child_protection: ChildProtection = ChildProtection()
     harms: Harms = Harms()
     indices: Indices = Indices()
+    costs: Costs = Costs()
 
     @model_validator(mode="after")
     def _core_services(self) -> PerinatalScenario:
@@ -882,4 +887,4 @@ class PerinatalScenario(Strict):
     def builtin_defaults(cls) -> dict[str, Any]:
         """The built-in base scenario as data, the first layer every file overlays."""
         base = cls(model="perinatal", name="defaults")
-        return base.model_dump(mode="json", exclude={"name", "extends"})
+        return base.model_dump(mode="json", exclude={"name", "extends", "label"})

@@ -36,6 +36,9 @@ class QueueNetworkScenario(Strict):
     model: Literal["queue_network"]
     extends: str | None = Field(default=None, description="Scenario file this one overlays.")
     name: str
+    label: str = Field(
+        default="", description="Display name in tables and the report (default: the name)."
+    )
     description: str = ""
     run: QueueRunSettings
     arrivals: Arrivals
