@@ -44,6 +44,20 @@ def test_scorecard_rows_carry_base_difference_interval_and_verdict():
     assert list(table["outcome"][:2]) == ["M1", "I1"] and list(table["base"][:2]) == [0.8, 75.0]
 
 
+def test_a_kpi_with_no_better_direction_stays_out_so_verdicts_are_the_four_words():
+    """contacts_per_woman has no better direction: a clear change in it says nothing about
+    which scenario is better, so scorecard.csv has only better / worse / too small to
+    matter / no clear difference."""
+    neutral = _comparison([
+        ("contacts_per_woman", "base", 70.0, 0.0, 0.0, 0.0),
+        ("contacts_per_woman", "hub", 90.0, 20.0, 15.0, 25.0),
+    ])  # fmt: skip
+    table = scorecard_table(pd.concat([HAND_MADE, neutral], ignore_index=True))
+    assert "contacts_per_woman" not in set(table["kpi"])
+    words = {"better", "worse", "too small to matter", "no clear difference"}
+    assert set(table["verdict"]) <= words
+
+
 def test_compact_table_uses_labels_whole_and_rounds_to_the_interval():
     text = format_scorecard(
         scorecard_table(HAND_MADE), {"hub": "Community hub", "coord": "kr5_care_coordinator"}

@@ -57,12 +57,16 @@ def _order(name: str) -> tuple[int, int]:
 
 def scorecard_table(comparison: pd.DataFrame) -> pd.DataFrame:
     """``scorecard.csv`` from ``comparison.csv``: every other scenario's difference from
-    the base (the first scenario) per KPI, with its interval and verdict."""
+    the base (the first scenario) per KPI with a better direction, with its interval and
+    verdict. A KPI with none (contacts per woman, utilisation) says nothing about which
+    scenario is better: it stays in ``comparison.csv``."""
     base_name = comparison["scenario"].iloc[0]
     base = comparison[comparison["scenario"] == base_name].set_index("kpi")["mean"]
     rows = []
     for r in comparison[comparison["scenario"] != base_name].itertuples():
         entry = kpi(r.kpi)
+        if entry is not None and entry.better == "neither":
+            continue
         rows.append([
             r.scenario, entry.toc_outcome if entry else "OP", r.kpi,
             entry.label if entry else r.kpi, entry.unit if entry else "",
