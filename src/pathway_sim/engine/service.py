@@ -105,6 +105,10 @@ class Service:
         self.waits.record(now - arrived)
         return post
 
+    def is_idle(self, post_index: int) -> bool:
+        """Whether this post is free now (a request for it would not queue)."""
+        return self._idle[post_index]
+
     def _withdraw(self, request: _Request) -> None:
         if not request.granted.triggered:
             request.withdrawn = True
