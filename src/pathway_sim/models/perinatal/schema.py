@@ -405,7 +405,7 @@ class Services(Strict):
         hours_per_week=15.0,
         location="hospital",
         named_worker=True,
-        attendance_probability=0.78,
+        attendance_probability=0.795,
         turnover_per_year=0.12,
         stigma_probability=0.01,
         remote_eligible=True,
@@ -868,7 +868,7 @@ class ChildProtection(Strict):
         "Chance the conference puts the baby on a child-protection plan, reference risk.",
     )
     separation_probability: Probability = P(
-        0.45,
+        0.35,
         "probability",
         "Chance the baby is separated at birth under a plan, reference engagement.",
     )
