@@ -145,3 +145,47 @@ if __name__ == "__main__":
     print(site, changes)
     print(show(paired(base, other, [*OUTCOMES, "history_retold_per_woman",
                                     "conference_late_pct", *extra])))  # fmt: skip
+
+
+NEW_PARAMETERS = ("capacity.", "hostile_care.retell_probability_new_service",
+                  "hostile_care.retell_probability_same_service",
+                  "hostile_care.stigma_retraumatise_probability",
+                  "hostile_care.relationship_protection",
+                  "hostile_care.protection_gain_good_contact",
+                  "child_protection.information_shortfall_log_odds",
+                  "child_protection.planning_reference_days",
+                  "child_protection.short_planning_log_odds")  # fmt: skip
+"""The parameters issue 14 added (a prefix or a full name)."""
+
+
+def range_end_variants(register: pd.DataFrame, cut: list[str]) -> list[dict]:
+    """Experiment variants: each new parameter at each end of its register range, with and
+    without ``cut`` (changes such as every service's posts halved)."""
+    variants = []
+    for row in register.itertuples():
+        if not any(row.name == p or (p.endswith(".") and row.name.startswith(p))
+                   for p in NEW_PARAMETERS):  # fmt: skip
+            continue
+        for end, value in (("low", row.low), ("high", row.high)):
+            setting = {row.name: float(value)}
+            key = f"{row.name.split('.')[-1]}_{end}"
+            variants.append({"name": key, "set": setting})
+            cut_set = dict(setting)
+            for change in cut:
+                path, raw = change.split("=")
+                cut_set[path] = int(raw)
+            variants.append({"name": f"{key}_cut", "set": cut_set})
+    return variants
+
+
+def range_end_verdicts(results: Path, kpis: Sequence[str] = OUTCOMES) -> pd.DataFrame:
+    """From a run of the range-end experiment: for each parameter end, the paired verdicts
+    of the cut against the same end without it (one row per KPI)."""
+    rows = []
+    for cut_dir in sorted(results.glob("*_cut")):
+        plain = results / cut_dir.name.removesuffix("_cut")
+        base = pd.read_csv(plain / "replications.csv")
+        other = pd.read_csv(cut_dir / "replications.csv")
+        for v in paired(base, other, kpis):
+            rows.append({"variant": plain.name, **v.__dict__})
+    return pd.DataFrame(rows)
