@@ -148,6 +148,7 @@ if __name__ == "__main__":
 
 
 NEW_PARAMETERS = ("capacity.", "hostile_care.retell_probability_new_service",
+                  "hostile_care.known_worker_stigma_reduction",
                   "hostile_care.retell_probability_same_service",
                   "hostile_care.stigma_retraumatise_probability",
                   "hostile_care.relationship_protection",

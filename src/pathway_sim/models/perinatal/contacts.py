@@ -265,6 +265,8 @@ def _attended(
             ):
                 retraumatise(system, woman, "history_retold", service)
     stigma = system.specs[service].stigma_probability * (1 + cap.rushed_stigma_increase * rush)
+    if known:  # stigma comes mostly from staff she does not know (the wider team)
+        stigma *= 1 - care.known_worker_stigma_reduction
     if system.trained(post):
         stigma *= 1 - care.training_stigma_reduction
     if iv.relational_care:

@@ -642,16 +642,21 @@ class HostileCare(Strict):
         "probability",
         "Chance that telling her history again re-traumatises (no trauma history).",
     )
+    known_worker_stigma_reduction: Probability = P(
+        0.7,
+        "proportion",
+        "Relative reduction of a contact's stigma chance when she already knows the worker.",
+    )
     stigma_retraumatise_probability: Probability = P(
         0.8, "probability", "Chance a stigmatising contact re-traumatises her (no protection)."
     )
     relationship_protection: Probability = P(
-        0.5,
+        0.7,
         "proportion",
         "Relative reduction of re-traumatisation when good contacts have fully protected her.",
     )
     protection_gain_good_contact: Probability = P(
-        0.05,
+        0.1,
         "proportion",
         "Share of the remaining protection a good contact (known worker, no stigma) adds.",
     )
