@@ -83,10 +83,11 @@ def contact(
     abort = woman.born if antenatal else woman.ended
     queued = env.now
     staff = system.services[service]
-    if spec.named_worker:
+    wanted = rec.named_post if spec.named_worker else None
+    if wanted is None or staff.is_idle(wanted) or abort.triggered:
+        post = yield from staff.acquire(wanted, abort)
+    else:  # she queues for her worker: follow her case if it is reallocated
         post = yield from _named_worker(system, rec, service, abort)
-    else:
-        post = yield from staff.acquire(None, abort)
     if post is None or not _wanted(system, woman, rec, service, antenatal, needs_baby, mandatory):
         if post is not None:
             staff.release(post)

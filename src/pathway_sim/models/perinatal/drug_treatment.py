@@ -18,7 +18,7 @@ from pathway_sim.models.perinatal.fates import Fate
 from pathway_sim.models.perinatal.schema import DrugTreatment
 from pathway_sim.models.perinatal.system import DAYS_PER_WEEK, CareSystem
 from pathway_sim.models.perinatal.visits import first_appointment, handover, refer, regular_visits
-from pathway_sim.models.perinatal.woman import ServiceRecord, Woman
+from pathway_sim.models.perinatal.woman import Woman
 
 SERVICE = "drug_treatment"
 
@@ -70,17 +70,15 @@ def _stopping(system: CareSystem, woman: Woman, entry_overdue: float) -> Generat
     rec = woman.record(SERVICE)
     rng = system.streams.get("treatment-stop", woman.id)
     env = system.env
-    entry = system.scenario.capacity.entry_wait_stop_hazard_ratio_per_week ** (
-        entry_overdue / DAYS_PER_WEEK
-    )
+    hazard_rate = StopRate(system, entry_overdue)
     while not woman.ended.triggered:
         if not (yield from wait_until_engaged(system, woman, SERVICE)):
             return
         threshold, hazard, since = rng.exponential(), 0.0, env.now
         while rec.engaged and not woman.ended.triggered:
             start = env.now
-            overdue_from = _overdue_from(system, rec, since)
-            rate = _stop_rate_at(system, woman, start, overdue_from) * entry
+            overdue_from = max(rec.last_attended_day, since) + hazard_rate.overdue_after
+            rate = hazard_rate.at(woman, start, overdue_from)
             if start < overdue_from:
                 step = min(HAZARD_STEP_DAYS, overdue_from - start)
             else:  # overdue: look again soon, as a contact would lower the rate
@@ -90,7 +88,7 @@ def _stopping(system: CareSystem, woman: Woman, entry_overdue: float) -> Generat
             yield env.timeout(step)
             if not rec.engaged or woman.ended.triggered:
                 break
-            hazard += _integrated(system, woman, start, env.now, overdue_from) * entry
+            hazard += hazard_rate.integrated(woman, start, env.now, overdue_from)
             if hazard >= threshold * (1 - 1e-9):
                 system.log(woman, "stopped_treatment", SERVICE)
                 disengage(system, woman, SERVICE)
@@ -102,40 +100,40 @@ OVERDUE_STEP_DAYS = 7.0
 """Step while her contact is overdue (a contact in the step is seen at its end)."""
 
 
-def _integrated(
-    system: CareSystem, woman: Woman, start: float, end: float, overdue_from: float
-) -> float:
-    """Her stopping hazard integrated from ``start`` to ``end``, split where the rate
-    changed: at birth, at removal and when her contact fell overdue."""
-    cuts = {start, end, overdue_from}
-    for day in (woman.birth_day, woman.removal_day):
-        if day is not None:
-            cuts.add(day)
-    points = sorted(t for t in cuts if start <= t <= end)
-    return sum(
-        _stop_rate_at(system, woman, t0, overdue_from) * (t1 - t0)
-        for t0, t1 in itertools.pairwise(points)
-    )
+class StopRate:
+    """Her rate of stopping treatment, per day: higher after birth, after removal, while
+    her key-worker contact is overdue, and the longer she waited to start."""
 
+    def __init__(self, system: CareSystem, entry_overdue: float) -> None:
+        spec = system.spec(SERVICE, DrugTreatment)
+        cap = system.scenario.capacity
+        entry = cap.entry_wait_stop_hazard_ratio_per_week ** (entry_overdue / DAYS_PER_WEEK)
+        self.pregnant = spec.stop_per_year_pregnant / 365.0 * entry
+        self.postpartum = spec.stop_per_year_postpartum / 365.0 * entry
+        self.removal = spec.removal_stop_multiplier
+        self.gap = cap.gap_stop_hazard_ratio
+        self.overdue_after = spec.keyworker_interval_days + cap.wait_grace_days
+        """Days after her last contact (or the start) that the next one is overdue."""
 
-def _stop_rate_at(system: CareSystem, woman: Woman, day: float, overdue_from: float) -> float:
-    """Her rate of stopping treatment on ``day``, per day: higher after birth, after removal,
-    and while her key-worker contact is overdue."""
-    spec = system.spec(SERVICE, DrugTreatment)
-    born = woman.birth_day is not None and day >= woman.birth_day
-    rate = spec.stop_per_year_postpartum if born else spec.stop_per_year_pregnant
-    if woman.removal_day is not None and day >= woman.removal_day:
-        rate *= spec.removal_stop_multiplier
-    if day >= overdue_from:
-        rate *= system.scenario.capacity.gap_stop_hazard_ratio
-    return rate / 365.0
+    def at(self, woman: Woman, day: float, overdue_from: float) -> float:
+        born = woman.birth_day is not None and day >= woman.birth_day
+        rate = self.postpartum if born else self.pregnant
+        if woman.removal_day is not None and day >= woman.removal_day:
+            rate *= self.removal
+        if day >= overdue_from:
+            rate *= self.gap
+        return rate
 
-
-def _overdue_from(system: CareSystem, rec: ServiceRecord, since: float) -> float:
-    """The day her next key-worker contact becomes overdue (beyond the interval and grace)."""
-    spec = system.spec(SERVICE, DrugTreatment)
-    last = max(rec.last_attended_day, since)
-    return last + spec.keyworker_interval_days + system.scenario.capacity.wait_grace_days
+    def integrated(self, woman: Woman, start: float, end: float, overdue_from: float) -> float:
+        """The rate integrated from ``start`` to ``end``, split where it changed."""
+        cuts = [t for t in (overdue_from, woman.birth_day, woman.removal_day)
+                if t is not None and start < t < end]  # fmt: skip
+        if not cuts:
+            return self.at(woman, start, overdue_from) * (end - start)
+        points = [start, *sorted(cuts), end]
+        return sum(
+            self.at(woman, t0, overdue_from) * (t1 - t0) for t0, t1 in itertools.pairwise(points)
+        )
 
 
 def prescribing_handover(system: CareSystem, woman: Woman) -> None:
