@@ -143,8 +143,8 @@ def comparison_table(
     replications. Difference intervals are at the corrected level when there are
     several scenarios to compare with the base and ``correction`` is bonferroni.
     """
-    groups = {
-        name: group.set_index("replication").sort_index()
+    groups: dict[str, pd.DataFrame] = {
+        str(name): group.set_index("replication").sort_index()
         for name, group in replications.groupby("scenario", sort=False)
     }
     names = [base, *(n for n in groups if n != base)]

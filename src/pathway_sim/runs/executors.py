@@ -15,6 +15,7 @@ import threading
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Literal, Protocol
 
 from pathway_sim.core.errors import UsageError
@@ -51,8 +52,12 @@ def choose_executor(
         raise UsageError(f"--workers: expected a whole number greater than 0, got {workers}")
     if kind is not None and kind not in EXECUTORS:
         raise UsageError(f"--executor: expected one of {', '.join(EXECUTORS)}, got {kind!r}")
+    chosen: ExecutorKind
     if kind is None:
-        kind = "dask" if scheduler else "processes" if (workers or 1) > 1 else "serial"
+        chosen = "dask" if scheduler else "processes" if (workers or 1) > 1 else "serial"
+    else:
+        chosen = EXECUTORS[EXECUTORS.index(kind)]  # the same name, as an ExecutorKind
+    kind = chosen
     if scheduler and kind != "dask":
         raise UsageError(f"--scheduler {scheduler} needs --executor dask, not {kind}")
     if kind == "serial" and (workers or 1) > 1:
@@ -61,7 +66,7 @@ def choose_executor(
             "or choose --executor processes or dask"
         )
     default_workers = 1 if kind == "serial" else os.cpu_count() or 1
-    return ExecutorSpec(kind, workers or default_workers, scheduler)
+    return ExecutorSpec(chosen, workers or default_workers, scheduler)
 
 
 class Executor(Protocol):
@@ -153,10 +158,15 @@ class executing:
                 dashboard_address=None,
                 silence_logs=logging.ERROR,
             )
-            self._closers.append(cluster.close)
+            self._closers.append(partial(_close_ignoring_result, cluster))
             client = Client(cluster)
         self._closers.append(client.close)
         return client
+
+
+def _close_ignoring_result(cluster: Any) -> None:
+    """Close a dask cluster; its close returns an awaitable only in asynchronous mode."""
+    cluster.close()
 
 
 def process_context() -> multiprocessing.context.BaseContext:

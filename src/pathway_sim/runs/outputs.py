@@ -68,7 +68,10 @@ def remove_stale(out: Path, names: Sequence[str] = RUN_FILES) -> None:
 
 
 def write_text(path: Path, text: str) -> None:
-    atomic_write(path, lambda h: h.write(text))
+    def write(handle: IO[Any]) -> None:
+        handle.write(text)
+
+    atomic_write(path, write)
 
 
 def write_csv(path: Path, table: pd.DataFrame) -> None:
@@ -103,7 +106,7 @@ def manifest(
     scenario: Any, seed: int, replications: int, wall_seconds: float, **extra: Any
 ) -> dict[str, Any]:
     """Provenance of a run: what ran, from which seed, with what software."""
-    versions = {}
+    versions: dict[str, str | None] = {}
     for name in LIBRARIES:
         try:
             versions[name] = metadata.version(name)

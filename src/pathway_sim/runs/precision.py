@@ -100,7 +100,8 @@ class PrecisionTracker:
     def decision(self) -> int | None:
         """Replications that every KPI needs, or None while any is undecided."""
         needed = [replications_needed(path, self.goal) for path in self.paths.values()]
-        return None if None in needed else max(needed)
+        decided = [n for n in needed if n is not None]
+        return None if len(decided) < len(needed) else max(decided)
 
     def report(self, replications: pd.DataFrame) -> pd.DataFrame:
         """``precision.csv``: per KPI, the replications it alone needed and the precision
