@@ -7,6 +7,7 @@ import pytest
 import simpy
 
 from pathway_sim.core.randomness import Streams
+from pathway_sim.engine.service import Service
 from pathway_sim.models.perinatal.contacts import attendance_probability, retell_probability
 from pathway_sim.models.perinatal.fates import FATES
 from pathway_sim.models.perinatal.harms import EARLY_POSTPARTUM_DAYS, expected_harms
@@ -241,3 +242,24 @@ def test_placement_risk_reads_antenatal_attendance_not_the_postnatal_record():
     assert _risk(system, woman) == pytest.approx(
         at_reference + cp.engagement_log_odds * (0.5 - 0.8)
     )
+
+
+def test_requests_queued_for_a_post_can_be_withdrawn_to_go_elsewhere():
+    env = simpy.Environment()
+    staff = Service(env, "s", 2)
+    got: list = []
+
+    def hold():
+        post = yield from staff.acquire(0)
+        yield env.timeout(10)
+        staff.release(post)
+
+    def wait_for_post_0():
+        got.append((yield from staff.acquire(0)))
+
+    env.process(hold())
+    env.process(wait_for_post_0())
+    env.run(until=1)
+    staff.withdraw_waiting_for(0)
+    env.run(until=2)
+    assert got == [None] and staff.waiting.value == 0

@@ -13,13 +13,11 @@ import math
 from collections.abc import Generator
 from typing import Any
 
-import simpy
-
 from pathway_sim.core.distributions import Distribution
 from pathway_sim.engine.service import Post
 from pathway_sim.models.perinatal.engagement import disengage
 from pathway_sim.models.perinatal.odds import logistic
-from pathway_sim.models.perinatal.system import DAYS_PER_WEEK, CareSystem, Waiting
+from pathway_sim.models.perinatal.system import DAYS_PER_WEEK, CareSystem
 from pathway_sim.models.perinatal.woman import ServiceRecord, Woman
 
 ATTENDED, MISSED, CANCELLED = "attended", "missed", "cancelled"
@@ -84,10 +82,12 @@ def contact(
     queued = env.now
     staff = system.services[service]
     wanted = rec.named_post if spec.named_worker else None
-    if wanted is None or staff.is_idle(wanted) or abort.triggered:
+    post = yield from staff.acquire(wanted, abort)
+    while post is None and wanted is not None and rec.named_post != wanted:
+        wanted = rec.named_post  # her worker left and her case moved: queue for the new one
+        if abort.triggered:
+            break
         post = yield from staff.acquire(wanted, abort)
-    else:  # she queues for her worker: follow her case if it is reallocated
-        post = yield from _named_worker(system, rec, service, abort)
     if post is None or not _wanted(system, woman, rec, service, antenatal, needs_baby, mandatory):
         if post is not None:
             staff.release(post)
@@ -124,25 +124,6 @@ def contact(
     staff_hours *= 1 - system.scenario.capacity.rushed_time_cut * system.pressure[service]
     staff.release_after(post, system.staff_days(service, staff_hours))
     return outcome
-
-
-def _named_worker(
-    system: CareSystem, rec: ServiceRecord, service: str, abort: simpy.Event
-) -> Generator[Any, Any, Post | None]:
-    """Queue for her named worker; if the worker leaves and her cases are reallocated
-    while she waits, queue for the new one instead."""
-    staff = system.services[service]
-    while True:
-        wanted = rec.named_post
-        if wanted is None or staff.is_idle(wanted) or abort.triggered:
-            return (yield from staff.acquire(wanted, abort))
-        waiting = Waiting(system.env.event())
-        abort.callbacks.append(waiting.stop)
-        system.waiting_for(service, wanted).append(waiting)
-        post = yield from staff.acquire(wanted, waiting.withdrawn)
-        waiting.active = False
-        if post is not None or abort.triggered or rec.named_post == wanted:
-            return post
 
 
 def _waited(system: CareSystem, woman: Woman, overdue: float) -> bool:

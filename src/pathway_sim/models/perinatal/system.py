@@ -30,7 +30,6 @@ HUB_SERVICES = frozenset(
 """Services whose clinic contacts move to a co-located hub when there is one."""
 
 DAYS_PER_WEEK = 7.0
-WAITING_PRUNE = 64
 S = TypeVar("S", bound=ServiceSpec)
 
 
@@ -40,19 +39,6 @@ def pressure(utilisation: float, threshold: float) -> float:
     if utilisation <= threshold:
         return 0.0
     return min((utilisation - threshold) / (1.0 - threshold), 1.0) if threshold < 1 else 1.0
-
-
-@dataclass(slots=True, eq=False)
-class Waiting:
-    """A request queued for a named worker, withdrawn if she stops waiting (birth, end of
-    follow-up) or the worker's cases are reallocated, whichever comes first."""
-
-    withdrawn: simpy.Event
-    active: bool = True
-
-    def stop(self, _: object = None) -> None:
-        if self.active and not self.withdrawn.triggered:
-            self.withdrawn.succeed()
 
 
 @dataclass(slots=True)
@@ -81,9 +67,6 @@ class CareSystem:
         self.services = {name: Service(env, name, spec.posts) for name, spec in self.specs.items()}
         self.cases: dict[str, list[dict[ServiceRecord, None]]] = {
             name: [{} for _ in range(spec.posts)] for name, spec in self.specs.items()
-        }
-        self._waiting: dict[str, list[list[Waiting]]] = {
-            name: [[] for _ in range(spec.posts)] for name, spec in self.specs.items()
         }
         self.pressure = dict.fromkeys(self.specs, 0.0)
         self._funded_until = {
@@ -140,13 +123,6 @@ class CareSystem:
         if rec.named_post is not None:
             self.cases[service][rec.named_post].pop(rec, None)
 
-    def waiting_for(self, service: str, post: int) -> list[Waiting]:
-        """Requests queued for this post, to withdraw if its cases are reallocated."""
-        queued = self._waiting[service][post]
-        if len(queued) > WAITING_PRUNE:
-            queued[:] = [w for w in queued if w.active]
-        return queued
-
     def note_contact(self, post: Post) -> None:
         """The post's holder has seen one more of these women: experience builds."""
         self.holders[post.service][post.index].contacts += 1
@@ -166,9 +142,7 @@ class CareSystem:
         self.cases[service][index] = {}
         for rec in moving:
             rec.named_post = self.assign_named_worker(service, rec)
-        queued, self._waiting[service][index] = self._waiting[service][index], []
-        for waiting in queued:
-            waiting.stop()
+        self.services[service].withdraw_waiting_for(index)  # they queue for the new worker
 
     def _turnover(self, spec: ServiceSpec, post: Post) -> Generator[Any, Any, None]:
         """Leavers at a rate that rises with workload pressure (burnout), by thinning: candidate
