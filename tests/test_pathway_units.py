@@ -7,15 +7,16 @@ import pytest
 import simpy
 
 from pathway_sim.core.randomness import Streams
-from pathway_sim.models.perinatal.contacts import attendance_probability
+from pathway_sim.engine.service import Service
+from pathway_sim.models.perinatal.contacts import attendance_probability, retell_probability
 from pathway_sim.models.perinatal.fates import FATES
 from pathway_sim.models.perinatal.harms import EARLY_POSTPARTUM_DAYS, expected_harms
 from pathway_sim.models.perinatal.maternity import antenatal_weeks
 from pathway_sim.models.perinatal.odds import logistic, logit, per_period, with_odds_ratio
 from pathway_sim.models.perinatal.schema import Harms, PerinatalScenario
-from pathway_sim.models.perinatal.social_work import _risk
-from pathway_sim.models.perinatal.system import CareSystem
-from pathway_sim.models.perinatal.woman import Woman, draw_woman
+from pathway_sim.models.perinatal.social_work import _risk, assessment_plan, conference_deadline
+from pathway_sim.models.perinatal.system import CareSystem, pressure
+from pathway_sim.models.perinatal.woman import ServiceRecord, Woman, draw_woman
 
 DEFAULTS = PerinatalScenario(model="perinatal", name="t")
 
@@ -150,9 +151,52 @@ def test_training_only_adds_trained_staff():
 
 def test_named_worker_goes_to_smallest_caseload():
     system = _system()
-    assert [system.assign_named_worker("social_work") for _ in range(7)] == [0, 1, 2, 3, 4, 5, 0]
-    system.discharge_named_worker("social_work", 3)
-    assert system.assign_named_worker("social_work") == 3
+    recs = [ServiceRecord() for _ in range(8)]
+    for rec in recs[:7]:
+        rec.named_post = system.assign_named_worker("social_work", rec)
+    assert [rec.named_post for rec in recs[:7]] == [0, 1, 2, 3, 4, 5, 0]
+    system.discharge_named_worker("social_work", recs[3])
+    assert system.assign_named_worker("social_work", recs[7]) == 3
+
+
+def test_a_leavers_cases_move_to_colleagues_and_new_cases_avoid_the_post():
+    system = _system()
+    recs = [ServiceRecord() for _ in range(6)]
+    for rec in recs:
+        rec.named_post = system.assign_named_worker("social_work", rec)
+    post = system.services["social_work"].posts[2]
+    system.services["social_work"].vacate(post, 100.0)
+    system._reallocate("social_work", 2)
+    assert recs[2].named_post != 2 and not system.cases["social_work"][2]
+    assert system.assign_named_worker("social_work", ServiceRecord()) != 2
+
+
+def test_pressure_is_zero_below_the_threshold_and_one_when_always_busy():
+    assert pressure(0.5, 0.7) == 0.0 and pressure(0.7, 0.7) == 0.0
+    assert pressure(0.85, 0.7) == pytest.approx(0.5) and pressure(1.0, 0.7) == 1.0
+
+
+def test_late_referral_gets_a_hurried_assessment_that_meets_the_deadline():
+    system = _system()
+    woman = _woman(known_gestation_weeks=33.0)  # referred on day 0 at 33 weeks
+    deadline = conference_deadline(system, woman)
+    assert deadline == pytest.approx(28.0)  # England: 28 days after a late concern
+    plan = assessment_plan(system, woman, deadline)
+    spec = system.specs["social_work"]
+    assert plan.hurried and plan.visits == spec.assessment_visits
+    finish = plan.first_visit_days + (plan.visits - 1) * plan.interval_days + plan.notice_days
+    assert finish <= deadline
+    early = _woman(known_gestation_weeks=12.0)
+    assert not assessment_plan(system, early, conference_deadline(system, early)).hurried
+
+
+def test_a_rushed_or_new_service_worker_asks_for_her_history_more_often():
+    system = _system()
+    same, new = retell_probability(system, False, 0.0), retell_probability(system, True, 0.0)
+    assert same < new < 1.0
+    assert retell_probability(system, False, 1.0) > same
+    assert _system(shared_records=True).iv.shared_records
+    assert retell_probability(_system(shared_records=True), True, 0.0) < same
 
 
 def test_removal_is_separation():
@@ -198,3 +242,24 @@ def test_placement_risk_reads_antenatal_attendance_not_the_postnatal_record():
     assert _risk(system, woman) == pytest.approx(
         at_reference + cp.engagement_log_odds * (0.5 - 0.8)
     )
+
+
+def test_requests_queued_for_a_post_can_be_withdrawn_to_go_elsewhere():
+    env = simpy.Environment()
+    staff = Service(env, "s", 2)
+    got: list = []
+
+    def hold():
+        post = yield from staff.acquire(0)
+        yield env.timeout(10)
+        staff.release(post)
+
+    def wait_for_post_0():
+        got.append((yield from staff.acquire(0)))
+
+    env.process(hold())
+    env.process(wait_for_post_0())
+    env.run(until=1)
+    staff.withdraw_waiting_for(0)
+    env.run(until=2)
+    assert got == [None] and staff.waiting.value == 0

@@ -105,6 +105,13 @@ class Service:
         self.waits.record(now - arrived)
         return post
 
+    def withdraw_waiting_for(self, post_index: int) -> None:
+        """Withdraw every request queued for this post, as if each one's abort had fired
+        (each gets ``None``): the model sends those requests elsewhere."""
+        queue = self._named[post_index]
+        while queue:
+            self._withdraw(queue.popleft())
+
     def _withdraw(self, request: _Request) -> None:
         if not request.granted.triggered:
             request.withdrawn = True

@@ -65,9 +65,10 @@ _PATHWAY: tuple[KPI, ...] = (
         "retraumatised_pct",
         "S1",
         "Women re-traumatised",
-        "Share of women with at least one re-traumatising event: a stigmatising contact, "
-        "telling her "
-        "history again in a way that re-traumatises, a child-protection meeting, or removal.",
+        "Share of women with at least one re-traumatising event, counted from the quality of "
+        "care: a stigmatising contact that re-traumatises, telling her history again in a way "
+        "that re-traumatises, a child-protection meeting, or removal. Good contacts with known "
+        "workers make each of these less likely to re-traumatise.",
         "% of women",
         "lower",
         "No published per-event probabilities: assumptions to vary.",
@@ -115,7 +116,9 @@ _PATHWAY: tuple[KPI, ...] = (
         "history_retold_per_woman",
         "S3",
         "Times history retold",
-        "Times she had to tell her history to a professional she had not met before.",
+        "Times she had to tell her history to a professional she had not met before: likelier "
+        "with a service's first worker than with a new worker of a service whose notes she "
+        "is in, rarer with shared records, likelier with rushed staff.",
         "times/woman",
         "lower",
         "Assumption; fewer with shared records.",
@@ -213,8 +216,9 @@ _PATHWAY: tuple[KPI, ...] = (
         "staff_confidence_index",
         "S6",
         "Staff confidence",
-        "Index (0-1) from training coverage, clinical supervision and workload strain "
-        "(utilisation above a threshold), averaged over staff posts.",
+        "Index (0-1), a simulated state of each post holder: a newcomer's level (training), "
+        "moving weekly towards one raised by supervision and experience with these women and "
+        "lowered by workload pressure, reset by turnover; mean over filled posts and weeks.",
         "index 0-1",
         "higher",
         "Nothing quantitative found: structure and weights are assumptions.",

@@ -21,7 +21,7 @@ from collections.abc import Callable, Hashable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol, cast
+from typing import Any, Literal, Protocol
 
 from pathway_sim.core.errors import UsageError
 
@@ -120,8 +120,12 @@ def choose_executor(
         raise UsageError(f"--workers: expected a whole number greater than 0, got {workers}")
     if kind is not None and kind not in EXECUTORS:
         raise UsageError(f"--executor: expected one of {', '.join(EXECUTORS)}, got {kind!r}")
+    chosen: ExecutorKind
     if kind is None:
-        kind = "dask" if scheduler else "processes" if (workers or 1) > 1 else "serial"
+        chosen = "dask" if scheduler else "processes" if (workers or 1) > 1 else "serial"
+    else:
+        chosen = EXECUTORS[EXECUTORS.index(kind)]  # the same name, as an ExecutorKind
+    kind = chosen
     if scheduler and kind != "dask":
         raise UsageError(f"--scheduler {scheduler} needs --executor dask, not {kind}")
     if kind == "serial" and (workers or 1) > 1:
@@ -130,7 +134,7 @@ def choose_executor(
             "or choose --executor processes or dask"
         )
     default_workers = 1 if kind == "serial" else os.cpu_count() or 1
-    return ExecutorSpec(cast(ExecutorKind, kind), workers or default_workers, scheduler)
+    return ExecutorSpec(chosen, workers or default_workers, scheduler)
 
 
 class Executor(Protocol):

@@ -9,6 +9,7 @@ engagement, which is how one stigmatising contact can undo good work elsewhere.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Generator
 from typing import Any
 
@@ -16,7 +17,7 @@ from pathway_sim.core.distributions import Distribution
 from pathway_sim.engine.service import Post
 from pathway_sim.models.perinatal.engagement import disengage
 from pathway_sim.models.perinatal.odds import logistic
-from pathway_sim.models.perinatal.system import CareSystem
+from pathway_sim.models.perinatal.system import DAYS_PER_WEEK, CareSystem
 from pathway_sim.models.perinatal.woman import ServiceRecord, Woman
 
 ATTENDED, MISSED, CANCELLED = "attended", "missed", "cancelled"
@@ -37,6 +38,7 @@ def contact(
     align: bool = True,
     mandatory: bool = False,
     place: str | None = None,
+    due: float | None = None,
 ) -> Generator[Any, Any, str]:
     """Schedule a contact for ``day``, wait for it, and return its outcome.
 
@@ -48,10 +50,16 @@ def contact(
     ``mandatory`` contact (a child-protection meeting) goes ahead even when she
     has dropped out of the service. ``place`` overrides the service's usual
     location. The day it happened is ``rec.last_contact_day``.
+
+    Waiting is not free: the delay from the day it was ``due`` (default: the day
+    booked; a re-offered first appointment keeps its first day) beyond the grace
+    costs her trust, makes her less likely to attend, and may make her give up on
+    the service. Under workload pressure the contact is shorter and rushed.
     """
     env = system.env
     if align:
         day = system.align(woman, service, day)
+    due = day if due is None else min(due, day)
     if day > env.now:
         yield env.timeout(day - env.now)
     if woman.ended.triggered:
@@ -73,7 +81,13 @@ def contact(
     abort = woman.born if antenatal else woman.ended
     queued = env.now
     staff = system.services[service]
-    post = yield from staff.acquire(rec.named_post if spec.named_worker else None, abort)
+    wanted = rec.named_post if spec.named_worker else None
+    post = yield from staff.acquire(wanted, abort)
+    while post is None and wanted is not None and rec.named_post != wanted:
+        wanted = rec.named_post  # her worker left and her case moved: queue for the new one
+        if abort.triggered:
+            break
+        post = yield from staff.acquire(wanted, abort)
     if post is None or not _wanted(system, woman, rec, service, antenatal, needs_baby, mandatory):
         if post is not None:
             staff.release(post)
@@ -82,7 +96,11 @@ def contact(
     rec.wait_days += now - queued
     rec.last_contact_day = now
     _forget_old_contacts(woman, now)
-    attended = draws[1] < attendance_probability(system, woman, service, place, post)
+    overdue = max(0.0, now - due - system.scenario.capacity.wait_grace_days)
+    gave_up = overdue > 0 and _waited(system, woman, overdue)
+    attended = not gave_up and draws[1] < attendance_probability(
+        system, woman, service, place, post, overdue
+    )
     woman.recent.append(now)
     outcome = ATTENDED if attended else MISSED
     system.log(woman, kind, service, place, post.staff_id, outcome)
@@ -90,6 +108,9 @@ def contact(
         _attended(system, woman, rec, service, place, post, draws)
     else:
         _missed(system, woman, rec, service)
+        if gave_up and rec.engaged:
+            system.log(woman, "gave_up_waiting", service)
+            disengage(system, woman, service)
     if counts_antenatal:
         woman.antenatal_attended += attended
         woman.antenatal_missed += not attended
@@ -100,19 +121,31 @@ def contact(
     staff_hours = (hours or spec.contact_hours).sample(woman.durations)
     if system.iv.relational_care:
         staff_hours *= system.scenario.hostile_care.relational_time_multiplier
+    staff_hours *= 1 - system.scenario.capacity.rushed_time_cut * system.pressure[service]
     staff.release_after(post, system.staff_days(service, staff_hours))
     return outcome
 
 
+def _waited(system: CareSystem, woman: Woman, overdue: float) -> bool:
+    """The cost of ``overdue`` days of waiting: lost trust; True if she gives up."""
+    cap = system.scenario.capacity
+    weeks = overdue / DAYS_PER_WEEK
+    adjust_trust(woman, -cap.wait_trust_loss_per_week * weeks)
+    give_up = 1.0 - math.exp(-cap.wait_give_up_per_week * weeks)
+    return bool(system.streams.get("waiting", woman.id).random() < give_up)
+
+
 def attendance_probability(
-    system: CareSystem, woman: Woman, service: str, place: str, post: Post
+    system: CareSystem, woman: Woman, service: str, place: str, post: Post, overdue: float = 0.0
 ) -> float:
-    """Chance she attends this contact, from the logistic attendance model."""
+    """Chance she attends this contact, from the logistic attendance model; ``overdue`` is
+    how many days late (beyond the grace) the contact comes."""
     p = system.specs[service].attendance_probability
     if p in (0.0, 1.0):
         return p  # certain either way, whatever shifts the odds
     a, terms = system.scenario.attendance, system.terms
     x = terms.base_logit[service]
+    x += system.scenario.capacity.wait_log_odds_per_week * overdue / DAYS_PER_WEEK
     x += a.trust_log_odds * (woman.trust - 0.5) + a.knowledge_log_odds * (woman.knowledge - 0.5)
     if place not in ("home", "remote"):
         x += terms.trips[woman.rural, place].log_odds
@@ -188,6 +221,7 @@ def _attended(
     if rec.first_attended_day is None:
         rec.first_attended_day = now
     person = post.staff_id
+    new_to_service = rec.last_person is None
     if person == rec.last_person:
         rec.same_person_streak += 1
     else:
@@ -195,31 +229,38 @@ def _attended(
             rec.continuity_breaks += 1
         rec.same_person_streak = 1
     rec.last_person = person
+    system.note_contact(post)
+    rush = system.pressure[service]
+    cap = system.scenario.capacity
+    relational = 1 - cap.rushed_relational_cut * rush
     known = person in woman.seen_people
     gain = eng.trust_gain_attended + (eng.trust_gain_known_worker if known else 0.0)
     if iv.relational_care:
         gain += eng.trust_gain_relational
-    adjust_trust(woman, gain)
+    adjust_trust(woman, gain * relational)
     if not known:
         woman.seen_people.add(person)
-        retell = 1.0 if not iv.shared_records else care.retell_probability_shared_records
-        if draws[2] < retell:
+        if draws[2] < retell_probability(system, new_to_service, rush):
             woman.history_retold += 1
             if draws[3] < retraumatise_probability(
                 system, woman, care.retell_retraumatise_probability
             ):
                 retraumatise(system, woman, "history_retold", service)
-    stigma = system.specs[service].stigma_probability
+    stigma = system.specs[service].stigma_probability * (1 + cap.rushed_stigma_increase * rush)
+    if known:  # stigma comes mostly from staff she does not know (the wider team)
+        stigma *= 1 - care.known_worker_stigma_reduction
     if system.trained(post):
         stigma *= 1 - care.training_stigma_reduction
     if iv.relational_care:
         stigma *= 1 - care.relational_stigma_reduction
     if draws[4] < stigma:
         stigmatise(system, woman, service)
+    elif known:  # a good contact with someone she knows: later harm is less likely
+        woman.protection += care.protection_gain_good_contact * (1.0 - woman.protection)
     gain = eng.knowledge_gain_navigator if service in NAVIGATORS else eng.knowledge_gain
     if iv.coproduced_information:
         gain *= eng.coproduced_knowledge_multiplier
-    woman.knowledge += min(gain, 1.0) * (1.0 - woman.knowledge)
+    woman.knowledge += min(gain * relational, 1.0) * (1.0 - woman.knowledge)
     if place not in ("home", "remote"):
         trip_key = (int(now), place)
         if trip_key not in woman.trips:
@@ -242,10 +283,26 @@ def adjust_trust(woman: Woman, delta: float) -> None:
     woman.trust = min(max(woman.trust + delta, 0.0), 1.0)
 
 
+def retell_probability(system: CareSystem, new_to_service: bool, rush: float) -> float:
+    """Chance she must tell her history to a worker she has not met: less when the service
+    already knows her or records are shared, more when a rushed worker has not read them."""
+    care = system.scenario.hostile_care
+    if system.iv.shared_records:
+        p = care.retell_probability_shared_records
+    elif new_to_service:
+        p = care.retell_probability_new_service
+    else:
+        p = care.retell_probability_same_service
+    return p + (1.0 - p) * system.scenario.capacity.rushed_retell_increase * rush
+
+
 def retraumatise_probability(system: CareSystem, woman: Woman, base: float) -> float:
+    """Chance an event with reference chance ``base`` re-traumatises her: higher with a
+    trauma history, lower where staff are trained and where good contacts protect her."""
     care = system.scenario.hostile_care
     p = base * (care.trauma_history_multiplier if woman.trauma_history else 1.0)
     p *= 1 - care.training_retraumatise_reduction * system.iv.training_coverage
+    p *= 1 - care.relationship_protection * woman.protection
     return min(p, 1.0)
 
 
@@ -257,8 +314,13 @@ def retraumatise(system: CareSystem, woman: Woman, cause: str, service: str = ""
 
 
 def stigmatise(system: CareSystem, woman: Woman, service: str) -> None:
-    """A stigmatising contact: it re-traumatises and undoes trust built anywhere."""
+    """A stigmatising contact: it undoes trust built anywhere and may re-traumatise her."""
     woman.stigmatising += 1
-    woman.retraumatised += 1
     adjust_trust(woman, -system.scenario.engagement.trust_loss_stigma)
     system.log(woman, "stigmatised", service, outcome="stigma")
+    p = retraumatise_probability(
+        system, woman, system.scenario.hostile_care.stigma_retraumatise_probability
+    )
+    if system.streams.get("harm", woman.id).random() < p:
+        woman.retraumatised += 1
+        system.log(woman, "retraumatised", service, outcome="stigma")

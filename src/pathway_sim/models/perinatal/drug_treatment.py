@@ -1,20 +1,22 @@
 """Drug treatment: assessment, starting treatment, key-worker contacts and prescribing reviews.
 
-She leaves treatment by dropping out (repeated misses) or by stopping, at a rate
-that is higher after birth and higher still after her baby is removed;
-outreach can bring her back.
+She leaves treatment by dropping out (repeated misses, or giving up while she
+waits) or by stopping, a hazard in continuous time that is higher after birth,
+higher still after her baby is removed, higher while her key-worker contact is
+overdue, and higher the longer she waited to start; outreach can bring her back.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Generator
 from typing import Any
 
-from pathway_sim.models.perinatal.engagement import disengage
+from pathway_sim.models.perinatal.engagement import disengage, wait_until_engaged
 from pathway_sim.models.perinatal.fates import Fate
 from pathway_sim.models.perinatal.schema import DrugTreatment
-from pathway_sim.models.perinatal.system import CareSystem
+from pathway_sim.models.perinatal.system import DAYS_PER_WEEK, CareSystem
 from pathway_sim.models.perinatal.visits import first_appointment, handover, refer, regular_visits
 from pathway_sim.models.perinatal.woman import Woman
 
@@ -27,20 +29,18 @@ def drug_treatment(system: CareSystem, woman: Woman) -> Generator[Any, Any, None
         return
     spec = system.spec(SERVICE, DrugTreatment)
     env = system.env
+    entry_overdue = 0.0
     if not woman.in_treatment:
         if woman.fate[Fate.TREATMENT_REFERRAL] >= spec.referral_probability:
             return
         refer(system, woman, SERVICE)
+        offered = env.now + spec.assessment_target_days
         assessed = yield from first_appointment(
-            system,
-            woman,
-            SERVICE,
-            "assessment",
-            env.now + spec.assessment_target_days,
-            hours=spec.assessment_hours,
+            system, woman, SERVICE, "assessment", offered, hours=spec.assessment_hours
         )
         if not assessed or woman.fate[Fate.TREATMENT_START] >= spec.start_probability:
             return
+        entry_overdue = max(0.0, env.now - offered - system.scenario.capacity.wait_grace_days)
         woman.set_treatment(env.now, True)
         system.log(woman, "treatment_started", SERVICE)
     else:
@@ -50,30 +50,90 @@ def drug_treatment(system: CareSystem, woman: Woman) -> Generator[Any, Any, None
     def kind(n: int) -> str:
         return "prescribing_review" if n % every == every - 1 else "keyworker"
 
-    rng = system.streams.get("treatment-stop", woman.id)
+    env.process(_stopping(system, woman, entry_overdue))
     interval = spec.keyworker_interval_days
     yield from regular_visits(
-        system,
-        woman,
-        SERVICE,
-        kind,
-        env.now + interval,
-        interval,
-        lambda: math.inf,
-        before_visit=lambda: _maybe_stop(system, woman, rng),
+        system, woman, SERVICE, kind, env.now + interval, interval, lambda: math.inf
     )
 
 
-def _maybe_stop(system: CareSystem, woman: Woman, rng: Any) -> None:
-    """Stopping treatment apart from missed contacts: a chance over each key-worker interval."""
-    spec = system.spec(SERVICE, DrugTreatment)
-    rate = spec.stop_per_year_postpartum if woman.born.triggered else spec.stop_per_year_pregnant
-    if woman.separated:
-        rate *= spec.removal_stop_multiplier
-    stops = rng.random() < 1.0 - math.exp(-rate * spec.keyworker_interval_days / 365.0)
-    if stops and woman.in_treatment:
-        system.log(woman, "stopped_treatment", SERVICE)
-        disengage(system, woman, SERVICE)
+def _stopping(system: CareSystem, woman: Woman, entry_overdue: float) -> Generator[Any, Any, None]:
+    """Stopping treatment apart from missed contacts, as a hazard in continuous time.
+
+    She stops when her cumulative hazard passes a unit-exponential threshold of her own.
+    The hazard is integrated exactly over each step, split where its rate changes (birth,
+    removal, falling overdue for a key-worker contact), so a gap in care carries risk for
+    its whole length; a step ends where her next contact falls overdue, where the
+    threshold would be reached at the current rate, or after ``HAZARD_STEP_DAYS``.
+    After she stops (or drops out) and is brought back, a new threshold is drawn.
+    """
+    rec = woman.record(SERVICE)
+    rng = system.streams.get("treatment-stop", woman.id)
+    env = system.env
+    hazard_rate = StopRate(system, entry_overdue)
+    while not woman.ended.triggered:
+        if not (yield from wait_until_engaged(system, woman, SERVICE)):
+            return
+        threshold, hazard, since = rng.exponential(), 0.0, env.now
+        while rec.engaged and not woman.ended.triggered:
+            start = env.now
+            overdue_from = max(rec.last_attended_day, since) + hazard_rate.overdue_after
+            rate = hazard_rate.at(woman, start, overdue_from)
+            if start < overdue_from:
+                step = min(HAZARD_STEP_DAYS, overdue_from - start)
+            else:  # overdue: look again soon, as a contact would lower the rate
+                step = OVERDUE_STEP_DAYS
+            if rate > 0:
+                step = min(step, max((threshold - hazard) / rate, 0.0))
+            yield env.timeout(step)
+            if not rec.engaged or woman.ended.triggered:
+                break
+            hazard += hazard_rate.integrated(woman, start, env.now, overdue_from)
+            if hazard >= threshold * (1 - 1e-9):
+                system.log(woman, "stopped_treatment", SERVICE)
+                disengage(system, woman, SERVICE)
+
+
+HAZARD_STEP_DAYS = 28.0
+"""Longest step between checks of her cumulative hazard against her threshold."""
+OVERDUE_STEP_DAYS = 7.0
+"""Step while her contact is overdue (a contact in the step is seen at its end)."""
+
+
+class StopRate:
+    """Her rate of stopping treatment, per day: higher after birth, after removal, while
+    her key-worker contact is overdue, and the longer she waited to start."""
+
+    def __init__(self, system: CareSystem, entry_overdue: float) -> None:
+        spec = system.spec(SERVICE, DrugTreatment)
+        cap = system.scenario.capacity
+        entry = cap.entry_wait_stop_hazard_ratio_per_week ** (entry_overdue / DAYS_PER_WEEK)
+        self.pregnant = spec.stop_per_year_pregnant / 365.0 * entry
+        self.postpartum = spec.stop_per_year_postpartum / 365.0 * entry
+        self.removal = spec.removal_stop_multiplier
+        self.gap = cap.gap_stop_hazard_ratio
+        self.overdue_after = spec.keyworker_interval_days + cap.wait_grace_days
+        """Days after her last contact (or the start) that the next one is overdue."""
+
+    def at(self, woman: Woman, day: float, overdue_from: float) -> float:
+        born = woman.birth_day is not None and day >= woman.birth_day
+        rate = self.postpartum if born else self.pregnant
+        if woman.removal_day is not None and day >= woman.removal_day:
+            rate *= self.removal
+        if day >= overdue_from:
+            rate *= self.gap
+        return rate
+
+    def integrated(self, woman: Woman, start: float, end: float, overdue_from: float) -> float:
+        """The rate integrated from ``start`` to ``end``, split where it changed."""
+        cuts = [t for t in (overdue_from, woman.birth_day, woman.removal_day)
+                if t is not None and start < t < end]  # fmt: skip
+        if not cuts:
+            return self.at(woman, start, overdue_from) * (end - start)
+        points = [start, *sorted(cuts), end]
+        return sum(
+            self.at(woman, t0, overdue_from) * (t1 - t0) for t0, t1 in itertools.pairwise(points)
+        )
 
 
 def prescribing_handover(system: CareSystem, woman: Woman) -> None:

@@ -192,6 +192,6 @@ def _follow_up(system: CareSystem, woman: Woman, days: float) -> Generator[Any, 
     woman.end_day = system.env.now
     woman.end_state = woman.placement
     for service, rec in woman.services.items():
-        system.discharge_named_worker(service, rec.named_post)
+        system.discharge_named_worker(service, rec)
     system.log(woman, "follow_up_end", outcome=woman.end_state)
     woman.ended.succeed()

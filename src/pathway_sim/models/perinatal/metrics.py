@@ -42,9 +42,13 @@ def ratio(num: float, den: float, scale: float = 100.0) -> float:
 
 
 def replication_kpis(
-    women: list[Woman], scenario: PerinatalScenario, stats: dict[str, ServiceStats]
+    women: list[Woman],
+    scenario: PerinatalScenario,
+    stats: dict[str, ServiceStats],
+    staff_confidence: float,
 ) -> tuple[dict[str, float], list[dict[str, Any]]]:
-    """KPI values for the replication, and one row per woman."""
+    """KPI values for the replication, and one row per woman (staff confidence is the
+    care system's simulated state, averaged over the measured weeks)."""
     harms = {w.id: _harms(w, scenario) for w in women}
     n = len(women)
     booked = [w.booking_gestation_weeks for w in women if w.booking_gestation_weeks is not None]
@@ -78,7 +82,7 @@ def replication_kpis(
             not w.in_treatment_at_birth for w in women if w.in_treatment_at_known
         ),
         "knowledge_at_birth": mean(w.knowledge_at_birth for w in women),
-        "staff_confidence_index": staff_confidence(scenario, stats),
+        "staff_confidence_index": staff_confidence,
         "self_efficacy_index": mean(self_efficacy(w, scenario) for w in women),
         "community_support_engaged_pct": pct(_community_engaged(w, scenario) for w in women),
         "baby_with_mother_at_discharge_pct": pct(
@@ -144,27 +148,6 @@ def in_care_within(w: Woman, days: float) -> bool:
 def born_preterm(w: Woman) -> bool:
     """Her baby was born before 37 weeks."""
     return w.birth_gestation_weeks is not None and w.birth_gestation_weeks < 37
-
-
-def staff_confidence(scenario: PerinatalScenario, stats: dict[str, ServiceStats]) -> float:
-    """Post-weighted mean confidence over the services the site has."""
-    ix = scenario.indices
-    iv = scenario.interventions
-    total = weight = 0.0
-    for name, spec in scenario.services:
-        if not spec.available:
-            continue
-        util = stats[name].utilisation if name in stats else math.nan
-        strain = max(0.0, util - ix.confidence_strain_threshold) if not math.isnan(util) else 0.0
-        score = (
-            ix.confidence_base
-            + ix.confidence_training_weight * iv.training_coverage
-            + (ix.confidence_supervision_weight if iv.supervision else 0.0)
-            - ix.confidence_strain_weight * strain
-        )
-        total += spec.posts * min(max(score, 0.0), 1.0)
-        weight += spec.posts
-    return total / weight if weight else math.nan
 
 
 def self_efficacy(w: Woman, scenario: PerinatalScenario) -> float:

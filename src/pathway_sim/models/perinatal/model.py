@@ -75,7 +75,7 @@ def simulate(
         env.step()
 
     stats = {name: service.stats() for name, service in system.services.items()}
-    kpis, rows = replication_kpis(counted, scenario, stats)
+    kpis, rows = replication_kpis(counted, scenario, stats, system.confidence_index())
     return ReplicationResult(
         replication=streams.replication,
         seed=streams.seed,
@@ -98,6 +98,7 @@ def _measure_after_warmup(system: CareSystem, warmup_days: float) -> Generator[A
     yield system.env.timeout(warmup_days)
     for service in system.services.values():
         service.reset()
+    system.start_measuring()
 
 
 def _close_cohort(

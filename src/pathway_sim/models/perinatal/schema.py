@@ -406,7 +406,7 @@ class Services(Strict):
         hours_per_week=15.0,
         location="hospital",
         named_worker=True,
-        attendance_probability=0.78,
+        attendance_probability=0.795,
         turnover_per_year=0.12,
         stigma_probability=0.01,
         remote_eligible=True,
@@ -622,6 +622,17 @@ class HostileCare(Strict):
     relational_time_multiplier: float = P(
         1.25, "multiplier", "Staff time per contact with relational care.", ge=1
     )
+    retell_probability_new_service: Probability = P(
+        0.9,
+        "probability",
+        "Chance she must tell her history to the first worker of a service, no shared records.",
+    )
+    retell_probability_same_service: Probability = P(
+        0.4,
+        "probability",
+        "Chance she must tell it again to a new worker of a service that knows her "
+        "(its notes travel), no shared records.",
+    )
     retell_probability_shared_records: Probability = P(
         0.2,
         "probability",
@@ -631,6 +642,24 @@ class HostileCare(Strict):
         0.03,
         "probability",
         "Chance that telling her history again re-traumatises (no trauma history).",
+    )
+    known_worker_stigma_reduction: Probability = P(
+        0.7,
+        "proportion",
+        "Relative reduction of a contact's stigma chance when she already knows the worker.",
+    )
+    stigma_retraumatise_probability: Probability = P(
+        0.8, "probability", "Chance a stigmatising contact re-traumatises her (no protection)."
+    )
+    relationship_protection: Probability = P(
+        0.7,
+        "proportion",
+        "Relative reduction of re-traumatisation when good contacts have fully protected her.",
+    )
+    protection_gain_good_contact: Probability = P(
+        0.1,
+        "proportion",
+        "Share of the remaining protection a good contact (known worker, no stigma) adds.",
     )
     trauma_history_multiplier: float = P(
         2.0, "multiplier", "Re-traumatisation risk with a trauma history.", ge=1
@@ -665,6 +694,95 @@ class HostileCare(Strict):
     )
     supervision_turnover_multiplier: float = P(
         0.7, "multiplier", "Turnover with clinical supervision.", gt=0, le=1
+    )
+
+
+class Capacity(Strict):
+    """How waiting, workload, vacancies and deadlines shape care (issue 14).
+
+    A wait is the time from the day a contact was due (a first appointment: the
+    day it was first offered) to the day it happens; only the part beyond
+    ``wait_grace_days`` costs her anything. Workload is a service's utilisation
+    over the last ``workload_window_days``; pressure is how far it runs above
+    ``workload_threshold``, scaled to 0-1 at full utilisation.
+    """
+
+    wait_grace_days: float = P(
+        7.0, "days", "Delay beyond a contact's due day that costs her nothing.", ge=0
+    )
+    wait_trust_loss_per_week: float = P(
+        0.01, "trust units per week", "Trust lost per week of delay beyond the grace.", ge=0, le=1
+    )
+    wait_log_odds_per_week: float = P(
+        -0.1,
+        "log-odds per week",
+        "Shift in the chance of attending per week of delay beyond the grace.",
+        le=0,
+    )
+    wait_give_up_per_week: float = P(
+        0.05,
+        "rate/week",
+        "Hazard of giving up on the service while she waits beyond the grace "
+        "(she drops out of it).",
+        ge=0,
+    )
+    gap_stop_hazard_ratio: float = P(
+        2.0,
+        "hazard ratio",
+        "Rate of stopping drug treatment while her key-worker contact is overdue.",
+        ge=1,
+    )
+    entry_wait_stop_hazard_ratio_per_week: float = P(
+        1.05,
+        "hazard ratio per week",
+        "Rate of stopping treatment per week she waited for her assessment beyond the grace.",
+        ge=1,
+    )
+    workload_window_days: float = P(
+        28.0, "days", "Window over which a service's recent utilisation is measured.", gt=0
+    )
+    workload_threshold: Probability = P(
+        0.7, "utilisation", "Recent utilisation above which staff are under pressure."
+    )
+    rushed_time_cut: Probability = P(
+        0.25, "proportion", "Share of a contact's staff time cut at full pressure."
+    )
+    rushed_relational_cut: Probability = P(
+        0.5,
+        "proportion",
+        "Share of the trust and knowledge a contact builds lost at full pressure.",
+    )
+    rushed_stigma_increase: float = P(
+        1.0, "relative increase", "Increase in a contact's stigma chance at full pressure.", ge=0
+    )
+    rushed_retell_increase: Probability = P(
+        0.5,
+        "proportion",
+        "Share of the remaining chance of not retelling her history lost at full pressure "
+        "(notes unread).",
+    )
+    burnout_turnover_increase: float = P(
+        1.0, "relative increase", "Increase in staff turnover at full pressure.", ge=0
+    )
+    supervision_burnout_reduction: Probability = P(
+        0.5, "proportion", "Share of the burnout increase that clinical supervision prevents."
+    )
+    reallocation_days: float = P(
+        14.0,
+        "days",
+        "Days after a named worker leaves until her cases are reallocated or a locum starts.",
+        ge=0,
+    )
+    locum_cover_probability: Probability = P(
+        0.5,
+        "probability",
+        "Chance a vacancy is covered by an agency or locum worker from then until it is filled.",
+    )
+    hurried_notice_days: float = P(
+        5.0, "days", "Shortest notice at which a conference is convened when time is short.", ge=0
+    )
+    hurried_visit_interval_days: float = P(
+        2.0, "days", "Shortest interval between assessment visits when time is short.", gt=0
     )
 
 
@@ -730,13 +848,33 @@ class ChildProtection(Strict):
         "Minimum days after referral allowed for a late-referred woman's conference.",
         ge=0,
     )
+    information_shortfall_log_odds: float = P(
+        0.8,
+        "log-odds per unit",
+        "Shift in plan and separation per unit of assessment missing (visits not held or "
+        "not attended): less information, more precaution.",
+        ge=0,
+    )
+    planning_reference_days: float = P(
+        70.0,
+        "days",
+        "Days between conference and birth that give time to plan and to show change.",
+        gt=0,
+    )
+    short_planning_log_odds: float = P(
+        0.8,
+        "log-odds per unit",
+        "Shift in separation per unit of that planning time missing (no conference by birth: "
+        "all of it).",
+        ge=0,
+    )
     plan_probability: Probability = P(
         0.5,
         "probability",
         "Chance the conference puts the baby on a child-protection plan, reference risk.",
     )
     separation_probability: Probability = P(
-        0.45,
+        0.35,
         "probability",
         "Chance the baby is separated at birth under a plan, reference engagement.",
     )
@@ -822,11 +960,22 @@ class Indices(Strict):
     confidence_supervision_weight: Probability = P(
         0.15, "index", "Confidence added by clinical supervision."
     )
-    confidence_strain_threshold: Probability = P(
-        0.8, "utilisation", "Utilisation above which staff are strained."
-    )
     confidence_strain_weight: float = P(
-        1.0, "index per unit", "Confidence lost per unit of utilisation above it.", ge=0
+        0.3, "index per unit", "Confidence lost per unit of workload pressure.", ge=0
+    )
+    confidence_experience_weight: Probability = P(
+        0.15, "index", "Confidence a worker gains with full experience of this group."
+    )
+    confidence_experience_contacts: float = P(
+        150.0,
+        "contacts",
+        "Contacts with these women that give a worker 63% of full experience.",
+        gt=0,
+    )
+    confidence_adjust_per_week: Probability = P(
+        0.1,
+        "proportion per week",
+        "Share of the gap to its current level confidence closes weekly.",
     )
     efficacy_trust_weight: Probability = P(0.35, "weight", "Weight of trust in self-efficacy.")
     efficacy_knowledge_weight: Probability = P(
@@ -870,6 +1019,7 @@ class PerinatalScenario(Strict):
     attendance: Attendance = Attendance()
     engagement: Engagement = Engagement()
     hostile_care: HostileCare = HostileCare()
+    capacity: Capacity = Capacity()
     birth: Birth = Birth()
     child_protection: ChildProtection = ChildProtection()
     harms: Harms = Harms()

@@ -1,15 +1,21 @@
 """Social work and child protection: referral, pre-birth assessment, conference, plan, placement.
 
-Shortages of social workers delay assessment visits, which pushes conferences
-past their deadline; the model records each late one. Where the baby lives is
-decided when the baby leaves hospital, from her engagement, trust and treatment,
-and reviewed at core groups through the first year.
+The conference deadline follows the nation's guidance (a gestation, or a number
+of days after a late concern). The social worker plans the assessment to meet
+it: a late referral gets a hurried one (visits closer together, shorter notice,
+fewer visits if even that cannot fit). Shortages of social workers then delay
+visits, which pushes conferences past their deadline. What follows reads both: a
+decision on less information, and one with less time to plan before birth, is
+more precautionary. Where the baby lives is decided when the baby leaves
+hospital, from her engagement, trust and treatment, and reviewed at core groups
+through the first year.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Generator
+from dataclasses import dataclass
 from typing import Any
 
 from pathway_sim.models.perinatal import support
@@ -34,20 +40,24 @@ def social_work(system: CareSystem, woman: Woman) -> Generator[Any, Any, None]:
     """From a pre-birth referral (or none) to the end of her child-protection plan."""
     if not system.available(SERVICE):
         return
-    cp = system.scenario.child_protection
     if woman.fate[Fate.SOCIAL_WORK_REFERRAL] >= referral_probability(system, woman):
         return
     env = system.env
     woman.sw_referred = True
     woman.referral_day = env.now
     refer(system, woman, SERVICE)
-    deadline = max(woman.day_at(cp.deadline_weeks), env.now + cp.deadline_days_after_concern)
+    deadline = conference_deadline(system, woman)
     woman.conference_deadline_day = deadline
-    yield from _assessment(system, woman)
+    plan = assessment_plan(system, woman, deadline)
+    woman.assessment_hurried = plan.hurried
     spec = system.spec(SERVICE, SocialWork)
+    attended = yield from _assessment(system, woman, plan, deadline)
+    woman.assessment_shortfall = (
+        1.0 - min(attended, spec.assessment_visits) / spec.assessment_visits
+    )
     woman.assessment_done_day = env.now
-    woman.assessment_late = env.now > deadline - spec.conference_notice_days
-    yield from _conference(system, woman, env.now + spec.conference_notice_days)
+    woman.assessment_late = env.now > deadline - plan.notice_days
+    yield from _conference(system, woman, env.now + plan.notice_days)
     if woman.cp_plan:
         env.process(
             regular_visits(
@@ -76,13 +86,65 @@ def referral_probability(system: CareSystem, woman: Woman) -> float:
     return p
 
 
-def _assessment(system: CareSystem, woman: Woman) -> Generator[Any, Any, None]:
-    """Assessment visits until enough are attended; if she drops out it is completed on paper."""
+def conference_deadline(system: CareSystem, woman: Woman) -> float:
+    """The day the pre-birth conference is due, by the nation's guidance: by a gestation
+    (England: local procedures under Working Together 2023, about 30 weeks; Scotland:
+    National Guidance for Child Protection 2021/2023 as local procedures apply it, 28
+    weeks) or, for a concern raised too late for that, a number of days after it."""
+    cp = system.scenario.child_protection
+    return max(woman.day_at(cp.deadline_weeks), system.env.now + cp.deadline_days_after_concern)
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentPlan:
+    """The social worker's plan to meet the deadline: when visits start, how far apart,
+    how many, and the notice before the conference."""
+
+    first_visit_days: float
+    interval_days: float
+    visits: int
+    notice_days: float
+    hurried: bool
+
+
+def assessment_plan(system: CareSystem, woman: Woman, deadline: float) -> AssessmentPlan:
+    """The usual plan if it meets the deadline; else every step shortened in proportion,
+    to the hurried minimum interval and notice, and fewer visits if still too long."""
+    spec = system.spec(SERVICE, SocialWork)
+    cap = system.scenario.capacity
+    visits = spec.assessment_visits
+    usual = spec.allocation_days + (visits - 1) * spec.visit_interval_days
+    available = deadline - system.env.now
+    if usual + spec.conference_notice_days <= available:
+        return AssessmentPlan(
+            spec.allocation_days,
+            spec.visit_interval_days,
+            visits,
+            spec.conference_notice_days,
+            False,
+        )
+    scale = max(available, 0.0) / (usual + spec.conference_notice_days)
+    notice = min(spec.conference_notice_days, max(spec.conference_notice_days * scale,
+                                                  cap.hurried_notice_days))  # fmt: skip
+    interval = min(spec.visit_interval_days, max(spec.visit_interval_days * scale,
+                                                 cap.hurried_visit_interval_days))  # fmt: skip
+    first = spec.allocation_days * scale
+    room = available - notice - first
+    fits = 1 + max(0, math.floor(room / interval)) if room >= 0 else 1
+    return AssessmentPlan(first, interval, max(1, min(visits, fits)), notice, True)
+
+
+def _assessment(
+    system: CareSystem, woman: Woman, plan: AssessmentPlan, deadline: float
+) -> Generator[Any, Any, int]:
+    """Assessment visits until the plan's are attended; a missed visit is re-offered only
+    while that still meets the deadline (or none is attended yet). If she drops out it is
+    completed on paper. Returns the visits attended."""
     spec = system.spec(SERVICE, SocialWork)
     rec = woman.record(SERVICE)
-    day = system.env.now + spec.allocation_days
+    day = system.env.now + plan.first_visit_days
     attended = 0
-    for _ in range(2 * spec.assessment_visits):
+    for _ in range(2 * plan.visits):
         outcome = yield from contact(
             system,
             woman,
@@ -93,9 +155,12 @@ def _assessment(system: CareSystem, woman: Woman) -> Generator[Any, Any, None]:
             align=False,
         )
         attended += outcome == ATTENDED
-        if attended >= spec.assessment_visits or not rec.engaged or woman.ended.triggered:
-            return
-        day = system.env.now + spec.visit_interval_days
+        if attended >= plan.visits or not rec.engaged or woman.ended.triggered:
+            break
+        day = system.env.now + plan.interval_days
+        if attended and day + plan.notice_days > deadline:
+            break
+    return attended
 
 
 def _conference(system: CareSystem, woman: Woman, day: float) -> Generator[Any, Any, None]:
@@ -130,7 +195,8 @@ def _conference(system: CareSystem, woman: Woman, day: float) -> Generator[Any, 
 
 def _decide_plan(system: CareSystem, woman: Woman) -> None:
     cp = system.scenario.child_protection
-    p = logistic(logit(cp.plan_probability) + _risk(system, woman))
+    x = _risk(system, woman) + cp.information_shortfall_log_odds * woman.assessment_shortfall
+    p = logistic(logit(cp.plan_probability) + x)
     woman.cp_plan = bool(woman.fate[Fate.PLAN] < p)
     system.log(woman, "plan_decision", SERVICE, outcome="plan" if woman.cp_plan else "no plan")
 
@@ -186,7 +252,7 @@ def decide_placement(system: CareSystem, woman: Woman) -> None:
     if woman.sw_referred and woman.cp_plan is None:
         _decide_plan(system, woman)
     if woman.cp_plan:
-        x = logit(cp.separation_probability) + _risk(system, woman)
+        x = logit(cp.separation_probability) + _risk(system, woman) + _precaution(system, woman)
     else:
         x = logit(cp.separation_no_plan_probability)
     if woman.has_advocate:
@@ -210,6 +276,18 @@ def removal(system: CareSystem, woman: Woman, placement: str) -> None:
     system.log(woman, "removal", SERVICE, outcome=placement)
     if system.available("post_removal_support"):
         system.env.process(support.post_removal_support(system, woman))
+
+
+def _precaution(system: CareSystem, woman: Woman) -> float:
+    """Log-odds shift of separation from a hurried or late process: less information from
+    the assessment, and less time between conference and birth to plan and to show change
+    (all of it missing when no conference was held before the decision)."""
+    cp = system.scenario.child_protection
+    x = cp.information_shortfall_log_odds * woman.assessment_shortfall
+    held = woman.conference_day
+    planning = 0.0 if held is None else max(0.0, woman.born_day - held)
+    x += cp.short_planning_log_odds * max(0.0, 1.0 - planning / cp.planning_reference_days)
+    return x
 
 
 def _risk(system: CareSystem, woman: Woman) -> float:

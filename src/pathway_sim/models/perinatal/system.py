@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
+from collections import deque
 from collections.abc import Generator
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import simpy
@@ -12,7 +14,7 @@ from pathway_sim.core.randomness import Streams
 from pathway_sim.engine.service import Post, Service
 from pathway_sim.models.perinatal.schema import PerinatalScenario, ServiceSpec
 from pathway_sim.models.perinatal.terms import attendance_terms
-from pathway_sim.models.perinatal.woman import Woman
+from pathway_sim.models.perinatal.woman import ServiceRecord, Woman
 
 HUB_SERVICES = frozenset(
     {
@@ -31,6 +33,23 @@ DAYS_PER_WEEK = 7.0
 S = TypeVar("S", bound=ServiceSpec)
 
 
+def pressure(utilisation: float, threshold: float) -> float:
+    """Workload pressure 0-1: how far recent utilisation runs above the threshold, scaled so
+    that a service busy all the time is at full pressure."""
+    if utilisation <= threshold:
+        return 0.0
+    return min((utilisation - threshold) / (1.0 - threshold), 1.0) if threshold < 1 else 1.0
+
+
+@dataclass(slots=True)
+class Holder:
+    """The person in a post as the model sees them: experience with these women, confidence."""
+
+    person: int
+    contacts: int
+    confidence: float
+
+
 class CareSystem:
     """Everything the women's processes share: clock, services, staff, parameters, log."""
 
@@ -46,7 +65,10 @@ class CareSystem:
             name: spec for name, spec in scenario.services if spec.available
         }
         self.services = {name: Service(env, name, spec.posts) for name, spec in self.specs.items()}
-        self.caseload = {name: [0] * spec.posts for name, spec in self.specs.items()}
+        self.cases: dict[str, list[dict[ServiceRecord, None]]] = {
+            name: [{} for _ in range(spec.posts)] for name, spec in self.specs.items()
+        }
+        self.pressure = dict.fromkeys(self.specs, 0.0)
         self._funded_until = {
             name: getattr(spec, "funding_end_day", None) or float("inf")
             for name, spec in self.specs.items()
@@ -54,9 +76,15 @@ class CareSystem:
         self._trained: dict[str, bool] = {}
         self.iv = scenario.interventions
         self.terms = attendance_terms(scenario, self.specs)
+        self.holders = {
+            name: [self._newcomer(post) for post in self.services[name].posts]
+            for name in self.specs
+        }
+        self._confidence_samples: list[float] = []
         for name, spec in self.specs.items():
             for post in self.services[name].posts:
                 env.process(self._turnover(spec, post))
+        env.process(self._watch_workload())
 
     def spec(self, service: str, kind: type[S]) -> S:
         """The service's parameters as its own kind of spec (its schedule, its targets)."""
@@ -84,29 +112,139 @@ class CareSystem:
             trained = self._trained[key] = bool(draw < self.iv.training_coverage)
         return trained
 
-    def assign_named_worker(self, service: str) -> int:
-        """The post with the smallest caseload (lowest index on ties)."""
-        loads = self.caseload[service]
-        post = loads.index(min(loads))
-        loads[post] += 1
+    def assign_named_worker(self, service: str, rec: ServiceRecord) -> int:
+        """The post with the smallest caseload among those not being vacated (lowest index
+        on ties): a team does not allocate new cases to a worker who has left."""
+        post = self._lightest_post(service)
+        self.cases[service][post][rec] = None
         return post
 
-    def discharge_named_worker(self, service: str, post: int | None) -> None:
-        if post is not None:
-            self.caseload[service][post] -= 1
+    def discharge_named_worker(self, service: str, rec: ServiceRecord) -> None:
+        if rec.named_post is not None:
+            self.cases[service][rec.named_post].pop(rec, None)
+
+    def note_contact(self, post: Post) -> None:
+        """The post's holder has seen one more of these women: experience builds."""
+        self.holders[post.service][post.index].contacts += 1
+
+    def _lightest_post(self, service: str) -> int:
+        posts = self.services[service].posts
+        loads = self.cases[service]
+        staying = [p.index for p in posts if not p.leaving] or [p.index for p in posts]
+        return min(staying, key=lambda i: (len(loads[i]), i))
+
+    def _reallocate(self, service: str, index: int) -> None:
+        """Her worker has gone: the team manager moves the post's cases to colleagues."""
+        posts = self.services[service].posts
+        if all(p.leaving for p in posts):
+            return  # nobody to take them: they wait for the post to be filled
+        moving = list(self.cases[service][index])
+        self.cases[service][index] = {}
+        for rec in moving:
+            rec.named_post = self.assign_named_worker(service, rec)
+        self.services[service].withdraw_waiting_for(index)  # they queue for the new worker
 
     def _turnover(self, spec: ServiceSpec, post: Post) -> Generator[Any, Any, None]:
+        """Leavers at a rate that rises with workload pressure (burnout), by thinning: candidate
+        times at the highest rate, each kept with the chance the current rate gives."""
+        cap = self.scenario.capacity
         rate = spec.turnover_per_year
+        burnout = cap.burnout_turnover_increase
         if self.iv.supervision:
             rate *= self.scenario.hostile_care.supervision_turnover_multiplier
+            burnout *= 1 - cap.supervision_burnout_reduction
         if rate <= 0:
             return
+        highest = rate * (1 + burnout)
         rng = self.streams.get(f"turnover:{post.service}", post.index)
         while True:
-            yield self.env.timeout(rng.exponential(365.0 / rate))
+            yield self.env.timeout(rng.exponential(365.0 / highest))
+            if rng.random() * highest > rate * (1 + burnout * self.pressure[post.service]):
+                continue
             vacancy = rng.exponential(spec.vacancy_days) if spec.vacancy_days > 0 else 0.0
-            self.services[post.service].vacate(post, vacancy)
+            yield from self._vacancy(post, vacancy, rng.random())
+
+    def _vacancy(self, post: Post, vacancy: float, cover_draw: float) -> Generator[Any, Any, None]:
+        """A leaver's post: after ``reallocation_days`` a locum covers it until it is filled,
+        or (no locum) the team reallocates the leaver's cases."""
+        cap = self.scenario.capacity
+        staff = self.services[post.service]
+        gap = min(cap.reallocation_days, vacancy)
+        if cover_draw < cap.locum_cover_probability and gap < vacancy:
+            staff.vacate(post, gap)  # the locum is a new person in the post
             yield self.env.timeout(vacancy)
+            staff.vacate(post, 0.0)  # the permanent appointment: another new person
+            return
+        staff.vacate(post, vacancy)
+        yield self.env.timeout(gap)
+        if post.leaving and self.specs[post.service].named_worker:
+            self._reallocate(post.service, post.index)
+        yield self.env.timeout(vacancy - gap)
+
+    # --- workload and confidence ------------------------------------------------------------
+
+    def _watch_workload(self) -> Generator[Any, Any, None]:
+        """Each week: every service's utilisation over the recent window sets its pressure,
+        and every post holder's confidence moves towards what their situation supports."""
+        cap = self.scenario.capacity
+        keep = max(1, round(cap.workload_window_days / DAYS_PER_WEEK))
+        history = {name: deque([(0.0, 0.0)], maxlen=keep + 1) for name in self.specs}
+        while True:
+            yield self.env.timeout(DAYS_PER_WEEK)
+            now = self.env.now
+            for name, service in self.services.items():
+                areas = history[name]
+                busy, filled = service.busy.area(now), service.filled.area(now)
+                if busy < areas[-1][0] or filled < areas[-1][1]:
+                    areas.clear()  # the measured period began: areas restarted from zero
+                    areas.append((0.0, 0.0))
+                areas.append((busy, filled))
+                staffed = filled - areas[0][1]
+                recent = (busy - areas[0][0]) / staffed if staffed > 0 else 1.0
+                self.pressure[name] = pressure(recent, cap.workload_threshold)
+            self._update_confidence()
+
+    def _newcomer(self, post: Post) -> Holder:
+        return Holder(post.person, 0, self._confidence_target(post, 0, 0.0, experienced=False))
+
+    def _confidence_target(
+        self, post: Post, contacts: int, strain: float, experienced: bool = True
+    ) -> float:
+        ix = self.scenario.indices
+        level = ix.confidence_base + ix.confidence_training_weight * self.trained(post)
+        if experienced:
+            level += (ix.confidence_supervision_weight if self.iv.supervision else 0.0) + (
+                ix.confidence_experience_weight
+                * (1 - math.exp(-contacts / ix.confidence_experience_contacts))
+            )
+            level -= ix.confidence_strain_weight * strain
+        return min(max(level, 0.0), 1.0)
+
+    def _update_confidence(self) -> None:
+        rate = self.scenario.indices.confidence_adjust_per_week
+        total = weight = 0.0
+        for name, service in self.services.items():
+            holders = self.holders[name]
+            for post in service.posts:
+                if holders[post.index].person != post.person:  # a newcomer's confidence
+                    holders[post.index] = self._newcomer(post)
+                holder = holders[post.index]
+                target = self._confidence_target(post, holder.contacts, self.pressure[name])
+                holder.confidence += rate * (target - holder.confidence)
+                if not post.leaving:
+                    total += holder.confidence
+                    weight += 1
+        if weight:
+            self._confidence_samples.append(total / weight)
+
+    def start_measuring(self) -> None:
+        """The warm-up is over: confidence is averaged from now."""
+        self._confidence_samples.clear()
+
+    def confidence_index(self) -> float:
+        """Staff confidence over the measured weeks: the mean over filled posts and weeks."""
+        samples = self._confidence_samples
+        return sum(samples) / len(samples) if samples else math.nan
 
     # --- places and days -----------------------------------------------------------------
 

@@ -19,7 +19,7 @@ def refer(system: CareSystem, woman: Woman, service: str) -> None:
         return
     rec.active = True
     if system.specs[service].named_worker:
-        rec.named_post = system.assign_named_worker(service)
+        rec.named_post = system.assign_named_worker(service, rec)
     system.log(woman, "referred", service)
 
 
@@ -35,13 +35,23 @@ def first_appointment(
     """Offer a first appointment until she attends; False if it never happens.
 
     A miss is re-offered after the service's ``rebook_days``; if she drops out,
-    the offer waits for her to be re-engaged.
+    the offer waits for her to be re-engaged. Every re-offer is due on the day of
+    the first, so rebooking counts as waiting.
     """
     rec = woman.record(service)
     rebook = system.specs[service].rebook_days
+    due = day
     while True:
         outcome = yield from contact(
-            system, woman, service, kind, day, hours=hours, antenatal=antenatal, align=False
+            system,
+            woman,
+            service,
+            kind,
+            day,
+            hours=hours,
+            antenatal=antenatal,
+            align=False,
+            due=due,
         )
         rec.first_attended += outcome == ATTENDED
         rec.first_missed += outcome == MISSED
@@ -90,11 +100,9 @@ def regular_visits(
     *,
     needs_baby: bool = False,
     stop: Callable[[], bool] | None = None,
-    before_visit: Callable[[], None] | None = None,
 ) -> Generator[Any, Any, int]:
     """Contacts every ``interval_days`` until ``until_day()``; pauses while she is disengaged.
 
-    ``before_visit`` runs before each contact is booked (it may make her drop out).
     Returns the number of contacts attended.
     """
     attended = 0
@@ -108,10 +116,6 @@ def regular_visits(
         ended = woman.ended.triggered or day >= until_day() or (stop and stop())
         if ended or not system.available(service):
             return attended
-        if before_visit is not None:
-            before_visit()
-            if not rec.engaged:
-                continue
         name = kind(n) if callable(kind) else kind
         outcome = yield from contact(system, woman, service, name, day, needs_baby=needs_baby)
         attended += outcome == ATTENDED

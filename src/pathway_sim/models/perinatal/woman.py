@@ -81,6 +81,8 @@ class Woman:
     referral_day: float | None = None
     assessment_done_day: float | None = None
     assessment_late: bool = False
+    assessment_shortfall: float = 0.0
+    assessment_hurried: bool = False
     conference_day: float | None = None
     conference_deadline_day: float | None = None
     conference_late: bool = False
@@ -94,6 +96,7 @@ class Woman:
     travel_cost_gbp: float = 0.0
     recent: deque[float] = field(default_factory=deque)
     seen_people: set[str] = field(default_factory=set)
+    protection: float = 0.0
     stigmatising: int = 0
     retraumatised: int = 0
     history_retold: int = 0
