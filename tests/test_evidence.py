@@ -55,3 +55,12 @@ def test_run_writes_kpi_evidence_beside_the_contract_files(cli, tmp_path):
     assert list(summary.columns) == ["scenario", "kpi", "mean", "std", "ci_low", "ci_high", "n"]
     assert set(evidence["kpi"]) == set(summary["kpi"])
     assert "rest mainly on assumption" in out
+
+
+def test_every_capacity_parameter_counts_for_some_kpi():
+    """The capacity mechanisms (waits, workload, vacancy cover, hurried assessments) are
+    assumptions: each must count towards the evidence of a KPI it moves, or
+    kpi_evidence.csv would understate what rests on assumptions."""
+    counted = {p.name for k in PATHWAY_KPIS for p in matching(main_parameters(k.name))}
+    capacity = {name for name in load_register() if name.startswith("capacity.")}
+    assert capacity and sorted(capacity - counted) == []

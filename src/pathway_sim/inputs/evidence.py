@@ -30,7 +30,15 @@ COLUMNS = (
     "calibrated",
 )
 
-_ATTENDANCE = ("attendance.*", "engagement.misses_to_disengage", "engagement.reengage_*")
+_ATTENDANCE = (
+    "attendance.*",
+    "engagement.misses_to_disengage",
+    "engagement.reengage_*",
+    "capacity.wait_*",
+)
+_STOPPING = ("capacity.entry_wait_stop_hazard_ratio_per_week", "capacity.gap_stop_hazard_ratio")
+"""How waits for a first assessment and gaps in key-worker contact raise treatment stopping."""
+_WORKLOAD = ("capacity.workload_*", "capacity.burnout_*", "capacity.supervision_*")
 _SCHEDULES = (
     "services.midwifery.*_weeks",
     "services.midwifery.postnatal_days",
@@ -45,6 +53,7 @@ _SCHEDULES = (
 _RETRAUMA = (
     "services.*.stigma_probability",
     "hostile_care.*",
+    "capacity.rushed_*",
     "interventions.training_coverage",
     "population.trauma_history_probability",
     "child_protection.referral_probability",
@@ -57,6 +66,9 @@ _PLACEMENT = (
     "child_protection.engagement_*",
     "child_protection.trust_log_odds",
     "child_protection.not_in_treatment_odds_ratio",
+    "child_protection.information_shortfall_log_odds",
+    "child_protection.short_planning_log_odds",
+    "child_protection.planning_reference_days",
 )
 _BOOKING = (
     "population.late_disclosure_probability",
@@ -73,6 +85,10 @@ _CONFERENCE = (
     "services.social_work.visit_interval_days",
     "services.social_work.conference_notice_days",
     "services.social_work.turnover_per_year",
+    "child_protection.deadline_*",
+    "capacity.hurried_*",
+    "capacity.locum_cover_probability",
+    "capacity.reallocation_days",
     "services.social_work.vacancy_days",
     "child_protection.deadline_*",
 )
@@ -115,19 +131,25 @@ KPI_PARAMETERS: dict[str, tuple[str, ...]] = {
         "services.drug_treatment.start_probability",
         "services.drug_treatment.stop_per_year_pregnant",
         "services.drug_treatment.attendance_probability",
+        *_STOPPING,
     ),
     "treatment_stopped_pregnancy_pct": (
         "services.drug_treatment.stop_per_year_pregnant",
         "services.drug_treatment.attendance_probability",
         "engagement.misses_to_disengage",
         "engagement.reengage_probability",
+        *_STOPPING,
     ),
     "knowledge_at_birth": (
         "population.initial_knowledge.*",
         "engagement.knowledge_gain*",
         "engagement.coproduced_knowledge_multiplier",
     ),
-    "staff_confidence_index": ("indices.confidence_*", "interventions.training_coverage"),
+    "staff_confidence_index": (
+        "indices.confidence_*",
+        "interventions.training_coverage",
+        *_WORKLOAD,
+    ),
     "self_efficacy_index": (
         "indices.efficacy_*",
         "engagement.trust_*",
@@ -158,11 +180,13 @@ KPI_PARAMETERS: dict[str, tuple[str, ...]] = {
         "engagement.misses_to_disengage",
         "engagement.reengage_probability",
         "hostile_care.handover_failure_probability",
+        *_STOPPING,
     ),
     "overdoses_per_1000": (
         "harms.overdose_per_100k_days_*",
         "harms.not_in_treatment_multiplier",
         "harms.removal_overdose_multiplier",
+        *_STOPPING,
     ),
     "harm_after_removal_per_1000": _REMOVAL_HARMS,
     "deaths_after_removal_per_1000": _REMOVAL_HARMS,
@@ -207,7 +231,14 @@ def _service_patterns(service: str) -> dict[str, tuple[str, ...]]:
     return {
         f"{service}_attended_per_woman": (f"{s}.attendance_probability", *_ATTENDANCE),
         f"{service}_missed_per_woman": (f"{s}.attendance_probability", *_ATTENDANCE),
-        f"{service}_wait_days": (*capacity, f"{s}.turnover_per_year", f"{s}.vacancy_days"),
+        f"{service}_wait_days": (
+            *capacity,
+            f"{s}.turnover_per_year",
+            f"{s}.vacancy_days",
+            "capacity.locum_cover_probability",
+            "capacity.reallocation_days",
+            *_WORKLOAD,
+        ),
         f"{service}_utilisation": capacity,
     }
 
