@@ -64,9 +64,11 @@ class Job:
     def paired(self) -> list[int]:
         return sorted(set(self.base_results) & set(self.whatif_results))
 
-    def start(self, replicate_fn: Callable[..., ReplicationResult] = replicate) -> Job:
-        """Run in a daemon thread; returns at once."""
-        self._thread = threading.Thread(target=self._run, args=(replicate_fn,), daemon=True)
+    def start(self, replicate_fn: Callable[..., ReplicationResult] | None = None) -> Job:
+        """Run in a daemon thread; returns at once. ``replicate_fn`` defaults to this
+        module's ``replicate``, looked up now (so a test can replace it)."""
+        target = replicate_fn or replicate
+        self._thread = threading.Thread(target=self._run, args=(target,), daemon=True)
         self._thread.start()
         return self
 

@@ -321,4 +321,5 @@ def main() -> None:
     downloads()
 
 
-main()
+if __name__ == "__main__":  # as Streamlit runs it; importing it draws nothing
+    main()
