@@ -19,6 +19,7 @@ import streamlit as st
 from pathway_sim.app import jobs, levers, presets, results, server
 from pathway_sim.core.errors import ScenarioError, UsageError
 from pathway_sim.inputs.loading import to_yaml
+from pathway_sim.models.perinatal.toc import KEY_REQUIREMENTS
 from pathway_sim.runs.executors import ExecutorSpec
 
 MAX_REPS = 100
@@ -67,7 +68,7 @@ def choose_levers(site: str) -> tuple[list[str], dict[str, float]]:
     st.subheader("Levers, by key requirement of the Theory of Change")
     columns = st.columns(2)
     for n, (kr, group) in enumerate(levers.by_requirement().items()):
-        with columns[n % 2].expander(kr, expanded=False):
+        with columns[n % 2].expander(f"{kr} {KEY_REQUIREMENTS[kr][0]}", expanded=False):
             for lever in group:
                 if lever.name not in shown:
                     shown.add(lever.name)
@@ -190,8 +191,14 @@ def show_comparison(
 def live() -> None:
     """The current run, redrawn every second while it runs (the rest of the page stays)."""
     current = state()["current"]
-    if current is not None and current in state()["runs"]:
-        show_job(state()["runs"][current])
+    if current is None or current not in state()["runs"]:
+        return
+    job = state()["runs"][current]
+    show_job(job)
+    settled = st.session_state.setdefault("settled", set())
+    if job.state != jobs.RUNNING and current not in settled:
+        settled.add(current)
+        st.rerun()  # the whole page, so compare and downloads list the finished run
 
 
 def journeys(job: jobs.Job) -> None:

@@ -26,6 +26,7 @@ def command(port: int, address: str = "127.0.0.1") -> list[str]:
         "--server.headless", "true", "--server.address", address,
         "--server.port", str(port), "--browser.gatherUsageStats", "false",
         "--server.fileWatcherType", "none", "--global.developmentMode", "false",
+        "--client.toolbarMode", "minimal",
     ]  # fmt: skip
 
 
