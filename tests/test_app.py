@@ -258,3 +258,12 @@ def test_side_by_side_keeps_one_base_and_at_most_four(finished):
     base = table["scenario"].iloc[0]
     assert (merged["scenario"] == base).sum() == (table["scenario"] == base).sum()
     assert len(merged) == len(table) + 3 * (table["scenario"] != base).sum()
+
+
+def test_example_journeys_on_demand_show_the_same_women_in_both(app):
+    choose(app)
+    run_to_end(app)
+    app.button(key="journeys").click().run()
+    titles = [c.value for c in app.caption if c.value.startswith("Woman ")]
+    assert titles and "chosen because in the base" in titles[0]
+    assert len(app.get("image")) == len(titles) and not app.exception
