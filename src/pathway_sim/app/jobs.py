@@ -35,6 +35,27 @@ def replicate(scenario: Scenario, seed: int, index: int) -> ReplicationResult:
     return run_replication(scenario, seed, index)
 
 
+_WARMED = threading.Event()
+
+
+def _nothing() -> None:
+    """A task for ``warm``: its worker has imported the runner, which is the point."""
+
+
+def warm(spec: ExecutorSpec) -> None:
+    """Start the workers' fork server (it imports the model once) in the background, once
+    per server, so the presenter's first Run does not wait for it."""
+    if spec.kind != "processes" or _WARMED.is_set():
+        return
+    _WARMED.set()
+
+    def run() -> None:
+        with executing(ExecutorSpec("processes", 1)) as executor:
+            list(executor.completed(_nothing, [(0, ())]))
+
+    threading.Thread(target=run, daemon=True).start()
+
+
 @dataclass
 class Job:
     """One what-if against its base: the replications finished so far and the state."""
@@ -51,6 +72,7 @@ class Job:
     wall_seconds: float | None = None
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
+    _table: tuple[int, pd.DataFrame] | None = None
 
     @property
     def reps(self) -> int:
@@ -141,9 +163,12 @@ class Job:
 
     def comparison(self) -> pd.DataFrame | None:
         """``comparison.csv`` from the pairs done so far (None before two pairs)."""
-        if self.done < 2:
+        done = self.done
+        if done < 2:
             return None
-        return comparison_table(self.replications(), self.base.name)
+        if self._table is None or self._table[0] != done:  # the page asks every second
+            self._table = (done, comparison_table(self.replications(), self.base.name))
+        return self._table[1]
 
 
 def _message(exc: BaseException) -> str:

@@ -319,6 +319,7 @@ def main() -> None:
     st.title("What if? Perinatal care for women who use drugs")
     st.caption("A simulation judged against the Theory of Change: pick a site and levers, "
                "press Run, and watch the outcomes move against the site as it is.")  # fmt: skip
+    jobs.warm(executor())
     site, name, reps = choose_site()
     chosen, intensity = choose_levers(site)
     staff = choose_staff(site)
