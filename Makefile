@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 WORKERS ?= 2
 
-.PHONY: install run test test-fast lint bench check-install clean app precompute
+.PHONY: install run test test-fast lint bench check-install clean app
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
