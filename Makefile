@@ -2,6 +2,7 @@
 #   make run    installs into .venv and runs the default comparison
 #   make test   installs with test extras and runs the whole test suite
 #   make lint   ruff (format and rules) over src, tests and benchmarks; mypy on the lower layers
+#   make app    serves the workshop what-if app on localhost (PORT=8501, RESULTS=presets dir)
 #   make bench  measures speed, scaling, parallel efficiency and memory against their targets
 PYTHON ?= python3
 VENV := .venv
@@ -9,12 +10,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 WORKERS ?= 2
 
-.PHONY: install run test test-fast lint bench check-install clean
+.PHONY: install run test test-fast lint bench check-install clean app
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test,lint]"
+	$(BIN)/python -m pip install --quiet -e ".[test,lint,app]"
 	rm -f $(VENV)/.installed-* && touch $@
 
 install: $(STAMP)
@@ -28,6 +29,11 @@ REPS ?= 10
 run: $(STAMP)
 	$(BIN)/pathway-sim compare $(DEFAULT_COMPARISON) --reps $(REPS) --workers $(WORKERS) \
 		--out results/default_comparison
+
+PORT ?= 8501
+# The workshop what-if app; RESULTS=DIR loads presets written by `pathway-sim precompute`.
+app: $(STAMP)
+	$(BIN)/pathway-sim app --port $(PORT) $(if $(RESULTS),--results $(RESULTS))
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n $(WORKERS) -q

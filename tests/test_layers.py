@@ -24,6 +24,7 @@ LAYERS: tuple[str, ...] = (
     "sensitivity",
     "reporting",
     "api",
+    "app",
     "cli",
     "__main__",
 )

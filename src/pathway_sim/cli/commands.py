@@ -381,3 +381,17 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
     for path in library.copy_out(name, Path(destination)):
         print(f"wrote {path}")
     return 0
+
+
+def cmd_app(args: argparse.Namespace) -> int:
+    from pathway_sim.app.server import serve
+
+    return serve(args.port, args.results)
+
+
+def cmd_precompute(args: argparse.Namespace) -> int:
+    from pathway_sim.app.presets import precompute
+
+    for path in precompute(args.out, args.reps, args.sites, args.levers, args.workers):
+        print(path)
+    return 0

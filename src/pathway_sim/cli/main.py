@@ -267,6 +267,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="copy library file NAME, and the files it names, into DIR to edit",
     )
     scenarios.set_defaults(func=commands.cmd_scenarios)
+
+    app = subcommands.add_parser("app", help="serve the workshop what-if app on localhost")
+    app.add_argument("--port", type=positive_int("--port"), default=8501, help="default 8501")
+    app.add_argument("--results", type=out_dir, help="presets written by precompute --out DIR")
+    app.set_defaults(func=commands.cmd_app)
+
+    precompute = subcommands.add_parser(
+        "precompute", help="run the library's levers per site at workshop size, for the app"
+    )
+    precompute.add_argument("--out", type=out_dir, required=True, help="directory to write")
+    precompute.add_argument("--reps", type=positive_int("--reps"), default=10, help="default 10")
+    precompute.add_argument("--sites", nargs="+", metavar="SITE", help="default: every site")
+    precompute.add_argument("--levers", nargs="+", metavar="LEVER", help="default: every lever")
+    precompute.add_argument("--workers", type=positive_int("--workers"), help="worker processes")
+    precompute.set_defaults(func=commands.cmd_precompute)
     return parser
 
 
