@@ -14,10 +14,11 @@ from collections.abc import Generator
 from typing import Any
 
 from pathway_sim.core.distributions import Distribution
+from pathway_sim.core.units import DAYS_PER_WEEK
 from pathway_sim.engine.service import Post
 from pathway_sim.models.perinatal.engagement import disengage
 from pathway_sim.models.perinatal.odds import logistic
-from pathway_sim.models.perinatal.system import DAYS_PER_WEEK, CareSystem
+from pathway_sim.models.perinatal.system import CareSystem
 from pathway_sim.models.perinatal.woman import ServiceRecord, Woman
 
 ATTENDED, MISSED, CANCELLED = "attended", "missed", "cancelled"

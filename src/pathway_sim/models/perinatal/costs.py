@@ -33,6 +33,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from pathway_sim.core.units import DAYS_PER_WEEK, DAYS_PER_YEAR
+
 if TYPE_CHECKING:
     from pathway_sim.models.perinatal.harms import ExpectedHarms
     from pathway_sim.models.perinatal.schema import PerinatalScenario
@@ -40,8 +42,6 @@ if TYPE_CHECKING:
 
 PRICE_YEAR = "2022/23"
 """Every unit cost (``cost_schema.py``) is in GBP at this year's prices."""
-DAYS_PER_YEAR = 365.0
-DAYS_PER_WEEK = 7.0
 
 
 COST_COMPONENTS = (

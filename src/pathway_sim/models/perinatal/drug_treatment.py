@@ -13,10 +13,11 @@ import math
 from collections.abc import Generator
 from typing import Any
 
+from pathway_sim.core.units import DAYS_PER_WEEK, DAYS_PER_YEAR
 from pathway_sim.models.perinatal.engagement import disengage, wait_until_engaged
 from pathway_sim.models.perinatal.fates import Fate
 from pathway_sim.models.perinatal.schema import DrugTreatment
-from pathway_sim.models.perinatal.system import DAYS_PER_WEEK, CareSystem
+from pathway_sim.models.perinatal.system import CareSystem
 from pathway_sim.models.perinatal.visits import first_appointment, handover, refer, regular_visits
 from pathway_sim.models.perinatal.woman import Woman
 
@@ -108,8 +109,8 @@ class StopRate:
         spec = system.spec(SERVICE, DrugTreatment)
         cap = system.scenario.capacity
         entry = cap.entry_wait_stop_hazard_ratio_per_week ** (entry_overdue / DAYS_PER_WEEK)
-        self.pregnant = spec.stop_per_year_pregnant / 365.0 * entry
-        self.postpartum = spec.stop_per_year_postpartum / 365.0 * entry
+        self.pregnant = spec.stop_per_year_pregnant / DAYS_PER_YEAR * entry
+        self.postpartum = spec.stop_per_year_postpartum / DAYS_PER_YEAR * entry
         self.removal = spec.removal_stop_multiplier
         self.gap = cap.gap_stop_hazard_ratio
         self.overdue_after = spec.keyworker_interval_days + cap.wait_grace_days

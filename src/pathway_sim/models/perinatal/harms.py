@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
+from pathway_sim.core.units import DAYS_PER_YEAR
 from pathway_sim.models.perinatal.schema import Harms
 from pathway_sim.models.perinatal.woman import Woman
 
@@ -56,7 +57,7 @@ def expected_harms(woman: Woman, harms: Harms, supported_from: float | None) -> 
             suicides += (
                 harms.suicide_per_100k_years
                 / 1e5
-                / 365.0
+                / DAYS_PER_YEAR
                 * harms.removal_suicide_multiplier
                 * support
                 * span

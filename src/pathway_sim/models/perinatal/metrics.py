@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from pathway_sim.core.units import DAYS_PER_WEEK
 from pathway_sim.engine.service import ServiceStats
 from pathway_sim.models.kpis import SERVICE_LABELS
 from pathway_sim.models.perinatal.costs import cost_kpis
@@ -196,7 +197,7 @@ def _totals(women: list[Woman]) -> dict[str, int]:
 
 
 def _appointments_per_week(w: Woman) -> float:
-    weeks = max((w.born_day - w.arrival_day) / 7.0, 1.0)
+    weeks = max((w.born_day - w.arrival_day) / DAYS_PER_WEEK, 1.0)
     return w.pregnancy_contacts / weeks
 
 

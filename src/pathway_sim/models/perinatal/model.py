@@ -17,6 +17,7 @@ import simpy
 
 from pathway_sim.core.arrivals import PoissonArrivals
 from pathway_sim.core.randomness import Streams
+from pathway_sim.core.units import DAYS_PER_YEAR
 from pathway_sim.engine.arrivals import arrival_process
 from pathway_sim.models.perinatal import drug_treatment, maternity, social_work, support
 from pathway_sim.models.perinatal.metrics import replication_kpis
@@ -66,7 +67,7 @@ def simulate(
             woman.ended.callbacks.append(on_end)
         start_journey(system, woman)
 
-    arrivals = PoissonArrivals(process="poisson", rate_per_day=pop.women_per_year / 365.0)
+    arrivals = PoissonArrivals(process="poisson", rate_per_day=pop.women_per_year / DAYS_PER_YEAR)
     env.process(arrival_process(env, arrivals.times(streams.get("arrivals")), on_arrival))
     env.process(_measure_after_warmup(system, run.warmup_days))
     env.process(_close_cohort(env, cohort_end, open_women, done))

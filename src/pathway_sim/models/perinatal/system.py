@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 import simpy
 
 from pathway_sim.core.randomness import Streams
+from pathway_sim.core.units import DAYS_PER_WEEK, DAYS_PER_YEAR
 from pathway_sim.engine.service import Post, Service
 from pathway_sim.models.perinatal.schema import PerinatalScenario, ServiceSpec
 from pathway_sim.models.perinatal.terms import attendance_terms
@@ -29,7 +30,6 @@ HUB_SERVICES = frozenset(
 )
 """Services whose clinic contacts move to a co-located hub when there is one."""
 
-DAYS_PER_WEEK = 7.0
 S = TypeVar("S", bound=ServiceSpec)
 
 
@@ -158,7 +158,7 @@ class CareSystem:
         highest = rate * (1 + burnout)
         rng = self.streams.get(f"turnover:{post.service}", post.index)
         while True:
-            yield self.env.timeout(rng.exponential(365.0 / highest))
+            yield self.env.timeout(rng.exponential(DAYS_PER_YEAR / highest))
             if rng.random() * highest > rate * (1 + burnout * self.pressure[post.service]):
                 continue
             vacancy = rng.exponential(spec.vacancy_days) if spec.vacancy_days > 0 else 0.0

@@ -9,6 +9,7 @@ import numpy as np
 import simpy
 
 from pathway_sim.core.randomness import Streams
+from pathway_sim.core.units import DAYS_PER_WEEK
 from pathway_sim.models.perinatal.fates import FATES, Fate
 from pathway_sim.models.perinatal.schema import PerinatalScenario
 
@@ -116,11 +117,11 @@ class Woman:
 
     def gestation(self, day: float) -> float:
         """Weeks of gestation on ``day``."""
-        return self.known_gestation_weeks + (day - self.arrival_day) / 7.0
+        return self.known_gestation_weeks + (day - self.arrival_day) / DAYS_PER_WEEK
 
     def day_at(self, weeks: float) -> float:
         """The day she reaches ``weeks`` of gestation."""
-        return self.arrival_day + (weeks - self.known_gestation_weeks) * 7.0
+        return self.arrival_day + (weeks - self.known_gestation_weeks) * DAYS_PER_WEEK
 
     @property
     def born_day(self) -> float:
