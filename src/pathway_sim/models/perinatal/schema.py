@@ -698,7 +698,7 @@ class HostileCare(Strict):
 
 
 class Capacity(Strict):
-    """How waiting, workload, vacancies and deadlines shape care (issue 14).
+    """How waiting, workload, vacancies and deadlines shape care.
 
     A wait is the time from the day a contact was due (a first appointment: the
     day it was first offered) to the day it happens; only the part beyond
