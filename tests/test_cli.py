@@ -6,6 +6,8 @@ import sys
 import pandas as pd
 import pytest
 
+from pathway_sim.models.results import EVENT_COLUMNS
+
 from .conftest import SCENARIOS, write
 
 MMC = SCENARIOS / "verification" / "mmc.yaml"
@@ -70,16 +72,7 @@ def test_resolved_scenario_records_overrides(cli, tmp_path):
 def test_event_log_has_contract_columns(cli, tmp_path):
     cli("run", MMC, "--reps", "1", *SHORT, "--event-log", "--out", tmp_path)
     events = pd.read_csv(tmp_path / "events.csv")
-    assert list(events.columns) == [
-        "replication",
-        "woman_id",
-        "time_days",
-        "activity",
-        "service",
-        "location",
-        "staff_id",
-        "outcome",
-    ]
+    assert tuple(events.columns) == EVENT_COLUMNS
     assert len(events) > 0
 
 
