@@ -1,4 +1,4 @@
-"""Weekly series and example journeys derived from the event log (``events.csv``) and
+"""Weekly series and example journeys derived from the event log (``events.parquet``) and
 the per-woman table (``women.csv``) of a perinatal run.
 
 The run's own outputs are totals per woman; the workshop questions are about how
@@ -18,6 +18,7 @@ import pandas as pd
 
 from pathway_sim.core.units import DAYS_PER_WEEK
 from pathway_sim.models.kpis import SERVICE_LABELS
+from pathway_sim.runs.outputs import read_event_log
 
 CONTACT_OUTCOMES = ("attended", "missed")
 """Outcomes of a contact that took place (a cancelled one never reached her)."""
@@ -34,12 +35,8 @@ WOMAN_COLUMNS = ["replication", "woman_id", "arrival_day", "birth_day", "end_day
 
 
 def read_events(path) -> pd.DataFrame:
-    """The columns of the event log the report uses, with compact types."""
-    text = dict.fromkeys(("event", "service", "location", "outcome"), "category")
-    events = pd.read_csv(path, usecols=EVENT_COLUMNS, dtype=text, keep_default_na=False)
-    for column in text:
-        events[column] = events[column].astype(str).astype("category")
-    return events
+    """The columns of the event log the report uses, with compact types (either format)."""
+    return read_event_log(path, EVENT_COLUMNS)
 
 
 def _women(women: pd.DataFrame, columns: Sequence[str] = WOMAN_COLUMNS) -> pd.DataFrame:
