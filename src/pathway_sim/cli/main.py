@@ -227,6 +227,24 @@ def build_parser() -> argparse.ArgumentParser:
     sensitivity.add_argument("--quiet", action="store_true", help="print nothing but errors")
     sensitivity.set_defaults(func=commands.cmd_sensitivity)
 
+    animate = subcommands.add_parser(
+        "animate",
+        help="an animated HTML view of women moving through services and queues (needs vidigi)",
+    )
+    animate.add_argument(
+        "results_dir", type=Path, metavar="RESULTS_DIR", help="results with an event log"
+    )
+    animate.add_argument("--scenario", help="the scenario of a comparison (default: the first)")
+    animate.add_argument(
+        "--replication", type=int, help="the replication shown (default: the first)"
+    )
+    animate.add_argument(
+        "--weeks", default="0:4", metavar="A:B",
+        help="weeks from the start of the run shown (default 0:4)",
+    )  # fmt: skip
+    animate.add_argument("--out", type=Path, required=True, help="the HTML file written")
+    animate.set_defaults(func=commands.cmd_animate)
+
     report = subcommands.add_parser(
         "report", help="write the workshop report (HTML and figures) for a results directory"
     )
