@@ -108,9 +108,10 @@ def write_csv(path: Path, table: pd.DataFrame) -> None:
 EVENT_LOG_FORMATS = {"parquet": "events.parquet", "csv.gz": "events.csv.gz"}
 """The event log's formats and file names; the first is the default (the smaller)."""
 DEFAULT_EVENT_LOG_FORMAT = "parquet"
-EVENT_LOG_FILES = (*EVENT_LOG_FORMATS.values(), "events.csv")
-"""Where a results directory's event log may be, in the order looked for (plain CSV: read
-only)."""
+EVENT_LOG_FILES = tuple(EVENT_LOG_FORMATS.values())
+"""Where a results directory's event log may be, in the order looked for. An ``events.csv``
+of earlier versions (other columns) is not read: such results count as having no event
+log (a new run clears it)."""
 CATEGORICAL_EVENT_COLUMNS = ("event_type", "event", "service", "location", "outcome", "detail")
 EVENT_DTYPES: dict[str, Any] = {
     "run": "int32",
