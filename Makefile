@@ -15,7 +15,7 @@ WORKERS ?= 2
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test,lint,app]"
+	$(BIN)/python -m pip install --quiet -e ".[test,lint,app,animate]"
 	rm -f $(VENV)/.installed-* && touch $@
 
 install: $(STAMP)

@@ -6,6 +6,9 @@ import sys
 import pandas as pd
 import pytest
 
+from pathway_sim.models.results import EVENT_COLUMNS
+from pathway_sim.runs.outputs import read_event_log
+
 from .conftest import SCENARIOS, write
 
 MMC = SCENARIOS / "verification" / "mmc.yaml"
@@ -69,18 +72,22 @@ def test_resolved_scenario_records_overrides(cli, tmp_path):
 
 def test_event_log_has_contract_columns(cli, tmp_path):
     cli("run", MMC, "--reps", "1", *SHORT, "--event-log", "--out", tmp_path)
-    events = pd.read_csv(tmp_path / "events.csv")
-    assert list(events.columns) == [
-        "replication",
-        "woman_id",
-        "time_days",
-        "activity",
-        "service",
-        "location",
-        "staff_id",
-        "outcome",
-    ]
+    events = pd.read_parquet(tmp_path / "events.parquet")  # the default format
+    assert tuple(events.columns) == EVENT_COLUMNS
     assert len(events) > 0
+    assert str(events["event_type"].dtype) == "category" and events["run"].dtype == "int32"
+
+
+def test_event_log_formats_read_back_the_same(cli, tmp_path):
+    for fmt in ("parquet", "csv.gz"):
+        options = ["--event-log", "--event-log-format", fmt, "--out", tmp_path / fmt]
+        code, _out, err = cli("run", MMC, "--reps", "2", *SHORT, *options)
+        assert code == 0, err
+    assert not (tmp_path / "parquet" / "events.csv.gz").exists()
+    parquet = read_event_log(tmp_path / "parquet")
+    gzipped = read_event_log(tmp_path / "csv.gz" / "events.csv.gz")
+    assert len(parquet) > 0
+    pd.testing.assert_frame_equal(parquet, gzipped, check_categorical=False)
 
 
 BAD_FILES = {

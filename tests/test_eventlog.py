@@ -7,7 +7,7 @@ import pytest
 
 from pathway_sim.reporting import eventlog
 
-COLUMNS = ["replication", "woman_id", "time_days", "activity", "service", "location", "outcome"]
+COLUMNS = ["run", "entity_id", "time", "event", "service", "location", "outcome"]
 
 
 @pytest.fixture
@@ -32,14 +32,21 @@ def test_women_per_week_counts_each_woman_from_the_week_she_is_known(women):
 
 def test_weekly_burden_counts_contacts_and_distinct_places(women):
     log = events(
-        (1, 0.5, "booking", "midwifery", "hospital", "attended"),
-        (1, 1.0, "scan", "ultrasound", "hospital", "missed"),
-        (1, 3.0, "assessment_visit", "social_work", "home", "attended"),
-        (1, 36.0, "antenatal", "midwifery", "hospital", "cancelled"),
-        (2, 36.0, "keyworker", "drug_treatment", "drug_service", "attended"),
-        (2, 37.0, "antenatal", "midwifery", "hospital", "attended"),
-        (2, 38.0, "antenatal", "midwifery", "hospital", "attended"),
-        (2, 440.0, "keyworker", "drug_treatment", "drug_service", "attended"),  # after follow-up
+        (1, 0.5, "midwifery_begins", "midwifery", "hospital", "attended"),
+        (1, 1.0, "ultrasound_begins", "ultrasound", "hospital", "missed"),
+        (1, 3.0, "social_work_begins", "social_work", "home", "attended"),
+        (1, 36.0, "midwifery_cancelled", "midwifery", "", "cancelled"),
+        (2, 36.0, "drug_treatment_begins", "drug_treatment", "drug_service", "attended"),
+        (2, 37.0, "midwifery_begins", "midwifery", "hospital", "attended"),
+        (2, 38.0, "midwifery_begins", "midwifery", "hospital", "attended"),
+        (
+            2,
+            440.0,
+            "drug_treatment_begins",
+            "drug_treatment",
+            "drug_service",
+            "attended",
+        ),  # after follow-up
     )
     burden = eventlog.weekly_burden(log, women, min_women=1).set_index("week")
     assert burden.loc[-10, "contacts"] == 3.0  # two at the hospital (one missed), one at home
@@ -60,7 +67,7 @@ def test_retention_follows_referral_dropping_out_and_return(women):
     log = events(
         (1, 0.0, "referred", "drug_treatment", "", ""),
         (1, 20.0, "disengaged", "drug_treatment", "", ""),
-        (1, 80.0, "reengaged", "drug_treatment", "", "outreach"),
+        (1, 80.0, "reengaged", "drug_treatment", "", ""),
         (2, 40.0, "referred", "drug_treatment", "", ""),
     )
     curve = eventlog.retention_curves(log, women, min_women=1).set_index("week")
@@ -75,14 +82,14 @@ def test_retention_follows_referral_dropping_out_and_return(women):
 
 def test_journey_marks_contacts_and_pathway_events(women):
     log = events(
-        (1, 0.0, "known_to_services", "", "", "28.0 weeks"),
+        (1, 0.0, "arrival", "", "", ""),
         (1, 0.0, "referred", "midwifery", "", ""),
-        (1, 7.0, "booking", "midwifery", "hospital", "missed"),
-        (1, 14.0, "booking", "midwifery", "hospital", "attended"),
-        (1, 14.0, "stigmatised", "midwifery", "", "stigma"),
-        (1, 70.0, "birth", "midwifery", "hospital", "38.0 weeks"),
-        (1, 75.0, "removal", "social_work", "", "foster_care"),
-        (2, 40.0, "booking", "midwifery", "hospital", "attended"),
+        (1, 7.0, "midwifery_begins", "midwifery", "hospital", "missed"),
+        (1, 14.0, "midwifery_begins", "midwifery", "hospital", "attended"),
+        (1, 14.0, "stigmatised", "midwifery", "", ""),
+        (1, 70.0, "birth", "midwifery", "hospital", ""),
+        (1, 75.0, "removal", "social_work", "", ""),
+        (2, 40.0, "midwifery_begins", "midwifery", "hospital", "attended"),
     )
     marks = eventlog.journey(log, women, 0, 1)
     assert list(marks["mark"]) == [
@@ -102,8 +109,8 @@ def test_journey_marks_contacts_and_pathway_events(women):
 
 def test_example_women_prefer_a_journey_that_shows_a_mechanism(women):
     log = events(
-        (1, 10.0, "antenatal", "midwifery", "hospital", "attended"),
-        (2, 75.0, "removal", "social_work", "", "foster_care"),
+        (1, 10.0, "midwifery_begins", "midwifery", "hospital", "attended"),
+        (2, 75.0, "removal", "social_work", "", ""),
     )
     chosen = eventlog.example_women(log, women, count=2)
     assert chosen[0] == (0, 2, "her baby was removed")

@@ -65,7 +65,7 @@ def test_zero_miss_probability_means_every_contact_attended():
     for service in services:
         assert (women[f"{service}_missed"] == 0).all(), service
     events = pd.DataFrame(result.events, columns=list(EVENT_COLUMNS))
-    assert not (events["activity"] == "disengaged").any()
+    assert not (events["event"] == "disengaged").any()
     assert (women["booking_gestation_weeks"].notna()).all()
 
 

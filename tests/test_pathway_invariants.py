@@ -37,7 +37,7 @@ def check_invariants(result) -> None:
 
     # exactly one end state each, from the set of placements
     assert women["end_state"].isin(PLACEMENTS).all()
-    ends = events[events["activity"] == "follow_up_end"].groupby("woman_id").size()
+    ends = events[events["event"] == "depart"].groupby("entity_id").size()
     assert (ends.reindex(women["woman_id"]).fillna(0) == 1).all()
 
     # every scheduled contact is attended, missed or cancelled, per woman and service
@@ -50,12 +50,15 @@ def check_invariants(result) -> None:
         assert (total == women[f"{service}_scheduled"]).all(), service
 
     # nothing before she is known or after her follow-up ends
-    span = events.merge(women[["woman_id", "arrival_day", "end_day"]], on="woman_id")
-    assert (span["time_days"] >= span["arrival_day"]).all()
-    assert (span["time_days"] <= span["end_day"]).all()
+    # (a post's work on her last contact may outlast her follow-up: resource_use_end)
+    hers = events[events["event_type"] != "resource_use_end"]
+    span = hers.merge(women[["woman_id", "arrival_day", "end_day"]], left_on="entity_id",
+                      right_on="woman_id")  # fmt: skip
+    assert (span["time"] >= span["arrival_day"]).all()
+    assert (span["time"] <= span["end_day"]).all()
 
     # birth once, inside follow-up, one year before the end
-    births = events[events["activity"] == "birth"].groupby("woman_id").size()
+    births = events[events["event"] == "birth"].groupby("entity_id").size()
     assert (births.reindex(women["woman_id"]).fillna(0) == 1).all()
     assert ((women["end_day"] - women["birth_day"]).round(9) == 365.0).all()
 
@@ -67,13 +70,13 @@ def check_invariants(result) -> None:
             assert logged.get((service, outcome), 0) == women[f"{service}_{outcome}"].sum()
 
     # a removed baby is never recorded as with the mother afterwards
-    for woman_id, log in events.sort_values("time_days", kind="stable").groupby("woman_id"):
+    for woman_id, log in events.sort_values("time", kind="stable").groupby("entity_id"):
         removed = False
-        for activity, outcome in zip(log["activity"], log["outcome"], strict=True):
-            if activity == "removal":
+        for event, detail in zip(log["event"], log["detail"], strict=True):
+            if event == "removal":
                 removed = True
-            if removed and activity in ("placement", "follow_up_end"):
-                assert outcome in SEPARATED, (woman_id, activity, outcome)
+            if removed and event in ("placement", "depart"):
+                assert detail in SEPARATED, (woman_id, event, detail)
     separated_at_discharge = women["placement_at_discharge"].isin(SEPARATED)
     assert women.loc[separated_at_discharge, "end_state"].isin(SEPARATED).all()
 

@@ -134,7 +134,7 @@ def test_toc_panel_highlights_the_scenarios_key_requirements_and_marks_assumptio
 @pytest.mark.slow
 def test_without_an_event_log_the_report_says_which_sections_need_it(compared, tmp_path):
     copy = shutil.copytree(
-        compared, tmp_path / "no_log", ignore=shutil.ignore_patterns("events.csv", "figures")
+        compared, tmp_path / "no_log", ignore=shutil.ignore_patterns("events.*", "figures")
     )
     page, text = parse(build_report(copy))
     assert set(SECTIONS) <= page.ids
@@ -161,7 +161,7 @@ def test_compare_writes_the_report_by_default_and_not_with_no_report(cli, tmp_pa
     )
     assert code == 0
     assert f"report: {tmp_path / 'A' / 'report.html'}" in out
-    assert (tmp_path / "A" / "mmc" / "events.csv").exists()
+    assert (tmp_path / "A" / "mmc" / "events.parquet").exists()
     page, _ = parse(tmp_path / "A" / "report.html")
     assert set(SECTIONS) <= page.ids
     code, out, _ = cli(
@@ -177,7 +177,7 @@ def test_compare_writes_the_report_by_default_and_not_with_no_report(cli, tmp_pa
     )
     assert code == 0 and "report:" not in out
     assert not (tmp_path / "B" / "report.html").exists()
-    assert not (tmp_path / "B" / "mmc" / "events.csv").exists()
+    assert not (tmp_path / "B" / "mmc" / "events.parquet").exists()
 
 
 def test_report_of_something_that_is_not_a_results_directory_is_bad_input(cli, tmp_path):

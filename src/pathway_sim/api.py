@@ -246,7 +246,7 @@ def run_experiment(
     """Run an experiment file, like ``pathway-sim experiment``; ``.table`` is the tidy
     ``experiment.csv``, ``.effects`` the factorial effects (None for a plain list)
     and ``.comparison`` the comparison with the base. ``event_log`` keeps each
-    scenario's ``events.csv`` (the report's week-by-week figures need it). ``reps``,
+    scenario's event log, ``events.parquet`` (the report's week-by-week figures need it). ``reps``,
     ``seed`` and ``overrides`` (``--set`` strings) change every scenario, e.g. a smaller
     cohort for a quick look."""
     if isinstance(experiment, Experiment):

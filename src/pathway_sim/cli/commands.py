@@ -171,6 +171,18 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_animate(args: argparse.Namespace) -> int:
+    from pathway_sim.reporting import animate
+
+    if not args.results_dir.is_dir():
+        raise UsageError(f"{args.results_dir}: no such results directory")
+    weeks = animate.parse_weeks(args.weeks)
+    figure = animate.build(args.results_dir, args.scenario, args.replication, weeks)
+    animate.write_animation(figure, args.out)
+    print(f"animation: {args.out} ({len(figure.frames)} frames)")
+    return 0
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from pathway_sim.runs.lock import locked
 

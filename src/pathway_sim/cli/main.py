@@ -20,6 +20,11 @@ from pathway_sim.core.corrections import CORRECTIONS
 from pathway_sim.core.errors import ScenarioError, UsageError
 from pathway_sim.core.version import __version__
 from pathway_sim.runs.executors import EXECUTORS, WorkerDied
+from pathway_sim.runs.outputs import (
+    DEFAULT_EVENT_LOG_FORMAT,
+    EVENT_LOG_FORMATS,
+    use_event_log_format,
+)
 
 
 def positive_int(option: str) -> Callable[[str], int]:
@@ -92,9 +97,19 @@ def add_scenario_options(parser: argparse.ArgumentParser, auto_reps: bool = Fals
         "--out", type=out_dir, help="results directory (default: results/<scenario name>)"
     )
     parser.add_argument(
-        "--event-log", action="store_true", help="also write events.csv (one row per event)"
+        "--event-log", action="store_true", help="also write the event log (one row per event)"
     )
+    add_event_log_format(parser)
     parser.add_argument("--quiet", action="store_true", help="print nothing but errors")
+
+
+def add_event_log_format(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--event-log-format",
+        choices=list(EVENT_LOG_FORMATS),
+        help=f"the event log's file: events.parquet or events.csv.gz "
+        f"(default {DEFAULT_EVENT_LOG_FORMAT}, the smaller)",
+    )
 
 
 def add_execution_options(parser: argparse.ArgumentParser) -> None:
@@ -195,6 +210,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_execution_options(experiment)
     experiment.add_argument("--quiet", action="store_true", help="print nothing but errors")
     add_report_option(experiment)
+    add_event_log_format(experiment)
     add_full_option(experiment)
     experiment.set_defaults(func=commands.cmd_experiment)
 
@@ -210,6 +226,24 @@ def build_parser() -> argparse.ArgumentParser:
     add_execution_options(sensitivity)
     sensitivity.add_argument("--quiet", action="store_true", help="print nothing but errors")
     sensitivity.set_defaults(func=commands.cmd_sensitivity)
+
+    animate = subcommands.add_parser(
+        "animate",
+        help="an animated HTML view of women moving through services and queues (needs vidigi)",
+    )
+    animate.add_argument(
+        "results_dir", type=Path, metavar="RESULTS_DIR", help="results with an event log"
+    )
+    animate.add_argument("--scenario", help="the scenario of a comparison (default: the first)")
+    animate.add_argument(
+        "--replication", type=int, help="the replication shown (default: the first)"
+    )
+    animate.add_argument(
+        "--weeks", default="0:4", metavar="A:B",
+        help="weeks from the start of the run shown (default 0:4)",
+    )  # fmt: skip
+    animate.add_argument("--out", type=Path, required=True, help="the HTML file written")
+    animate.set_defaults(func=commands.cmd_animate)
 
     report = subcommands.add_parser(
         "report", help="write the workshop report (HTML and figures) for a results directory"
@@ -298,6 +332,7 @@ def show_notes(quiet: bool) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     show_notes(getattr(args, "quiet", False))
+    use_event_log_format(getattr(args, "event_log_format", None))
     try:
         return args.func(args)
     except (ScenarioError, UsageError) as exc:

@@ -6,16 +6,27 @@ from dataclasses import dataclass, field
 from typing import Any
 
 EVENT_COLUMNS = (
-    "replication",
-    "woman_id",
-    "time_days",
-    "activity",
+    "run",
+    "entity_id",
+    "event_type",
+    "event",
+    "time",
     "service",
+    "resource_id",
     "location",
-    "staff_id",
     "outcome",
+    "detail",
+    "value",
 )
-"""Columns of the event log (the output contract)."""
+"""Columns of the event log (the output contract), in vidigi's long format: ``run`` (the
+replication), ``entity_id`` (the woman), ``event_type`` (one of ``EVENT_TYPES``),
+``event``, ``time`` (days), ``resource_id`` (the post within its service, from 1; empty
+when no post), then ``service``, ``location``, ``outcome`` (attended, missed or cancelled on
+contacts only), ``detail`` (any other categorical result) and ``value`` (a number).
+``src/pathway_sim/data/event_log.schema.json`` states the same."""
+
+EVENT_TYPES = ("arrival_departure", "queue", "resource_use", "resource_use_end", "other")
+"""vidigi's four event types, and ``other`` for pathway events that move no one."""
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Weekly series and example journeys derived from the event log (``events.csv``) and
+"""Weekly series and example journeys derived from the event log (``events.parquet``) and
 the per-woman table (``women.csv``) of a perinatal run.
 
 The run's own outputs are totals per woman; the workshop questions are about how
@@ -18,6 +18,7 @@ import pandas as pd
 
 from pathway_sim.core.units import DAYS_PER_WEEK
 from pathway_sim.models.kpis import SERVICE_LABELS
+from pathway_sim.runs.outputs import read_event_log
 
 CONTACT_OUTCOMES = ("attended", "missed")
 """Outcomes of a contact that took place (a cancelled one never reached her)."""
@@ -27,33 +28,26 @@ ENGAGING = {"referred": 1, "reengaged": 1, "disengaged": 0, "case_closed": 0}
 """Activities that change whether she is engaged with a service, and to what."""
 MIN_WOMEN_PER_WEEK = 10
 """Weeks with fewer women than this (per scenario) are left out of the curves: too noisy."""
-EVENT_COLUMNS = [
-    "replication",
-    "woman_id",
-    "time_days",
-    "activity",
-    "service",
-    "location",
-    "outcome",
-]
+EVENT_COLUMNS = ["run", "entity_id", "event", "time", "service", "location", "outcome"]
+"""The event-log columns the report reads (the whole log: ``models.results.EVENT_COLUMNS``)."""
+KEYS = ["run", "entity_id"]
 WOMAN_COLUMNS = ["replication", "woman_id", "arrival_day", "birth_day", "end_day"]
 
 
 def read_events(path) -> pd.DataFrame:
-    """The columns of ``events.csv`` the report uses, with compact types."""
-    text = dict.fromkeys(("activity", "service", "location", "outcome"), "category")
-    events = pd.read_csv(path, usecols=EVENT_COLUMNS, dtype=text, keep_default_na=False)
-    for column in text:
-        events[column] = events[column].astype(str).astype("category")
-    return events
+    """The columns of the event log the report uses, with compact types (either format)."""
+    return read_event_log(path, EVENT_COLUMNS)
+
+
+def _women(women: pd.DataFrame, columns: Sequence[str] = WOMAN_COLUMNS) -> pd.DataFrame:
+    """The per-woman table keyed as the event log is (``run, entity_id``)."""
+    return women[list(columns)].rename(columns={"replication": "run", "woman_id": "entity_id"})
 
 
 def _timeline(events: pd.DataFrame, women: pd.DataFrame) -> pd.DataFrame:
     """Events joined to her birth day, with the week from birth each fell in."""
-    joined = events.merge(women[WOMAN_COLUMNS], on=["replication", "woman_id"], how="inner")
-    joined["week"] = np.floor((joined["time_days"] - joined["birth_day"]) / DAYS_PER_WEEK).astype(
-        int
-    )
+    joined = events.merge(_women(women), on=KEYS, how="inner")
+    joined["week"] = np.floor((joined["time"] - joined["birth_day"]) / DAYS_PER_WEEK).astype(int)
     return joined
 
 
@@ -88,7 +82,7 @@ def weekly_burden(
     timeline = timeline[timeline["week"] <= last]
     contacts = timeline[timeline["outcome"].isin(CONTACT_OUTCOMES)]
     trips = timeline[(timeline["outcome"] == "attended") & ~timeline["location"].isin(NOT_A_TRIP)]
-    places = trips.drop_duplicates(["replication", "woman_id", "week", "location"])
+    places = trips.drop_duplicates([*KEYS, "week", "location"])
     at_risk = women_per_week(women)
     table = pd.DataFrame(
         {
@@ -101,10 +95,10 @@ def weekly_burden(
 
 
 def _engagement_changes(events: pd.DataFrame) -> pd.DataFrame:
-    changes = events[events["activity"].isin(ENGAGING)].copy()
-    changes["engaged"] = changes["activity"].map(ENGAGING).astype(int)
+    changes = events[events["event"].isin(ENGAGING)].copy()
+    changes["engaged"] = changes["event"].map(ENGAGING).astype(int)
     changes["service"] = changes["service"].astype(str)
-    return changes[["replication", "woman_id", "service", "time_days", "engaged"]]
+    return changes[[*KEYS, "service", "time", "engaged"]]
 
 
 def retention_curves(
@@ -120,16 +114,14 @@ def retention_curves(
     changes = _engagement_changes(events)
     if changes.empty:
         return pd.DataFrame(columns=["service", "week", "engaged_share", "women"])
-    ids = ["replication", "woman_id", "service"]
-    keys = (
-        changes[ids].drop_duplicates().merge(women[WOMAN_COLUMNS], on=["replication", "woman_id"])
-    )
+    ids = [*KEYS, "service"]
+    keys = changes[ids].drop_duplicates().merge(_women(women), on=KEYS)
     keys = keys.reset_index(drop=True).assign(key=lambda k: np.arange(len(k)))
     changes = changes.merge(keys[[*ids, "key"]], on=ids)
     grid = _week_grid(keys)
-    state = _state_at(changes["key"].to_numpy(), changes["time_days"].to_numpy(),
+    state = _state_at(changes["key"].to_numpy(), changes["time"].to_numpy(),
                       changes["engaged"].to_numpy(),
-                      grid["key"].to_numpy(), grid["time_days"].to_numpy())  # fmt: skip
+                      grid["key"].to_numpy(), grid["time"].to_numpy())  # fmt: skip
     grid = grid.assign(engaged=state == 1)[state >= 0]
     table = (
         grid.groupby(["service", "week"])
@@ -155,7 +147,7 @@ def _week_grid(keys: pd.DataFrame) -> pd.DataFrame:
             "key": rows,
             "service": keys["service"].to_numpy()[rows],
             "week": week,
-            "time_days": keys["birth_day"].to_numpy()[rows] + (week + 1) * DAYS_PER_WEEK,
+            "time": keys["birth_day"].to_numpy()[rows] + (week + 1) * DAYS_PER_WEEK,
         }
     )
 
@@ -205,17 +197,17 @@ def example_women(
     if women.empty:
         return []
     rep = int(women["replication"].min())
-    ev = events[events["replication"] == rep]
+    ev = events[events["run"] == rep]
     candidates = {
-        "removal": ev.loc[ev["activity"] == "removal", "woman_id"],
+        "removal": ev.loc[ev["event"] == "removal", "entity_id"],
         "disengaged:drug_treatment": ev.loc[
-            (ev["activity"] == "disengaged") & (ev["service"] == "drug_treatment"), "woman_id"
+            (ev["event"] == "disengaged") & (ev["service"] == "drug_treatment"), "entity_id"
         ],
         "late": women.loc[
             (women["replication"] == rep) & (women["known_gestation_weeks"] >= LATE_KNOWN_WEEKS),
             "woman_id",
         ],
-        "disengaged": ev.loc[ev["activity"] == "disengaged", "woman_id"],
+        "disengaged": ev.loc[ev["event"] == "disengaged", "entity_id"],
     }
     chosen: list[tuple[int, int, str]] = []
     for why, rule in STORY_RULES:
@@ -225,7 +217,7 @@ def example_women(
                 break
     busiest = (
         ev[ev["outcome"].isin(CONTACT_OUTCOMES)]
-        .groupby("woman_id")
+        .groupby("entity_id")
         .size()
         .sort_values(ascending=False)
     )
@@ -250,30 +242,28 @@ MARKS = {
     "handover_failed": "hand-over failed",
     "removal": "baby removed",
     "birth": "birth",
-    "known_to_services": "known to services",
-    "follow_up_end": "follow-up ends",
+    "arrival": "known to services",
+    "depart": "follow-up ends",
 }
-"""What each logged activity (or contact outcome) shows as on a swimlane."""
+"""What each logged event (or contact outcome) shows as on a swimlane."""
 
 
 def journey(
     events: pd.DataFrame, women: pd.DataFrame, replication: int, woman_id: int
 ) -> pd.DataFrame:
     """One woman's events as swimlane marks: ``lane, week, mark`` (week from her birth)."""
-    mine = events[(events["replication"] == replication) & (events["woman_id"] == woman_id)]
+    mine = events[(events["run"] == replication) & (events["entity_id"] == woman_id)]
     timeline = _timeline(mine, women)
     outcome = timeline["outcome"].astype(str)
-    activity = timeline["activity"].astype(str)
-    mark = outcome.where(outcome.isin(MARKS) & ~activity.isin(MARKS), activity).map(MARKS)
+    event = timeline["event"].astype(str)
+    mark = outcome.where(outcome.isin(MARKS) & ~event.isin(MARKS), event).map(MARKS)
     service = timeline["service"].astype(str)
-    pathway_level = activity.isin(("known_to_services", "birth", "removal", "follow_up_end")) | (
-        service == ""
-    )
+    pathway_level = event.isin(("arrival", "birth", "removal", "depart")) | (service == "")
     lane = service.where(~pathway_level, "her pathway")
     table = pd.DataFrame(
         {
             "lane": lane,
-            "week": (timeline["time_days"] - timeline["birth_day"]) / DAYS_PER_WEEK,
+            "week": (timeline["time"] - timeline["birth_day"]) / DAYS_PER_WEEK,
             "mark": mark,
         }
     )

@@ -35,7 +35,7 @@ from pathway_sim.models.kpis import PATHWAY_KPIS, QUEUE_KPIS, TOC_OUTCOMES, kpi
 from pathway_sim.models.perinatal.costs import PRICE_YEAR
 from pathway_sim.models.perinatal.toc import HEADLINE_KPIS
 from pathway_sim.reporting import eventlog, headline, plots, toc_panel
-from pathway_sim.runs.outputs import write_text
+from pathway_sim.runs.outputs import event_log_path, write_text
 
 FIGURES_DIR = "figures"
 REPORT_NAME = "report.html"
@@ -58,7 +58,8 @@ EXAMPLE_WOMEN = 3
 MAX_JOURNEY_SCENARIOS = 5
 DEADLINE_KPIS = ("assessment_late_pct", "conference_late_pct")
 NEEDS_EVENTS = (
-    "This section needs the event log (events.csv), which these results do not have. "
+    "This section needs the event log (events.parquet or events.csv.gz), which these results "
+    "do not have. "
     "compare and experiment keep it when they write a report (the default); for run, add "
     "--event-log."
 )
@@ -87,8 +88,7 @@ class ScenarioResults:
 
     @property
     def events_path(self) -> Path | None:
-        path = self.path / "events.csv"
-        return path if path.is_file() else None
+        return event_log_path(self.path)
 
     @property
     def archetype(self) -> str:

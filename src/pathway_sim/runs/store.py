@@ -32,7 +32,8 @@ from pathway_sim.runs.outputs import TEMPORARY_SUFFIX, write_json, write_text
 log = logging.getLogger("pathway_sim")
 
 STORE_DIR = "replications"
-FORMAT = "pathway-sim replication v1"
+FORMAT = "pathway-sim replication v2"
+"""v2: event-log rows in vidigi's long format (``EVENT_COLUMNS``); v1 stores are refused."""
 MAX_STORED_BYTES = 2_000_000_000
 """A stored replication larger than this is not read (a results directory is input)."""
 

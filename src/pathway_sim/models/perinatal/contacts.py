@@ -83,6 +83,7 @@ def contact(
     queued = env.now
     staff = system.services[service]
     wanted = rec.named_post if spec.named_worker else None
+    system.log(woman, f"{service}_wait_begins", service, place, event_type="queue", detail=kind)
     post = yield from staff.acquire(wanted, abort)
     while post is None and wanted is not None and rec.named_post != wanted:
         wanted = rec.named_post  # her worker left and her case moved: queue for the new one
@@ -104,7 +105,16 @@ def contact(
     )
     woman.recent.append(now)
     outcome = ATTENDED if attended else MISSED
-    system.log(woman, kind, service, place, post.staff_id, outcome)
+    system.log(
+        woman,
+        f"{service}_begins",
+        service,
+        place,
+        event_type="resource_use",
+        resource_id=post.index + 1,
+        outcome=outcome,
+        detail=kind,
+    )
     if attended:
         _attended(system, woman, rec, service, place, post, draws)
     else:
@@ -123,7 +133,18 @@ def contact(
     if system.iv.relational_care:
         staff_hours *= system.scenario.hostile_care.relational_time_multiplier
     staff_hours *= 1 - system.scenario.capacity.rushed_time_cut * system.pressure[service]
-    staff.release_after(post, system.staff_days(service, staff_hours))
+    busy_days = system.staff_days(service, staff_hours)
+    system.log(
+        woman,
+        f"{service}_ends",
+        service,
+        place,
+        event_type="resource_use_end",
+        resource_id=post.index + 1,
+        detail=kind,
+        time=now + busy_days,
+    )
+    staff.release_after(post, busy_days)
     return outcome
 
 
@@ -192,7 +213,7 @@ def _wanted(
 
 def _cancel(system: CareSystem, woman: Woman, rec: ServiceRecord, service: str, kind: str) -> str:
     rec.cancelled += 1
-    system.log(woman, kind, service, "", "", CANCELLED)
+    system.log(woman, f"{service}_cancelled", service, outcome=CANCELLED, detail=kind)
     return CANCELLED
 
 
@@ -311,17 +332,17 @@ def retraumatise(system: CareSystem, woman: Woman, cause: str, service: str = ""
     """A re-traumatising event (ToC short-term outcome 1): counted, and trust falls."""
     woman.retraumatised += 1
     adjust_trust(woman, -system.scenario.engagement.trust_loss_retraumatised)
-    system.log(woman, "retraumatised", service, outcome=cause)
+    system.log(woman, "retraumatised", service, detail=cause)
 
 
 def stigmatise(system: CareSystem, woman: Woman, service: str) -> None:
     """A stigmatising contact: it undoes trust built anywhere and may re-traumatise her."""
     woman.stigmatising += 1
     adjust_trust(woman, -system.scenario.engagement.trust_loss_stigma)
-    system.log(woman, "stigmatised", service, outcome="stigma")
+    system.log(woman, "stigmatised", service, detail="stigma")
     p = retraumatise_probability(
         system, woman, system.scenario.hostile_care.stigma_retraumatise_probability
     )
     if system.streams.get("harm", woman.id).random() < p:
         woman.retraumatised += 1
-        system.log(woman, "retraumatised", service, outcome="stigma")
+        system.log(woman, "retraumatised", service, detail="stigma")

@@ -35,7 +35,7 @@ def reengage(system: CareSystem, woman: Woman, service: str, cause: str) -> None
     if rec.reengaged is not None and not rec.reengaged.triggered:
         rec.reengaged.succeed()
     _engagement_changed(system, woman, service, True)
-    system.log(woman, "reengaged", service, outcome=cause)
+    system.log(woman, "reengaged", service, detail=cause)
 
 
 def wait_until_engaged(system: CareSystem, woman: Woman, service: str) -> Generator[Any, Any, bool]:
@@ -93,7 +93,7 @@ def _outreach_visit(system: CareSystem, woman: Woman, service: str) -> Generator
     post = yield from staff.acquire(rec.named_post if spec.named_worker else None, woman.ended)
     if post is None:
         return
-    system.log(woman, "outreach", service, "home", post.staff_id)
+    system.log(woman, "outreach", service, "home", resource_id=post.index + 1)
     hours = system.scenario.engagement.outreach_hours.sample(woman.durations)
     staff.release_after(post, system.staff_days(service, hours))
 

@@ -129,9 +129,7 @@ def give_birth(system: CareSystem, woman: Woman) -> Generator[Any, Any, None]:
     woman.birth_gestation_weeks = woman.gestation(env.now)
     woman.born.succeed()
     _snapshot_at_birth(system, woman)
-    system.log(
-        woman, "birth", "midwifery", "hospital", outcome=f"{woman.birth_gestation_weeks:.1f} weeks"
-    )
+    system.log(woman, "birth", "midwifery", "hospital", value=round(woman.birth_gestation_weeks, 1))
     reengage(system, woman, "midwifery", "admitted for birth")
     drug_treatment.prescribing_handover(system, woman)
     env.process(_follow_up(system, woman, b.follow_up_days))
@@ -193,5 +191,5 @@ def _follow_up(system: CareSystem, woman: Woman, days: float) -> Generator[Any, 
     woman.end_state = woman.placement
     for service, rec in woman.services.items():
         system.discharge_named_worker(service, rec)
-    system.log(woman, "follow_up_end", outcome=woman.end_state)
+    system.log(woman, "depart", event_type="arrival_departure", detail=woman.end_state)
     woman.ended.succeed()

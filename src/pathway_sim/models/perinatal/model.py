@@ -90,7 +90,13 @@ def simulate(
 
 def start_journey(system: CareSystem, woman: Woman) -> None:
     """She becomes known to services: every service she may meet starts its process."""
-    system.log(woman, "known_to_services", outcome=f"{woman.known_gestation_weeks:.1f} weeks")
+    system.log(
+        woman,
+        "arrival",
+        event_type="arrival_departure",
+        detail="known_to_services",
+        value=round(woman.known_gestation_weeks, 1),
+    )
     for process in JOURNEY:
         system.env.process(process(system, woman))
 

@@ -198,7 +198,7 @@ def _decide_plan(system: CareSystem, woman: Woman) -> None:
     x = _risk(system, woman) + cp.information_shortfall_log_odds * woman.assessment_shortfall
     p = logistic(logit(cp.plan_probability) + x)
     woman.cp_plan = bool(woman.fate[Fate.PLAN] < p)
-    system.log(woman, "plan_decision", SERVICE, outcome="plan" if woman.cp_plan else "no plan")
+    system.log(woman, "plan_decision", SERVICE, detail="plan" if woman.cp_plan else "no plan")
 
 
 def _core_groups(system: CareSystem, woman: Woman) -> Generator[Any, Any, None]:
@@ -263,7 +263,7 @@ def decide_placement(system: CareSystem, woman: Woman) -> None:
     else:
         woman.placement = "with_mother_under_plan" if woman.cp_plan else "with_mother"
     woman.placement_at_discharge = woman.placement
-    system.log(woman, "placement", SERVICE, outcome=woman.placement)
+    system.log(woman, "placement", SERVICE, detail=woman.placement)
 
 
 def removal(system: CareSystem, woman: Woman, placement: str) -> None:
@@ -273,7 +273,7 @@ def removal(system: CareSystem, woman: Woman, placement: str) -> None:
     woman.sw_referred = True
     adjust_trust(woman, -system.scenario.engagement.trust_loss_removal)
     retraumatise(system, woman, "removal", SERVICE)
-    system.log(woman, "removal", SERVICE, outcome=placement)
+    system.log(woman, "removal", SERVICE, detail=placement)
     if system.available("post_removal_support"):
         system.env.process(support.post_removal_support(system, woman))
 

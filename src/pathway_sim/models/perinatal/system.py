@@ -275,22 +275,31 @@ class CareSystem:
     def log(
         self,
         woman: Woman,
-        activity: str,
+        event: str,
         service: str = "",
         location: str = "",
-        staff_id: str = "",
+        *,
+        event_type: str = "other",
+        resource_id: int | None = None,
         outcome: str = "",
+        detail: str = "",
+        value: float | None = None,
+        time: float | None = None,
     ) -> None:
+        """One event-log row (``EVENT_COLUMNS`` order); draws nothing, changes nothing."""
         if self.event_log and woman.counted:
             self.events.append(
                 (
                     self.streams.replication,
                     woman.id,
-                    self.env.now,
-                    activity,
+                    event_type,
+                    event,
+                    self.env.now if time is None else time,
                     service,
+                    resource_id,
                     location,
-                    staff_id,
                     outcome,
+                    detail,
+                    value,
                 )
             )

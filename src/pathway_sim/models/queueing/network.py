@@ -43,34 +43,31 @@ def simulate(
         if arrived >= run.warmup_days:
             counted[0] += 1
         for service, duration, rng in path:
+            name = service.name
+            if event_log:
+                events.append((rep, entity, "queue", f"{name}_wait_begins", env.now, name,
+                               None, "", "", "", None))  # fmt: skip
             post = yield from service.acquire()
             if post is None:  # only an abort event withdraws a request, and none is given
                 raise RuntimeError(f"{service.name}: a request without abort was withdrawn")
             if event_log:
-                events.append(
-                    (rep, entity, env.now, "contact_start", service.name, "", post.staff_id, "")
-                )
+                events.append((rep, entity, "resource_use", f"{name}_begins", env.now, name,
+                               post.index + 1, "", "attended", "", None))  # fmt: skip
             yield env.timeout(duration.sample(rng))
             service.release(post)
             if event_log:
-                events.append(
-                    (
-                        rep,
-                        entity,
-                        env.now,
-                        "contact_end",
-                        service.name,
-                        "",
-                        post.staff_id,
-                        "attended",
-                    )
-                )
+                events.append((rep, entity, "resource_use_end", f"{name}_ends", env.now, name,
+                               post.index + 1, "", "", "", None))  # fmt: skip
+        if event_log:
+            events.append((rep, entity, "arrival_departure", "depart", env.now, "",
+                           None, "", "", "", None))  # fmt: skip
         if arrived >= run.warmup_days:
             sojourns.record(env.now - arrived)
 
     def on_arrival(entity: int) -> None:
         if event_log:
-            events.append((rep, entity, env.now, "arrival", "", "", "", ""))
+            events.append((rep, entity, "arrival_departure", "arrival", env.now, "",
+                           None, "", "", "", None))  # fmt: skip
         env.process(visit(entity))
 
     times = scenario.arrivals.times(streams.get("arrivals"))

@@ -1,0 +1,129 @@
+"""An animated view of women moving through the services' queues and posts, drawn by vidigi
+(the optional ``animate`` extra) from a results directory's event log.
+
+The layout is fixed: one row per service (its queue on the left, its posts in the middle,
+and on the right the women its posts have seen, until their next event),
+in pathway order, so two scenarios' animations line up. The time window is whole weeks from
+the start of the run; each woman still on the pathway when the window opens starts at the
+place her last event put her, and the animation's clock counts days from the start of
+the run. The HTML file embeds plotly.js, so it opens without a network connection.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from pathway_sim.core.errors import UsageError
+from pathway_sim.core.units import DAYS_PER_WEEK
+from pathway_sim.runs.outputs import event_log_path, read_event_log, write_text
+
+FLOW_TYPES = ("arrival_departure", "queue", "resource_use", "resource_use_end")
+"""The event types vidigi animates (``other`` events move no one)."""
+ROW_HEIGHT = 70
+QUEUE_X, POSTS_X, SEEN_X = 420, 470, 900
+
+
+def find_scenario(results_dir: Path, scenario: str | None) -> Path:
+    """The directory holding the event log: ``results_dir`` itself (a run), or its
+    ``scenario`` subdirectory (a comparison; the first in name order when not given)."""
+    if scenario is None and event_log_path(results_dir) is not None:
+        return results_dir
+    if scenario is not None:
+        chosen = results_dir / scenario
+        if event_log_path(chosen) is None:
+            raise UsageError(f"{chosen}: no event log (run with --event-log)")
+        return chosen
+    found = sorted(p for p in results_dir.iterdir() if p.is_dir() and event_log_path(p))
+    if not found:
+        raise UsageError(f"{results_dir}: no event log (run with --event-log)")
+    return found[0]
+
+
+def parse_weeks(text: str) -> tuple[float, float]:
+    """``A:B`` weeks from the start of the run, ``0 <= A < B``."""
+    try:
+        first, last = (float(part) for part in text.split(":"))
+    except ValueError:
+        raise UsageError(f"--weeks {text!r}: expected A:B, e.g. 0:8") from None
+    if not 0 <= first < last:
+        raise UsageError(f"--weeks {text!r}: expected 0 <= A < B")
+    return first, last
+
+
+def positions(services: list[str]) -> pd.DataFrame:
+    """The fixed layout: arrivals at the top, a row per service, departures at the bottom."""
+    rows = [{"event": "arrival", "x": 50, "y": (len(services) + 1) * ROW_HEIGHT, "label": "Known"}]
+    for i, name in enumerate(services):
+        y = (len(services) - i) * ROW_HEIGHT
+        label = name.replace("_", " ")
+        rows.append({"event": f"{name}_wait_begins", "x": QUEUE_X, "y": y, "label": label})
+        rows.append({"event": f"{name}_begins", "x": POSTS_X, "y": y, "label": "",
+                     "resource": f"n_{name}"})  # fmt: skip
+        rows.append({"event": f"{name}_ends", "x": SEEN_X, "y": y, "label": "seen"})
+    rows.append({"event": "depart", "x": 50, "y": 0, "label": "Follow-up ends"})
+    return pd.DataFrame(rows)
+
+
+def window(events: pd.DataFrame, end: float) -> pd.DataFrame:
+    """The flow events up to ``end`` days (the history before the window stays in: it
+    places the women already waiting or seen when the window opens)."""
+    flow = events[events["event_type"].isin(FLOW_TYPES) & (events["time"] <= end)]
+    shown = flow.copy()
+    for column in ("event_type", "event", "service"):
+        shown[column] = shown[column].astype(str)
+    shown["resource_id"] = shown["resource_id"].astype("float64")
+    return shown.sort_values("time", kind="stable").reset_index(drop=True)
+
+
+def build(
+    results_dir: Path,
+    scenario: str | None = None,
+    replication: int | None = None,
+    weeks: tuple[float, float] = (0.0, 4.0),
+):
+    """The animation (a plotly figure) of one replication of one scenario."""
+    try:
+        from vidigi.animation import animate_activity_log
+    except ImportError:
+        raise UsageError(
+            "pathway-sim animate needs vidigi: pip install 'pathway-sim[animate]'"
+        ) from None
+    where = find_scenario(results_dir, scenario)
+    events = read_event_log(where)
+    runs = sorted(int(r) for r in events["run"].unique())
+    run = runs[0] if replication is None else replication
+    if run not in runs:
+        raise UsageError(f"--replication {run}: the event log holds {runs[0]}-{runs[-1]}")
+    spec = yaml.safe_load((where / "scenario.yaml").read_text())
+    staff = {name: int(s.get("staff", 1)) for name, s in spec["services"].items()}
+    start, end = (w * DAYS_PER_WEEK for w in weeks)
+    shown = window(events[events["run"] == run], end)
+    if not (shown["time"] >= start).any():
+        raise UsageError(f"--weeks {weeks[0]:g}:{weeks[1]:g}: no events in that window")
+    return animate_activity_log(
+        shown.drop(columns=["run"]),
+        positions(list(staff)),
+        scenario={f"n_{name}": n for name, n in staff.items()},
+        simulation_time_unit="days",
+        every_x_time_units=1,
+        limit_duration=int(end),
+        warm_up=int(start),
+        run_col_name=None,
+        wrap_queues_at=15,
+        wrap_resources_at=10,
+        step_snapshot_max=30,
+        plotly_height=max(600, (len(staff) + 2) * ROW_HEIGHT + 100),
+        entity_icon_size=14,
+        resource_icon_size=14,
+        text_size=12,
+        gap_between_entities=8,
+        gap_between_resources=14,
+    )
+
+
+def write_animation(figure, out: Path) -> None:
+    """The animation as one HTML file with plotly.js inside (no CDN)."""
+    write_text(out, figure.to_html(include_plotlyjs=True, full_html=True, auto_play=False))
