@@ -55,53 +55,45 @@ class Exponential(Strict):
         return self.mean
 
 
-class Lognormal(Strict):
-    """Lognormal given by its mean and standard deviation on the natural scale."""
+class _MeanAndSpread(Strict):
+    """A positive distribution given by its mean and standard deviation on the natural
+    scale, with a spread the draws can bear (``MIN_CV`` to ``MAX_CV`` times the mean)."""
 
-    dist: Literal["lognormal"]
+    dist: str  # each subclass names itself; declared here so ``dist`` stays the first key
     mean: PositiveFloat = Field(description="Mean, in the field's unit.")
     sd: PositiveFloat = Field(description="Standard deviation, in the field's unit.")
 
     @model_validator(mode="after")
-    def _spread(self) -> Lognormal:
+    def _spread(self) -> _MeanAndSpread:
         _check_spread(self.mean, self.sd)
         return self
+
+    @property
+    def support(self) -> tuple[float, float]:
+        return UNBOUNDED
+
+    @property
+    def expected(self) -> float:
+        return self.mean
+
+
+class Lognormal(_MeanAndSpread):
+    """Lognormal given by its mean and standard deviation on the natural scale."""
+
+    dist: Literal["lognormal"]
 
     def sample(self, rng: np.random.Generator) -> float:
         return float(rng.lognormal(*_log_scale(self.mean, self.sd)))
 
-    @property
-    def support(self) -> tuple[float, float]:
-        return UNBOUNDED
 
-    @property
-    def expected(self) -> float:
-        return self.mean
-
-
-class Gamma(Strict):
+class Gamma(_MeanAndSpread):
     """Gamma given by its mean and standard deviation."""
 
     dist: Literal["gamma"]
-    mean: PositiveFloat = Field(description="Mean, in the field's unit.")
-    sd: PositiveFloat = Field(description="Standard deviation, in the field's unit.")
-
-    @model_validator(mode="after")
-    def _spread(self) -> Gamma:
-        _check_spread(self.mean, self.sd)
-        return self
-
-    @property
-    def support(self) -> tuple[float, float]:
-        return UNBOUNDED
 
     def sample(self, rng: np.random.Generator) -> float:
         shape = (self.mean / self.sd) ** 2
         return float(rng.gamma(shape, self.sd**2 / self.mean))
-
-    @property
-    def expected(self) -> float:
-        return self.mean
 
 
 class Triangular(Strict):
