@@ -181,15 +181,15 @@ def attendance_probability(
     if terms.reminder is not None:
         x += terms.reminder
     if place == "hub":
-        x += terms.hub
+        x += system.hub_term
     if place == "remote":
         x += terms.remote
     if woman.has_coordinator and service != "care_coordination":
-        x += terms.coordinator
+        x += system.coordinator_term
     if woman.has_advocate and service != "peer_advocacy":
         x += terms.advocate
     if woman.sw_referred and not woman.separated:
-        x += terms.fear
+        x += system.fear
     return logistic(x)
 
 
@@ -257,12 +257,13 @@ def _attended(
     relational = 1 - cap.rushed_relational_cut * rush
     known = person in woman.seen_people
     gain = eng.trust_gain_attended + (eng.trust_gain_known_worker if known else 0.0)
+    kindness = system.relational_share(post, rush) if iv.relational_care else 0.0
     if iv.relational_care:
-        gain += eng.trust_gain_relational
+        gain += eng.trust_gain_relational * kindness
     adjust_trust(woman, gain * relational)
     if not known:
         woman.seen_people.add(person)
-        if draws[2] < retell_probability(system, new_to_service, rush):
+        if draws[2] < retell_probability(system, new_to_service, rush, woman.has_coordinator):
             woman.history_retold += 1
             if draws[3] < retraumatise_probability(
                 system, woman, care.retell_retraumatise_probability
@@ -274,7 +275,7 @@ def _attended(
     if system.trained(post):
         stigma *= 1 - care.training_stigma_reduction
     if iv.relational_care:
-        stigma *= 1 - care.relational_stigma_reduction
+        stigma *= 1 - care.relational_stigma_reduction * kindness
     if draws[4] < stigma:
         stigmatise(system, woman, service)
     elif known:  # a good contact with someone she knows: later harm is less likely
@@ -305,16 +306,27 @@ def adjust_trust(woman: Woman, delta: float) -> None:
     woman.trust = min(max(woman.trust + delta, 0.0), 1.0)
 
 
-def retell_probability(system: CareSystem, new_to_service: bool, rush: float) -> float:
+def retell_probability(
+    system: CareSystem, new_to_service: bool, rush: float, coordinated: bool = False
+) -> float:
     """Chance she must tell her history to a worker she has not met: less when the service
-    already knows her or records are shared, more when a rushed worker has not read them."""
-    care = system.scenario.hostile_care
+    already knows her or records are shared, more when a rushed worker has not read them.
+
+    With the preconditions, shared records help only as far as staff have time to read
+    them, and a co-ordinator who carries her story spares her some retelling."""
+    care, s = system.scenario.hostile_care, system.strength
+    unshared = (
+        care.retell_probability_new_service
+        if new_to_service
+        else care.retell_probability_same_service
+    )
+    p = unshared
     if system.iv.shared_records:
         p = care.retell_probability_shared_records
-    elif new_to_service:
-        p = care.retell_probability_new_service
-    else:
-        p = care.retell_probability_same_service
+        if s > 0:
+            p += s * rush * (unshared - p)
+    if coordinated and s > 0:
+        p *= 1 - s * system.pre.coordinator_retell_reduction
     return p + (1.0 - p) * system.scenario.capacity.rushed_retell_increase * rush
 
 
@@ -323,7 +335,7 @@ def retraumatise_probability(system: CareSystem, woman: Woman, base: float) -> f
     trauma history, lower where staff are trained and where good contacts protect her."""
     care = system.scenario.hostile_care
     p = base * (care.trauma_history_multiplier if woman.trauma_history else 1.0)
-    p *= 1 - care.training_retraumatise_reduction * system.iv.training_coverage
+    p *= 1 - care.training_retraumatise_reduction * system.coverage
     p *= 1 - care.relationship_protection * woman.protection
     return min(p, 1.0)
 

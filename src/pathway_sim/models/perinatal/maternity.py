@@ -135,7 +135,7 @@ def give_birth(system: CareSystem, woman: Woman) -> Generator[Any, Any, None]:
     env.process(_follow_up(system, woman, b.follow_up_days))
     ward = system.scenario.hostile_care
     ward_stigma = ward.ward_stigma_probability * (
-        1 - ward.training_stigma_reduction * iv.training_coverage
+        1 - ward.training_stigma_reduction * system.wider_coverage
     )
     if woman.fate[Fate.WARD_STIGMA] < ward_stigma:
         stigmatise(system, woman, "midwifery")

@@ -97,6 +97,7 @@ def start_journey(system: CareSystem, woman: Woman) -> None:
         detail="known_to_services",
         value=round(woman.known_gestation_weeks, 1),
     )
+    system.join(woman)
     for process in JOURNEY:
         system.env.process(process(system, woman))
 

@@ -504,6 +504,17 @@ class Interventions(Strict):
     keep_together_postnatally: bool = P(
         False, "switch", "Mother and baby kept together on the ward during withdrawal care (KR5)."
     )
+    sustained_training: bool = P(
+        False,
+        "switch",
+        "Training commissioned as a standing programme: staff who join are trained at the "
+        "coverage too, so turnover does not erode it (KR1).",
+    )
+    stable_funding: bool = P(
+        False,
+        "switch",
+        "Third-sector services funded on stable, long-term contracts: no lapses (KR1).",
+    )
 
 
 class Attendance(Strict):
@@ -694,6 +705,82 @@ class HostileCare(Strict):
     )
     supervision_turnover_multiplier: float = P(
         0.7, "multiplier", "Turnover with clinical supervision.", gt=0, le=1
+    )
+
+
+class Preconditions(Strict):
+    """How much each lever's effect depends on the others (the ToC's preconditions).
+
+    ``strength`` 0 leaves every lever an independent log-odds switch; 1 is the Theory of
+    Change as written: relational care needs time and training, training is a stock that
+    turnover erodes, the wider team can undo specialist work, third-sector funding lapses,
+    and what the next professional knows depends on records and a co-ordinator.
+    """
+
+    strength: Probability = P(
+        1.0, "weight", "How strongly the preconditions couple the levers: 0 off, 1 as the ToC."
+    )
+    relational_slack_power: float = P(
+        2.0,
+        "exponent",
+        "Relational care's effect scales with slack (1 - workload pressure) to this power.",
+        ge=0,
+    )
+    relational_untrained_share: Probability = P(
+        0.3, "proportion", "Share of relational care's effect an untrained worker can give."
+    )
+    newcomer_training_probability: Probability = P(
+        0.3,
+        "probability",
+        "Chance a worker who joins is already trained, without sustained training.",
+    )
+    wider_team_turnover_per_year: float = P(
+        0.15,
+        "rate/year",
+        "Turnover of the wider team (ward, GP, pharmacy, duty social work), eroding its training.",
+        ge=0,
+    )
+    pharmacy_contacts_per_week: float = P(
+        1.0,
+        "contacts/week",
+        "Wider-team contacts at the community pharmacy while in opioid treatment "
+        "(supervised dispensing).",
+        ge=0,
+    )
+    gp_contacts_per_week: float = P(
+        0.1, "contacts/week", "Wider-team contacts with her GP practice.", ge=0
+    )
+    duty_social_work_contacts_per_week: float = P(
+        0.1,
+        "contacts/week",
+        "Wider-team contacts with duty social workers while social work is involved.",
+        ge=0,
+    )
+    wider_stigma_probability: Probability = P(
+        0.02, "probability", "Chance a wider-team contact with an untrained worker stigmatises."
+    )
+    wider_stigma_undo_share: Probability = P(
+        0.3,
+        "proportion",
+        "Share of the trust she built above where she started, and of her protection, "
+        "that a stigmatising wider-team contact undoes.",
+    )
+    hostile_system_floor: Probability = P(
+        0.5,
+        "proportion",
+        "Share of a hub's and co-ordinator's attendance effect left in a wholly untrained "
+        "wider team (all of it where the wider team is all trained).",
+    )
+    funded_spell_days: float = P(
+        730.0, "days", "Mean length of a third-sector service's funded spell.", gt=0
+    )
+    funding_gap_days: float = P(
+        120.0, "days", "Mean gap before a lapsed third-sector service is funded again.", ge=0
+    )
+    coordinator_retell_reduction: Probability = P(
+        0.5,
+        "proportion",
+        "Relative reduction of retelling when her co-ordinator carries her story.",
     )
 
 
@@ -1020,6 +1107,7 @@ class PerinatalScenario(Strict):
     engagement: Engagement = Engagement()
     hostile_care: HostileCare = HostileCare()
     capacity: Capacity = Capacity()
+    preconditions: Preconditions = Preconditions()
     birth: Birth = Birth()
     child_protection: ChildProtection = ChildProtection()
     harms: Harms = Harms()

@@ -81,12 +81,25 @@ def peer_advocacy(system: CareSystem, woman: Woman) -> Generator[Any, Any, None]
     if woman.fate[Fate.PEER_UPTAKE] >= spec.uptake_probability:
         return
     refer(system, woman, service)
-    woman.has_advocate = True
     interval = spec.contact_interval_days
-    yield from regular_visits(
-        system, woman, service, "peer_support", system.env.now, interval, lambda: math.inf
-    )
-    woman.has_advocate = False
+    while True:
+        woman.has_advocate = True
+        yield from regular_visits(
+            system, woman, service, "peer_support", system.env.now, interval, lambda: math.inf
+        )
+        woman.has_advocate = False
+        if not (yield from _funding_restored(system, woman, service)):
+            return
+
+
+def _funding_restored(system: CareSystem, woman: Woman, service: str) -> Generator[Any, Any, bool]:
+    """If her support stopped because its funding lapsed, wait for it to restart (her case
+    is kept and she goes back to her worker); False if it ended for good or she left."""
+    restored = system.lapsed(service)
+    if restored is None or woman.ended.triggered:
+        return False
+    yield restored | woman.ended
+    return not woman.ended.triggered
 
 
 def care_coordination(system: CareSystem, woman: Woman) -> Generator[Any, Any, None]:
@@ -132,12 +145,15 @@ def post_removal_support(system: CareSystem, woman: Woman) -> Generator[Any, Any
     spec = system.spec(service, PostRemovalSupport)
     refer(system, woman, service)
     until = system.env.now + spec.duration_days
-    yield from regular_visits(
-        system,
-        woman,
-        service,
-        "post_removal_support",
-        system.env.now,
-        spec.contact_interval_days,
-        lambda: until,
-    )
+    while True:
+        yield from regular_visits(
+            system,
+            woman,
+            service,
+            "post_removal_support",
+            system.env.now,
+            spec.contact_interval_days,
+            lambda: until,
+        )
+        if system.env.now >= until or not (yield from _funding_restored(system, woman, service)):
+            return

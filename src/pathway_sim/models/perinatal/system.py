@@ -30,6 +30,9 @@ HUB_SERVICES = frozenset(
 )
 """Services whose clinic contacts move to a co-located hub when there is one."""
 
+THIRD_SECTOR = ("peer_advocacy", "parenting_support", "post_removal_support")
+"""Services funded by grants that can lapse and restart (ToC: short-term funding)."""
+
 S = TypeVar("S", bound=ServiceSpec)
 
 
@@ -76,6 +79,18 @@ class CareSystem:
         self._trained: dict[str, bool] = {}
         self.iv = scenario.interventions
         self.terms = attendance_terms(scenario, self.specs)
+        self.pre = scenario.preconditions
+        self.strength = self.pre.strength
+        self.coverage = self.iv.training_coverage
+        """Share of the specialist staff trained now, as the model reads it."""
+        self.wider_coverage = self.iv.training_coverage
+        """Share of the wider team (ward, GP, pharmacy, duty social work) trained now."""
+        self._wider_stock = self.iv.training_coverage
+        self.fear = self.terms.fear
+        self.hub_term = self.terms.hub
+        self.coordinator_term = self.terms.coordinator
+        self._women: dict[Woman, None] = {}
+        self._lapsed: dict[str, simpy.Event] = {}
         self.holders = {
             name: [self._newcomer(post) for post in self.services[name].posts]
             for name in self.specs
@@ -85,6 +100,10 @@ class CareSystem:
             for post in self.services[name].posts:
                 env.process(self._turnover(spec, post))
         env.process(self._watch_workload())
+        if self.strength > 0 and not self.iv.stable_funding and self.pre.funding_gap_days > 0:
+            for name in THIRD_SECTOR:
+                if name in self.specs:
+                    env.process(self._funding(name))
 
     def spec(self, service: str, kind: type[S]) -> S:
         """The service's parameters as its own kind of spec (its schedule, its targets)."""
@@ -109,8 +128,27 @@ class CareSystem:
         trained = self._trained.get(key)
         if trained is None:
             draw = self.streams.get(f"training:{post.service}", post.index, post.person).random()
-            trained = self._trained[key] = bool(draw < self.iv.training_coverage)
+            trained = self._trained[key] = bool(draw < self._training_chance(post))
         return trained
+
+    def _training_chance(self, post: Post) -> float:
+        """Holders at the start are trained at the coverage; a worker who joins later only
+        at the background rate unless training is sustained (the stock erodes)."""
+        coverage = self.iv.training_coverage
+        if post.person == 0 or self.strength == 0:
+            return coverage
+        joiner = coverage if self.iv.sustained_training else self.pre.newcomer_training_probability
+        return coverage + self.strength * (joiner - coverage)
+
+    def relational_share(self, post: Post, rush: float) -> float:
+        """How much of relational care this worker can give: it needs slack (1 - pressure)
+        and training (ToC: it cannot be achieved without training, support, staffing)."""
+        if self.strength == 0:
+            return 1.0
+        pre = self.pre
+        skill = 1.0 if self.trained(post) else pre.relational_untrained_share
+        possible = (1.0 - rush) ** pre.relational_slack_power * skill
+        return 1.0 - self.strength + self.strength * possible
 
     def assign_named_worker(self, service: str, rec: ServiceRecord) -> int:
         """The post with the smallest caseload among those not being vacated (lowest index
@@ -203,6 +241,83 @@ class CareSystem:
                 recent = (busy - areas[0][0]) / staffed if staffed > 0 else 1.0
                 self.pressure[name] = pressure(recent, cap.workload_threshold)
             self._update_confidence()
+            if self.strength > 0:
+                self._update_preconditions()
+                self._wider_team_week()
+
+    # --- preconditions: training stocks, the wider team, funding ----------------------------
+
+    def _update_preconditions(self) -> None:
+        """The week's trained shares (specialist posts filled now; the wider team, eroding
+        at its turnover towards its joiners' rate) and the terms that read them."""
+        s, pre, coverage = self.strength, self.pre, self.iv.training_coverage
+        holders = [p for service in self.services.values() for p in service.posts if not p.leaving]
+        if holders:
+            stock = sum(self.trained(p) for p in holders) / len(holders)
+            self.coverage = coverage + s * (stock - coverage)
+        joiners = coverage if self.iv.sustained_training else pre.newcomer_training_probability
+        leaving = 1.0 - math.exp(-pre.wider_team_turnover_per_year * DAYS_PER_WEEK / DAYS_PER_YEAR)
+        self._wider_stock += leaving * (joiners - self._wider_stock)
+        self.wider_coverage = coverage + s * (self._wider_stock - coverage)
+        self.fear = self.scenario.attendance.fear_log_odds * (1 - self.coverage)
+        system_works = pre.hostile_system_floor + (1 - pre.hostile_system_floor) * self._wider_stock
+        self.hub_term = self.terms.hub * (1 - s + s * system_works)
+        self.coordinator_term = self.terms.coordinator * (1 - s + s * system_works)
+
+    def join(self, woman: Woman) -> None:
+        """She is known to services: from now she also meets the wider team."""
+        if self.strength > 0:
+            woman.trust_at_known = woman.trust
+            self._women[woman] = None
+            woman.ended.callbacks.append(lambda _: self._women.pop(woman, None))
+
+    def _wider_team_week(self) -> None:
+        """A week of contacts with staff outside the specialist team (pharmacy while in
+        opioid treatment, GP, duty social workers): cheap draws, one per woman a week,
+        from her own stream, drawn whatever happens so the numbers stay common."""
+        pre = self.pre
+        stigma = (
+            self.strength
+            * pre.wider_stigma_probability
+            * (1 - self.scenario.hostile_care.training_stigma_reduction * self._wider_stock)
+        )
+        for woman in self._women:
+            rate = pre.gp_contacts_per_week
+            if woman.opioid_use and woman.in_treatment:
+                rate += pre.pharmacy_contacts_per_week
+            if woman.sw_referred and not woman.separated:
+                rate += pre.duty_social_work_contacts_per_week
+            draw = self.streams.get("wider_team", woman.id).random()
+            if draw < 1.0 - math.exp(-rate * stigma):
+                self._wider_stigma(woman)
+
+    def _wider_stigma(self, woman: Woman) -> None:
+        """A stigmatising wider-team contact undoes part of the trust she built with
+        services and of the protection good contacts gave her (ToC: continuity undone)."""
+        undo = self.pre.wider_stigma_undo_share
+        woman.wider_stigma += 1
+        woman.trust -= undo * max(0.0, woman.trust - woman.trust_at_known)
+        woman.protection *= 1 - undo
+        self.log(woman, "wider_team_stigma", detail="stigma")
+
+    def _funding(self, service: str) -> Generator[Any, Any, None]:
+        """Funded spells and gaps in turn; a gap is the longer the stronger the
+        preconditions (none at strength 0)."""
+        rng = self.streams.get(f"funding:{service}")
+        while True:
+            yield self.env.timeout(rng.exponential(self.pre.funded_spell_days))
+            gap = self.strength * rng.exponential(self.pre.funding_gap_days)
+            restored = self._lapsed[service] = self.env.event()
+            if service == "peer_advocacy":
+                for woman in self._women:
+                    woman.has_advocate = False
+            yield self.env.timeout(gap)
+            del self._lapsed[service]
+            restored.succeed()
+
+    def lapsed(self, service: str) -> simpy.Event | None:
+        """The event of its funding restarting, while a third-sector service is unfunded."""
+        return self._lapsed.get(service)
 
     def _newcomer(self, post: Post) -> Holder:
         return Holder(post.person, 0, self._confidence_target(post, 0, 0.0, experienced=False))
@@ -250,7 +365,10 @@ class CareSystem:
 
     def available(self, service: str) -> bool:
         """Whether the service exists and (for third-sector services) is still funded."""
-        return self.env.now < self._funded_until.get(service, float("-inf"))
+        return (
+            self.env.now < self._funded_until.get(service, float("-inf"))
+            and service not in self._lapsed
+        )
 
     def location(self, service: str) -> str:
         """Where this service's contacts happen in this scenario ('hub' when co-located)."""

@@ -124,12 +124,18 @@ def regular_visits(
 
 
 def handover(system: CareSystem, woman: Woman, service: str, draw: float) -> float:
-    """A hospital-to-community hand-over; a failure delays the next contact. Returns the delay."""
-    care = system.scenario.hostile_care
+    """A hospital-to-community hand-over; a failure delays the next contact. Returns the delay.
+
+    With the preconditions, shared records alone help only as far as the receiving team
+    has time to read them; a co-ordinator carries her story whatever the pressure."""
+    care, s = system.scenario.hostile_care, system.strength
     joined_up = system.iv.shared_records or woman.has_coordinator
     p_fail = (
         care.handover_failure_probability_shared if joined_up else care.handover_failure_probability
     )
+    if s > 0 and joined_up and not woman.has_coordinator:
+        rush = system.pressure[service]
+        p_fail += s * rush * (care.handover_failure_probability - p_fail)
     woman.handovers += 1
     if draw < p_fail:
         woman.handover_failures += 1

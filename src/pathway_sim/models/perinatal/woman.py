@@ -103,6 +103,8 @@ class Woman:
     history_retold: int = 0
     handovers: int = 0
     handover_failures: int = 0
+    wider_stigma: int = 0
+    trust_at_known: float = 0.0
     antenatal_scheduled: int = 0
     antenatal_attended: int = 0
     antenatal_missed: int = 0
