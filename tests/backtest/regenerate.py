@@ -38,6 +38,14 @@ CASES: dict[str, list[str]] = {
         "--set",
         "population.women_per_year=40",
     ],
+    # The preconditions off: recorded from main before they existed, so it must not move.
+    "base_strength0": [
+        "scenarios/base.yaml",
+        "--set",
+        "population.women_per_year=40",
+        "--set",
+        "preconditions.strength=0",
+    ],
 }
 FILES = ("replications.csv", "services.csv")
 LIBRARIES = ("numpy", "scipy", "pandas", "simpy")

@@ -757,16 +757,16 @@ class Preconditions(Strict):
         ge=0,
     )
     wider_stigma_probability: Probability = P(
-        0.02, "probability", "Chance a wider-team contact with an untrained worker stigmatises."
+        0.04, "probability", "Chance a wider-team contact with an untrained worker stigmatises."
     )
     wider_stigma_undo_share: Probability = P(
-        0.3,
+        0.5,
         "proportion",
         "Share of the trust she built above where she started, and of her protection, "
         "that a stigmatising wider-team contact undoes.",
     )
     hostile_system_floor: Probability = P(
-        0.5,
+        0.3,
         "proportion",
         "Share of a hub's and co-ordinator's attendance effect left in a wholly untrained "
         "wider team (all of it where the wider team is all trained).",
