@@ -124,10 +124,11 @@ def retention_curves(
                       grid["key"].to_numpy(), grid["time"].to_numpy())  # fmt: skip
     grid = grid.assign(engaged=state == 1)[state >= 0]
     table = (
-        grid.groupby(["service", "week"])
+        grid.groupby(["service", "week"], observed=True)
         .agg(engaged_share=("engaged", "mean"), women=("engaged", "size"))
         .reset_index()
     )
+    table["service"] = table["service"].astype(str)
     return table[table["women"] >= min_women].reset_index(drop=True)
 
 
@@ -142,10 +143,11 @@ def _week_grid(keys: pd.DataFrame) -> pd.DataFrame:
     spans = np.clip(last - first + 1, 0, None)
     rows = np.repeat(np.arange(len(keys)), spans)
     week = first[rows] + np.arange(spans.sum()) - np.repeat(np.cumsum(spans) - spans, spans)
+    service = pd.Categorical(keys["service"])  # a million rows: codes, not strings
     return pd.DataFrame(
         {
             "key": rows,
-            "service": keys["service"].to_numpy()[rows],
+            "service": pd.Categorical.from_codes(service.codes[rows], service.categories),
             "week": week,
             "time": keys["birth_day"].to_numpy()[rows] + (week + 1) * DAYS_PER_WEEK,
         }
