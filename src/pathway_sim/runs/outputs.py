@@ -15,7 +15,8 @@ import os
 import platform
 import shutil
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
 from typing import IO, Any
@@ -132,6 +133,18 @@ def use_event_log_format(fmt: str | None) -> None:
             f"event-log format {fmt!r}: expected one of {', '.join(EVENT_LOG_FORMATS)}"
         )
     _chosen["event_log_format"] = fmt or DEFAULT_EVENT_LOG_FORMAT
+
+
+@contextmanager
+def event_log_format(fmt: str | None) -> Iterator[None]:
+    """``with event_log_format("csv.gz"):`` event logs written inside are in that format
+    (None: the format already chosen); the choice before is restored after."""
+    before = _chosen["event_log_format"]
+    use_event_log_format(fmt or before)
+    try:
+        yield
+    finally:
+        _chosen["event_log_format"] = before
 
 
 def event_log_path(out: Path) -> Path | None:
