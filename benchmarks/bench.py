@@ -45,6 +45,9 @@ TARGETS: dict[str, tuple[str, float]] = {
     "parallel_efficiency_2_workers": (">=", 0.85),
     "peak_rss_mb": ("<", 1024.0),
     "planner_comparison_s": ("<", 60.0),
+    "planner_main_peak_rss_mb": ("<", 300.0),
+    "report_s": ("<", 3.0),
+    "report_peak_rss_mb": ("<", 300.0),
     "cli_help_s": ("<", 0.25),
     "cli_validate_s": ("<", 0.25),
 }
@@ -180,13 +183,22 @@ def peak_memory(sizes: Sizes) -> list[Figure]:
 
 
 def planner_comparison(sizes: Sizes) -> list[Figure]:
-    """``compare`` of the base and four levers, as ``make run`` does (report included)."""
+    """``compare`` of the base and four levers, as ``make run`` does (event logs and report
+    included): its time and the peak memory of its main process and of its workers; then
+    ``report`` alone on its results (issue 17: main under 300 MB, report under 3 s)."""
+    reps = str(sizes.planner_reps)
+    size = f"{reps} reps x {len(PLANNER)}"
     with tempfile.TemporaryDirectory() as out:
-        reps = str(sizes.planner_reps)
         usage = child_usage(_cli("compare", *map(str, PLANNER), "--reps", reps, "--out", out))
+        report = child_usage([sys.executable, "-m", "pathway_sim", "report", out])
     return [
-        figure("planner_comparison_s", usage["wall_s"], "s", f"{reps} reps x {len(PLANNER)}"),
+        figure("planner_comparison_s", usage["wall_s"], "s", size),
         figure("planner_comparison_cpu_s", usage["cpu_s"], "s", "all processes"),
+        figure("planner_main_peak_rss_mb", usage["main_rss_mb"], "MB", f"{size}, sampled"),
+        figure("planner_worker_peak_rss_mb", usage["worker_rss_mb"], "MB", "largest worker"),
+        figure("planner_processes_peak_rss_mb", usage["processes_rss_mb"], "MB", "all at once"),
+        figure("report_s", report["wall_s"], "s", f"{size}, whole process"),
+        figure("report_peak_rss_mb", report["peak_rss_mb"], "MB", size),
     ]
 
 

@@ -53,16 +53,53 @@ def child_usage(command: Sequence[str]) -> dict[str, float]:
     return json.loads(subprocess.run(probe, check=True, capture_output=True, text=True).stdout)
 
 
+SAMPLE_SECONDS = 0.1
+
+
 def _report_child(command: Sequence[str]) -> None:
     started = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    peaks = _sampled_peaks(process)
+    if process.wait() != 0:
+        raise subprocess.CalledProcessError(process.returncode, command)
     wall = time.perf_counter() - started
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     print(json.dumps({
         "wall_s": wall,
         "cpu_s": usage.ru_utime + usage.ru_stime,
-        "peak_rss_mb": usage.ru_maxrss / 1024,  # kilobytes on Linux
+        "peak_rss_mb": usage.ru_maxrss / 1024,  # kilobytes on Linux; the largest process
+        **peaks,
     }))  # fmt: skip
+
+
+def _sampled_peaks(process: subprocess.Popen[bytes]) -> dict[str, float]:
+    """Peak RSS, sampled every ``SAMPLE_SECONDS`` until ``process`` ends, of the process
+    itself (``main_rss_mb``), of its largest descendant (``worker_rss_mb``: pool or
+    cluster workers) and of all of them at once (``processes_rss_mb``); a spike between
+    two samples can be missed, so ``peak_rss_mb`` bounds the largest process."""
+    import psutil  # a dependency of distributed
+
+    main = psutil.Process(process.pid)
+    peaks = {"main_rss_mb": 0.0, "worker_rss_mb": 0.0, "processes_rss_mb": 0.0}
+    while process.poll() is None:
+        try:
+            own = main.memory_info().rss
+            workers = [_rss(child) for child in main.children(recursive=True)]
+        except psutil.Error:  # it ended between two calls
+            break
+        peaks["main_rss_mb"] = max(peaks["main_rss_mb"], own / 2**20)
+        peaks["worker_rss_mb"] = max(peaks["worker_rss_mb"], max(workers, default=0) / 2**20)
+        peaks["processes_rss_mb"] = max(peaks["processes_rss_mb"], (own + sum(workers)) / 2**20)
+        time.sleep(SAMPLE_SECONDS)
+    return peaks
+
+
+def _rss(process: Any) -> int:
+    """A process's RSS, 0 once it has ended."""
+    try:
+        return int(process.memory_info().rss)
+    except Exception:  # psutil.Error: ended since listed
+        return 0
 
 
 if __name__ == "__main__":

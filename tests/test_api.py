@@ -12,6 +12,8 @@ import pandas as pd
 import pytest
 
 import pathway_sim as ps
+from pathway_sim.core.errors import UsageError
+from pathway_sim.runs.outputs import read_event_log
 
 from .conftest import MMC, SHORT, short_options
 
@@ -90,3 +92,16 @@ def test_progress_shows_on_a_terminal_and_not_when_quiet(cli, tmp_path):
     assert run_on_a_terminal(*args, str(tmp_path / "b"), "--quiet") == ""
     code, _, err = cli(*args, tmp_path / "c")  # stderr captured: not a terminal
     assert code == 0 and err == ""
+
+
+def test_the_event_log_format_is_chosen_per_call_as_on_the_command_line(tmp_path):
+    options = {"reps": 2, "overrides": SHORT, "event_log": True}
+    ps.run(MMC, out=tmp_path / "gz", event_log_format="csv.gz", **options)
+    ps.run(MMC, out=tmp_path / "default", **options)
+    assert (tmp_path / "gz" / "events.csv.gz").is_file()
+    assert (tmp_path / "default" / "events.parquet").is_file()  # the choice did not stick
+    logs = [read_event_log(tmp_path / d) for d in ("gz", "default")]
+    pd.testing.assert_frame_equal(logs[0], logs[1], check_categorical=False)
+    with pytest.raises(UsageError, match="event-log format 'xlsx'"):
+        ps.compare(MMC, MMC, out=tmp_path / "bad", event_log_format="xlsx", **options)
+    assert not (tmp_path / "bad").exists()

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import math
+import sys
 
 import simpy
 
 from benchmarks.bench import QUICK, TARGETS, Figure, engine_overhead, figure, table
 from benchmarks.counting import count_events
-from benchmarks.measure import loglog_slope
+from benchmarks.measure import child_usage, loglog_slope
 from benchmarks.mmc_loop import run_mmc_loop
 from pathway_sim.inputs.loading import load_scenario
 from pathway_sim.runs.runner import run_replication
@@ -65,3 +66,12 @@ def test_engine_overhead_section_gives_its_three_figures() -> None:
     assert names == [
         "mmc_engine_contacts_per_s", "mmc_loop_contacts_per_s", "engine_overhead_ratio"
     ]  # fmt: skip
+
+
+def test_child_usage_samples_the_main_process_and_its_workers_apart() -> None:
+    worker = "import time; block = bytearray(80 * 2**20); time.sleep(1.5)"
+    main = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {worker!r}])"
+    usage = child_usage([sys.executable, "-c", main])
+    assert usage["worker_rss_mb"] >= 80 > usage["main_rss_mb"]
+    assert usage["processes_rss_mb"] >= usage["worker_rss_mb"]
+    assert usage["peak_rss_mb"] >= 80

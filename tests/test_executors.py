@@ -14,7 +14,7 @@ from pathway_sim.experiments.run import run_scenarios
 from pathway_sim.runs.executors import ExecutorSpec, choose_executor, process_context
 from pathway_sim.runs.runner import run_replication
 
-from .conftest import MMC, SHORT
+from .conftest import MMC, SCENARIOS, SHORT
 
 CONTRACT = ("replications.csv", "summary.csv", "services.csv")
 
@@ -139,6 +139,19 @@ def test_existing_dask_cluster_runs_every_replication_on_its_workers(
             MMC, reps=6, seed=4, overrides=SHORT, out=tmp_path, scheduler=cluster.scheduler_address
         )
     assert {name: (tmp_path / name).read_bytes() for name in CONTRACT} == serial_bytes
-    tasks = [t for t in stream.data if t["key"].startswith("run_replication")]
+    tasks = [t for t in stream.data if t["key"].startswith("replicate_keeping_events")]
     assert len(tasks) == 6 and len({t["worker"] for t in tasks}) == 2
     assert os.getpid() not in client.run(os.getpid).values()
+
+
+@pytest.mark.slow
+def test_event_logs_gathered_from_dask_workers_match_those_workers_write_themselves(tmp_path):
+    options = {"reps": 3, "seed": 3, "event_log": True,
+               "overrides": ("population.women_per_year=40", "population.cohort_days=120",
+                             "run.warmup_days=60")}  # fmt: skip
+    base = SCENARIOS / "base.yaml"
+    api.run(base, out=tmp_path / "dask", executor="dask", workers=2, **options)
+    api.run(base, out=tmp_path / "serial", **options)
+    logs = [(tmp_path / d / "events.parquet").read_bytes() for d in ("dask", "serial")]
+    assert logs[0] == logs[1]
+    assert len(list((tmp_path / "dask" / "replications").glob("events-*.parquet"))) == 3

@@ -11,7 +11,7 @@ import pytest
 
 from pathway_sim import api
 
-from .conftest import MMC, SHORT, short_options
+from .conftest import MMC, SCENARIOS, SHORT, short_options
 
 CONTRACT = ("replications.csv", "summary.csv", "services.csv")
 
@@ -127,3 +127,34 @@ def test_leftovers_of_a_killed_write_are_ignored_and_cleared(cli, tmp_path):
 def test_resume_needs_a_results_directory():
     with pytest.raises(Exception, match="--resume needs the results directory"):
         api.run(MMC, reps=1, overrides=SHORT, resume=True)
+
+
+SMALL_PERINATAL = ("population.women_per_year=40", "population.cohort_days=120",
+                   "run.warmup_days=60")  # fmt: skip
+
+
+def test_a_resumed_event_log_is_the_uninterrupted_one_and_its_rows_stay_in_the_store(tmp_path):
+    base, options = (
+        SCENARIOS / "base.yaml",
+        {"seed": 3, "overrides": SMALL_PERINATAL, "event_log": True},
+    )
+    api.run(base, reps=2, out=tmp_path / "resumed", **options)
+    (tmp_path / "resumed" / "replications" / "rep-00001.json").unlink()  # as if killed
+    api.run(base, reps=3, out=tmp_path / "resumed", resume=True, **options)
+    api.run(base, reps=3, out=tmp_path / "whole", **options)
+    api.run(base, reps=3, out=tmp_path / "pooled", workers=2, **options)
+    logs = [(tmp_path / d / "events.parquet").read_bytes() for d in ("resumed", "whole", "pooled")]
+    assert logs[0] == logs[1] == logs[2]
+    record = json.loads((tmp_path / "whole" / "replications" / "rep-00000.json").read_text())
+    assert "events" not in record["replication"]
+    assert len(record["replication"]["events_sha256"]) == 64
+
+
+def test_a_changed_event_log_part_is_refused_on_resume(cli, tmp_path):
+    options = ["--reps", "2", "--event-log", *(a for s in SMALL_PERINATAL for a in ("--set", s))]
+    assert cli("run", "base", *options, "--out", tmp_path, "--quiet")[0] == 0
+    part = tmp_path / "replications" / "events-00001.parquet"
+    part.write_bytes(part.read_bytes()[:-8] + b"changed!")
+    code, _, err = cli("run", "base", *options, "--out", tmp_path, "--resume")
+    assert code == 2 and "events-00001.parquet is missing or changed" in err
+    assert "Traceback" not in err

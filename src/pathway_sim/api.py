@@ -44,6 +44,7 @@ from pathway_sim.inputs.loading import (
     with_changes,
 )
 from pathway_sim.models import Scenario
+from pathway_sim.runs import outputs
 from pathway_sim.runs.executors import ExecutorSpec, choose_executor
 from pathway_sim.runs.lock import locked
 from pathway_sim.runs.precision import PrecisionGoal
@@ -139,6 +140,7 @@ def run(
     overrides: Sequence[str] = (),
     out: str | Path | None = None,
     event_log: bool = False,
+    event_log_format: str | None = None,
     workers: int | None = None,
     executor: str | None = None,
     scheduler: str | None = None,
@@ -152,7 +154,8 @@ def run(
     interval within 5% of the mean for every KPI) or a ``PrecisionGoal`` naming the
     target, KPIs and maximum. ``workers``/``executor``/``scheduler`` choose where the
     replications run (the results are the same to the byte); ``resume`` reuses the
-    finished replications stored in ``out``.
+    finished replications stored in ``out``. ``event_log_format`` is ``"parquet"`` (the
+    default) or ``"csv.gz"``, as ``--event-log-format``.
     """
     spec = executor_spec(workers, executor, scheduler)
     goal = PrecisionGoal() if reps == "auto" else reps if isinstance(reps, PrecisionGoal) else None
@@ -164,7 +167,7 @@ def run(
     preflight(where, _files(scenario), spec, [resolved], [planned], allow_large)
     options = {"event_log": event_log, "resume": resume, "progress": progress}
     precision = None
-    with locked(where):
+    with outputs.event_log_format(event_log_format), locked(where):
         if goal is not None:
             ran, precision = choose_replications(resolved, where, goal, spec, **options)
         else:
@@ -188,6 +191,7 @@ def compare(
     out: str | Path | None = None,
     correction: str = "none",
     event_log: bool = False,
+    event_log_format: str | None = None,
     workers: int | None = None,
     executor: str | None = None,
     scheduler: str | None = None,
@@ -201,14 +205,15 @@ def compare(
     each scenario's run and ``.replications`` all their replications.
 
     Every scenario runs with the base's seed and replications unless ``seed`` and
-    ``reps`` are given; ``overrides`` apply to every scenario.
+    ``reps`` are given; ``overrides`` apply to every scenario; ``event_log_format`` as
+    for ``run``.
     """
     spec = executor_spec(workers, executor, scheduler)
     scenarios = [resolve(s, overrides, reps, seed) for s in (base, *others)]
     where = _path(out)
     each = [scenarios[0].run.replications] * len(scenarios)  # the base's, for every scenario
     preflight(where, _files(base, *others), spec, scenarios, each, allow_large)
-    with locked(where):
+    with outputs.event_log_format(event_log_format), locked(where):
         comparison = compare_scenarios(
             scenarios, where, spec, correction=correction,
             event_log=event_log, resume=resume, progress=progress,
@@ -236,6 +241,7 @@ def run_experiment(
     overrides: Sequence[str] = (),
     out: str | Path | None = None,
     event_log: bool = False,
+    event_log_format: str | None = None,
     workers: int | None = None,
     executor: str | None = None,
     scheduler: str | None = None,
@@ -246,7 +252,8 @@ def run_experiment(
     """Run an experiment file, like ``pathway-sim experiment``; ``.table`` is the tidy
     ``experiment.csv``, ``.effects`` the factorial effects (None for a plain list)
     and ``.comparison`` the comparison with the base. ``event_log`` keeps each
-    scenario's event log, ``events.parquet`` (the report's week-by-week figures need it). ``reps``,
+    scenario's event log, ``events.parquet`` (or ``.csv.gz`` with ``event_log_format="csv.gz"``;
+    the report's week-by-week figures need it). ``reps``,
     ``seed`` and ``overrides`` (``--set`` strings) change every scenario, e.g. a smaller
     cohort for a quick look."""
     if isinstance(experiment, Experiment):
@@ -260,7 +267,7 @@ def run_experiment(
     where = _path(out)
     each = [loaded.scenarios[0].run.replications] * len(loaded.scenarios)
     preflight(where, loaded.sources, spec, loaded.scenarios, each, allow_large)
-    with locked(where):
+    with outputs.event_log_format(event_log_format), locked(where):
         result = run_loaded_experiment(
             loaded, where, spec, event_log=event_log, resume=resume, progress=progress
         )

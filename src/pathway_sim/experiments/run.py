@@ -38,7 +38,7 @@ from pathway_sim.runs.outputs import manifest, remove_stale, write_csv, write_ru
 from pathway_sim.runs.precision import PrecisionGoal, PrecisionTracker
 from pathway_sim.runs.preflight import capped, within
 from pathway_sim.runs.runner import replications_table, run_replication, services_table
-from pathway_sim.runs.store import ReplicationStore, identity
+from pathway_sim.runs.store import ReplicationStore, identity, replicate_keeping_events
 
 log = logging.getLogger("pathway_sim")
 
@@ -79,8 +79,15 @@ class Run:
 
     def keep(self, result: ReplicationResult) -> None:
         if self.store is not None:
-            self.store.save(result)
+            result = self.store.save(result)
         self.finished[result.replication] = result
+
+    def parts(self, executor: Executor) -> Path | None:
+        """Where the executor's workers write event-log rows themselves (None: they send
+        them back): the store, when they can reach it."""
+        if self.event_log and self.store is not None and executor.local:
+            return self.store.directory
+        return None
 
     def missing(self, reps: int) -> list[int]:
         return [i for i in range(reps) if i not in self.finished]
@@ -136,11 +143,12 @@ def replicate(
     """Run the missing replications ``0 .. reps[k]-1`` of each ``runs[k]``, keeping each
     as it completes, whatever order they complete in."""
     calls = [
-        ((k, i), (run.scenario, run.scenario.run.seed, i, run.event_log))
+        ((k, i), (replicate_fn, run.parts(executor), run.scenario, run.scenario.run.seed, i,
+                  run.event_log))
         for k, (run, n) in enumerate(zip(runs, reps))
         for i in run.missing(n)
-    ]
-    for (k, _), result in executor.completed(replicate_fn, calls):
+    ]  # fmt: skip
+    for (k, _), result in executor.completed(replicate_keeping_events, calls):
         runs[k].keep(result)
         bar.update(1)
 
@@ -169,7 +177,8 @@ def finish(
         resumed_replications=len(run.reused & set(range(reps))),
         **extra,
     )
-    summary = write_run(run.out, scenario, results, info, run.event_log)
+    parts = run.store.event_parts(reps) if run.event_log and run.store is not None else None
+    summary = write_run(run.out, scenario, results, info, parts)
     return ScenarioRun(scenario, results, summary, run.out)
 
 

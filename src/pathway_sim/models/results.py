@@ -36,7 +36,9 @@ class ReplicationResult:
     ``kpis`` maps each KPI name to its value for this replication; ``services``
     holds one dict per service (``services.csv`` rows without the identifying
     columns); ``woman_rows`` one dict per woman counted; ``events`` the event log rows
-    (tuples in ``EVENT_COLUMNS`` order) when it was asked for.
+    (tuples in ``EVENT_COLUMNS`` order) when it was asked for, unless they were written
+    to the run's store where the replication ran: then ``events_sha256`` is the SHA-256
+    of that file, and the rows never travel back to the main process.
     """
 
     replication: int
@@ -46,3 +48,4 @@ class ReplicationResult:
     services: list[dict[str, Any]] = field(default_factory=list)
     woman_rows: list[dict[str, Any]] = field(default_factory=list)
     events: list[tuple] = field(default_factory=list)
+    events_sha256: str = ""

@@ -114,6 +114,20 @@ def retention_curves(
     changes = _engagement_changes(events)
     if changes.empty:
         return pd.DataFrame(columns=["service", "week", "engaged_share", "women"])
+    per_run = [
+        _engaged_counts(part, women[women["replication"] == run])
+        for run, part in changes.groupby("run", sort=True)
+    ]
+    counts = pd.concat(per_run).groupby(["service", "week"]).sum()
+    table = counts.assign(engaged_share=counts["engaged"] / counts["women"]).reset_index()
+    table = table[["service", "week", "engaged_share", "women"]]
+    return table[table["women"] >= min_women].reset_index(drop=True)
+
+
+def _engaged_counts(changes: pd.DataFrame, women: pd.DataFrame) -> pd.DataFrame:
+    """One replication's women on each service's caseload, and of them those engaged, per
+    service and week from birth: counted a replication at a time, since the grid of
+    women and weeks is a million rows for 30 replications."""
     ids = [*KEYS, "service"]
     keys = changes[ids].drop_duplicates().merge(_women(women), on=KEYS)
     keys = keys.reset_index(drop=True).assign(key=lambda k: np.arange(len(k)))
@@ -123,12 +137,9 @@ def retention_curves(
                       changes["engaged"].to_numpy(),
                       grid["key"].to_numpy(), grid["time"].to_numpy())  # fmt: skip
     grid = grid.assign(engaged=state == 1)[state >= 0]
-    table = (
-        grid.groupby(["service", "week"])
-        .agg(engaged_share=("engaged", "mean"), women=("engaged", "size"))
-        .reset_index()
+    return grid.groupby(["service", "week"]).agg(
+        engaged=("engaged", "sum"), women=("engaged", "size")
     )
-    return table[table["women"] >= min_women].reset_index(drop=True)
 
 
 def _week_grid(keys: pd.DataFrame) -> pd.DataFrame:

@@ -234,8 +234,8 @@ class Context:
     results: Results
     colours: dict[str, str]
     figures: FigureWriter
-    logs: dict[str, tuple[pd.DataFrame, pd.DataFrame]] | None = None
-    """Each scenario's event log and women, when every scenario has a log."""
+    logs: EventLogTables | None = None
+    """What the figures take from the event logs, when every scenario has a log."""
 
     @property
     def base(self) -> ScenarioResults:
@@ -454,13 +454,8 @@ def _figures(missing: str | None, parts: list[dict[str, Any]]) -> str:
     return render("figures.html.j2", missing=missing or "", parts=parts, table=None)
 
 
-def _per_scenario(
-    ctx: Context, build: Callable[[pd.DataFrame, pd.DataFrame], pd.DataFrame]
-) -> pd.DataFrame:
-    parts = [
-        build(events, women).assign(scenario=ctx.label(name))
-        for name, (events, women) in ctx.logs.items()
-    ]
+def _per_scenario(ctx: Context, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    parts = [table.assign(scenario=ctx.label(name)) for name, table in tables.items()]
     return pd.concat(parts, ignore_index=True)
 
 
@@ -478,7 +473,7 @@ def section_retention(ctx: Context) -> str:
     missing = _events_needed(ctx)
     if missing:
         return _figures(missing, [])
-    curves = _per_scenario(ctx, eventlog.retention_curves)
+    curves = _per_scenario(ctx, ctx.logs.retention)
     figure = ctx.figures.embed(
         plots.retention_curves(curves, ctx.colours), "engagement_retention",
         "Engagement with each service by week from birth",
@@ -502,7 +497,7 @@ def section_burden(ctx: Context) -> str:
     parts: list[dict[str, Any]] = []
     missing = _events_needed(ctx)
     if not missing:
-        burden = _per_scenario(ctx, eventlog.weekly_burden)
+        burden = _per_scenario(ctx, ctx.logs.burden)
         figure = ctx.figures.embed(
             plots.weekly_burden(burden, ctx.colours), "appointment_burden",
             "Contacts and distinct places per woman per week",
@@ -581,7 +576,6 @@ def section_journeys(ctx: Context) -> str:
     missing = _events_needed(ctx)
     if missing:
         return _figures(missing, [])
-    base_events, base_women = ctx.logs[ctx.base.name]
     shown = ctx.results.names[:MAX_JOURNEY_SCENARIOS]
     text = (
         "The same woman in each scenario: every scenario meets the same women with the same luck "
@@ -591,11 +585,8 @@ def section_journeys(ctx: Context) -> str:
     if len(shown) < len(ctx.results.names):
         text += f" Scenarios shown: the first {MAX_JOURNEY_SCENARIOS}."
     parts: list[dict[str, Any]] = [{"text": text}]
-    chosen = eventlog.example_women(base_events, base_women, EXAMPLE_WOMEN)
-    for n, (rep, woman, why) in enumerate(chosen, 1):
-        journeys = {
-            ctx.label(name): eventlog.journey(*ctx.logs[name], rep, woman) for name in shown
-        }
+    for n, (rep, woman, why) in enumerate(ctx.logs.chosen, 1):
+        journeys = {ctx.label(name): ctx.logs.journeys[name][n - 1] for name in shown}
         title = (
             f"Woman {woman} of replication {rep}: chosen because in "
             f"{ctx.label(ctx.base.name)} {why}"
@@ -680,11 +671,37 @@ SECTION_BUILDERS: dict[str, tuple[str, Callable[[Context], str]]] = {
 }
 
 
-def _load_logs(results: Results) -> dict[str, tuple[pd.DataFrame, pd.DataFrame]] | None:
-    """Every scenario's event log and women (None unless every scenario has a log)."""
+@dataclass(frozen=True)
+class EventLogTables:
+    """What the report's figures take from the event logs: per scenario its retention
+    curves, its weekly burden and the journeys of the example women (``chosen``, picked
+    in the base), so that only one scenario's log is ever held."""
+
+    chosen: list[tuple[int, int, str]]
+    retention: dict[str, pd.DataFrame]
+    burden: dict[str, pd.DataFrame]
+    journeys: dict[str, list[pd.DataFrame]]
+
+
+def _load_logs(results: Results) -> EventLogTables | None:
+    """The tables every event-log figure draws from, reading one scenario's log at a time
+    (base first), only its needed columns (None unless every scenario has a log)."""
     if not (results.perinatal and results.has_events):
         return None
-    return {s.name: (eventlog.read_events(s.events_path), s.women) for s in results.scenarios}
+    tables = EventLogTables([], {}, {}, {})
+    shown = set(results.names[:MAX_JOURNEY_SCENARIOS])
+    for s in results.scenarios:
+        events = eventlog.read_events(s.events_path)
+        if s is results.scenarios[0]:
+            tables.chosen.extend(eventlog.example_women(events, s.women, EXAMPLE_WOMEN))
+        tables.retention[s.name] = eventlog.retention_curves(events, s.women)
+        tables.burden[s.name] = eventlog.weekly_burden(events, s.women)
+        if s.name in shown:
+            tables.journeys[s.name] = [
+                eventlog.journey(events, s.women, rep, woman) for rep, woman, _ in tables.chosen
+            ]
+        del events  # before the next is read: one log held at a time
+    return tables
 
 
 def _section(sid: str, title: str, html: str) -> dict[str, Any]:

@@ -138,6 +138,9 @@ def choose_executor(
 
 
 class Executor(Protocol):
+    local: bool
+    """Whether its workers can write to this machine's results directory."""
+
     def completed(
         self, fn: Callable[..., Any], calls: Sequence[Call]
     ) -> Iterator[tuple[Hashable, Any]]: ...
@@ -145,6 +148,8 @@ class Executor(Protocol):
 
 class SerialExecutor:
     """Runs each call in this process, in order: the reference the others must match."""
+
+    local = True
 
     def completed(
         self, fn: Callable[..., Any], calls: Sequence[Call]
@@ -155,6 +160,8 @@ class SerialExecutor:
 
 class ProcessExecutor:
     """A pool of worker processes on this machine."""
+
+    local = True
 
     def __init__(self, pool: ProcessPoolExecutor) -> None:
         self.pool = pool
@@ -171,7 +178,10 @@ class ProcessExecutor:
 
 
 class DaskExecutor:
-    """Workers of a dask.distributed cluster: a local one, or one already running."""
+    """Workers of a dask.distributed cluster: a local one, or one already running (whose
+    workers may be on other machines, so results come back whole)."""
+
+    local = False
 
     def __init__(self, client: Any) -> None:
         self.client = client

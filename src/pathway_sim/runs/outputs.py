@@ -6,7 +6,6 @@ to disk and renamed over its final name, so a file that exists is complete.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import gzip
 import hashlib
@@ -16,12 +15,15 @@ import os
 import platform
 import shutil
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
 from typing import IO, Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from pathway_sim.core.errors import UsageError
 from pathway_sim.core.statistics import summarise
@@ -133,6 +135,18 @@ def use_event_log_format(fmt: str | None) -> None:
     _chosen["event_log_format"] = fmt or DEFAULT_EVENT_LOG_FORMAT
 
 
+@contextmanager
+def event_log_format(fmt: str | None) -> Iterator[None]:
+    """``with event_log_format("csv.gz"):`` event logs written inside are in that format
+    (None: the format already chosen); the choice before is restored after."""
+    before = _chosen["event_log_format"]
+    use_event_log_format(fmt or before)
+    try:
+        yield
+    finally:
+        _chosen["event_log_format"] = before
+
+
 def event_log_path(out: Path) -> Path | None:
     """The event log of results directory ``out``, in whichever format it was written."""
     for name in EVENT_LOG_FILES:
@@ -157,30 +171,54 @@ def events_frame(results: Sequence[ReplicationResult]) -> pd.DataFrame:
     return _typed(pd.DataFrame(rows, columns=list(EVENT_COLUMNS)))
 
 
-def write_events(out: Path, results: Sequence[ReplicationResult], fmt: str | None = None) -> Path:
-    """Write the event log into ``out`` as Parquet (zstd, dictionary-encoded categories) or
-    gzip CSV (rows as written, missing values empty; no timestamp in the header, so equal
-    logs give equal bytes); return its path."""
+def _event_schema() -> pa.Schema:
+    """The Arrow schema of every event-log part: categories as int32-indexed dictionaries
+    (whatever one replication's count of categories), and the pandas types (``Int32``)
+    restored on reading."""
+    typed = pa.Schema.from_pandas(events_frame([]), preserve_index=False)
+    text = pa.dictionary(pa.int32(), pa.string())
+    fields = [pa.field(f.name, text) if f.name in CATEGORICAL_EVENT_COLUMNS else f for f in typed]
+    return pa.schema(fields, metadata=typed.metadata)
+
+
+EVENT_SCHEMA = _event_schema()
+
+
+def event_table(result: ReplicationResult) -> pa.Table:
+    """One replication's event log as an Arrow table of ``EVENT_SCHEMA``."""
+    return pa.Table.from_pandas(events_frame([result]), schema=EVENT_SCHEMA, preserve_index=False)
+
+
+def parquet_bytes(table: pa.Table) -> bytes:
+    """``table`` as a zstd Parquet file's bytes (the same table, the same bytes)."""
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink, compression="zstd")
+    return sink.getvalue().to_pybytes()
+
+
+def write_events(out: Path, parts: Iterable[pa.Table], fmt: str | None = None) -> Path:
+    """Write the event log into ``out`` from its parts (one table per replication, in
+    replication order), holding one part at a time: Parquet (zstd, dictionary-encoded
+    categories, a row group per replication) or gzip CSV (missing values empty; no
+    timestamp in the header, so equal logs give equal bytes); return its path."""
     fmt = fmt or _chosen["event_log_format"]
     path = out / EVENT_LOG_FORMATS[fmt]
-    if fmt == "parquet":
-        table = events_frame(results)
-        atomic_write(
-            path, lambda h: table.to_parquet(h, index=False, compression="zstd"), binary=True
-        )
-        return path
 
-    def write(handle: IO[bytes]) -> None:
+    def write_parquet(handle: IO[bytes]) -> None:
+        with pq.ParquetWriter(handle, EVENT_SCHEMA, compression="zstd") as writer:
+            for part in parts:
+                writer.write_table(part)
+
+    def write_csv_gz(handle: IO[bytes]) -> None:
         with (
             gzip.GzipFile(fileobj=handle, mode="wb", mtime=0) as raw,
             io.TextIOWrapper(raw, encoding="utf-8", newline="") as text,
         ):
-            writer = csv.writer(text, lineterminator="\n")
-            writer.writerow(EVENT_COLUMNS)
-            for result in sorted(results, key=lambda r: r.replication):
-                writer.writerows(result.events)
+            text.write(",".join(EVENT_COLUMNS) + "\n")
+            for part in parts:
+                part.to_pandas().to_csv(text, header=False, index=False, lineterminator="\n")
 
-    atomic_write(path, write, binary=True)
+    atomic_write(path, write_parquet if fmt == "parquet" else write_csv_gz, binary=True)
     return path
 
 
@@ -244,9 +282,11 @@ def write_run(
     scenario: Scenario,
     results: Sequence[ReplicationResult],
     run_manifest: dict[str, Any],
-    event_log: bool = False,
+    event_parts: Iterable[pa.Table] | None = None,
 ) -> pd.DataFrame:
     """Write the ``run`` output contract into ``out``; return the summary table.
+    ``event_parts``, each replication's event log in order, are streamed into the
+    event log when given.
 
     A perinatal run also gets ``kpi_evidence.csv``: which KPIs rest mainly on
     assumption-status parameters of the register.
@@ -260,8 +300,8 @@ def write_run(
     women = women_table(scenario.name, results)
     if not women.empty:
         write_csv(out / "women.csv", women)
-    if event_log:
-        write_events(out, results)
+    if event_parts is not None:
+        write_events(out, event_parts)
     if isinstance(scenario, PerinatalScenario):
         write_csv(out / "kpi_evidence.csv", kpi_evidence())
     write_json(out / "manifest.json", run_manifest)

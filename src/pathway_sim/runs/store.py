@@ -3,7 +3,11 @@
 ``DIR/replications/`` holds ``identity.json`` (what was being run: the resolved
 scenario without its replication count, the seed, whether the event log was
 kept, the package version) and one ``rep-NNNNN.json`` per finished replication,
-each written whole or not at all.
+each written whole or not at all; with the event log, ``events-NNNNN.parquet`` beside
+it holds that replication's rows, written first (by the worker itself with a local
+executor, so the rows never reach the main process) and named in the JSON by its
+SHA-256. The run's event log is assembled from these parts, one at a time, so a resumed
+run writes the same event log as an uninterrupted one.
 
 A results directory may come from someone else, so a stored replication is plain
 JSON data, never code (no pickle): floats are written by ``repr``, which reads back
@@ -18,22 +22,33 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from pathway_sim.core.errors import UsageError
 from pathway_sim.core.version import __version__
 from pathway_sim.models import Scenario
 from pathway_sim.models.results import ReplicationResult
-from pathway_sim.runs.outputs import TEMPORARY_SUFFIX, write_json, write_text
+from pathway_sim.runs.outputs import (
+    TEMPORARY_SUFFIX,
+    atomic_write,
+    event_table,
+    parquet_bytes,
+    write_json,
+    write_text,
+)
 
 log = logging.getLogger("pathway_sim")
 
 STORE_DIR = "replications"
-FORMAT = "pathway-sim replication v2"
-"""v2: event-log rows in vidigi's long format (``EVENT_COLUMNS``); v1 stores are refused."""
+FORMAT = "pathway-sim replication v3"
+"""v3: event-log rows in a Parquet part beside the JSON (v2 held them in it; v1, v2 refused)."""
 MAX_STORED_BYTES = 2_000_000_000
 """A stored replication larger than this is not read (a results directory is input)."""
 
@@ -87,7 +102,7 @@ def to_record(result: ReplicationResult) -> dict[str, Any]:
         "kpis": result.kpis,
         "services": result.services,
         "woman_rows": result.woman_rows,
-        "events": [list(e) for e in result.events],
+        "events_sha256": result.events_sha256,
     }
 
 
@@ -99,8 +114,39 @@ def from_record(record: dict[str, Any]) -> ReplicationResult:
         kpis=record["kpis"],
         services=record["services"],
         woman_rows=record["woman_rows"],
-        events=[tuple(e) for e in record["events"]],
+        events_sha256=record["events_sha256"],
     )
+
+
+def events_part(directory: Path, index: int) -> Path:
+    """Where replication ``index``'s event-log rows are kept in a store directory."""
+    return directory / f"events-{index:05d}.parquet"
+
+
+def save_events(directory: Path, result: ReplicationResult) -> ReplicationResult:
+    """Write ``result``'s event-log rows to their part in ``directory`` (whole or not at
+    all); return it without them, naming the part by its SHA-256."""
+    data = parquet_bytes(event_table(result))
+
+    def write(handle: IO[bytes]) -> None:
+        handle.write(data)
+
+    atomic_write(events_part(directory, result.replication), write, binary=True)
+    return replace(result, events=[], events_sha256=hashlib.sha256(data).hexdigest())
+
+
+def replicate_keeping_events(
+    replicate_fn: Callable[..., ReplicationResult],
+    parts: Path | None,
+    scenario: Scenario,
+    seed: int,
+    index: int,
+    event_log: bool,
+) -> ReplicationResult:
+    """Run one replication where the executor put it; with ``parts`` (a store directory
+    this process can write), its event-log rows go there rather than back to the caller."""
+    result = replicate_fn(scenario, seed, index, event_log)
+    return save_events(parts, result) if event_log and parts is not None else result
 
 
 class ReplicationStore:
@@ -161,11 +207,21 @@ class ReplicationStore:
         write_json(self.directory / "identity.json", wanted)
         return {}
 
-    def save(self, result: ReplicationResult) -> None:
+    def save(self, result: ReplicationResult) -> ReplicationResult:
+        """Keep ``result`` (its event-log rows in their part, if it still holds them);
+        return it as kept, without the rows."""
+        if result.events:  # gathered from a worker that could not write here
+            result = save_events(self.directory, result)
         body = canonical(to_record(result))
         sha = hashlib.sha256(f"{self._digest}\n{body}".encode()).hexdigest()
         head = canonical({"format": FORMAT, "identity_sha256": self._digest, "sha256": sha})
         write_text(self._path(result.replication), f'{head[:-1]},"replication":{body}}}\n')
+        return result
+
+    def event_parts(self, reps: int) -> Iterator[pa.Table]:
+        """The event-log parts of replications ``0 .. reps-1``, in order, one at a time."""
+        for index in range(reps):
+            yield pq.read_table(events_part(self.directory, index))
 
     def _path(self, index: int) -> Path:
         return self.directory / f"rep-{index:05d}.json"
@@ -221,7 +277,20 @@ class ReplicationStore:
             raise UsageError(refuse.format("fields missing")) from None
         if not _whole_numbers(result) or path.name != self._path(result.replication).name:
             raise UsageError(refuse.format("its replication number does not match its name"))
+        if result.events_sha256 and not self._part_matches(result):
+            raise UsageError(
+                refuse.format(
+                    f"its event log {events_part(self.directory, result.replication).name} "
+                    "is missing or changed since written"
+                )
+            )
         return result
+
+    def _part_matches(self, result: ReplicationResult) -> bool:
+        part = events_part(self.directory, result.replication)
+        if not part.is_file() or part.stat().st_size > MAX_STORED_BYTES:
+            return False
+        return hashlib.sha256(part.read_bytes()).hexdigest() == result.events_sha256
 
     def _remove_leftovers(self) -> None:
         for leftover in self.directory.glob(f".*{TEMPORARY_SUFFIX}"):  # a killed write
@@ -230,8 +299,11 @@ class ReplicationStore:
     def _clear(self) -> None:
         if self.directory.is_dir():
             self._remove_leftovers()
-        for path in [*self._files(), *self._pickles()]:
+        for path in [*self._files(), *self._pickles(), *self._parts()]:
             path.unlink()
+
+    def _parts(self) -> list[Path]:
+        return sorted(self.directory.glob("events-*.parquet")) if self.directory.is_dir() else []
 
 
 def _read_bounded(path: Path) -> str:
