@@ -373,9 +373,9 @@ def interaction_verdict(estimate: float, low: float, high: float, better: str) -
         return "no clear interaction"
     helps = (estimate > 0) == (better == "higher")
     return (
-        "each helps more when the other is there"
+        "synergy: each helps more when the other is there"
         if helps
-        else "together they do less than the sum of the two"
+        else "overlap: together they do less than the sum of the two"
     )
 
 
