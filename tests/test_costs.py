@@ -28,14 +28,15 @@ def _woman():
     to foster care on day 300, follow-up ended on day 565; 20 contacts scheduled, two trips."""
     return SimpleNamespace(
         id=0, rural=False, arrival_day=0.0, born_day=200.0, follow_up_end_day=565.0,
-        nas_treated=True, nas_stay_days=10.0, removal_day=300.0, placement="foster_care",
+        nas_treated=True, nas_stay_days=10.0, care_placement="foster_care",
+        care_spells=lambda until: [(300.0, until)],
         services={"midwifery": SimpleNamespace(scheduled=12),
                   "drug_treatment": SimpleNamespace(scheduled=8)},
         trips={(10, "hospital"), (20, "community")},
     )  # fmt: skip
 
 
-HARMS = {0: ExpectedHarms(0.1, 0.0, 0.0, 0.0, 0.0)}
+HARMS = {0: ExpectedHarms(0.1, 0.0, 0.0, 0.0, 0.0, 0.0)}
 
 
 def test_staff_cost_is_each_post_at_its_share_of_a_full_time_week():

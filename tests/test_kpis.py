@@ -3,6 +3,7 @@
 import io
 
 import pandas as pd
+import pytest
 
 from pathway_sim.models.kpis import PATHWAY_KPIS, TOC_OUTCOMES, catalogue, label
 from pathway_sim.runs.runner import replications_table, run_replication
@@ -45,3 +46,39 @@ def test_kpis_csv_command(cli):
     ]  # fmt: skip
     assert table["minimal_important_difference"].gt(0).all()
     assert list(table["name"]) == list(catalogue()["name"])
+
+
+STRUCTURALLY_CONSTANT: dict[str, str] = {}
+"""KPIs allowed to take one value over replications and scenarios, and why (none today)."""
+
+
+@pytest.mark.slow
+def test_no_kpi_is_a_constant_or_a_copy_of_another():
+    """Over a few replications of two scenarios every KPI varies, and no two KPI columns
+    are the same numbers (a KPI that never moves, or repeats another, measures nothing)."""
+    scenarios = {
+        "base": small("population.women_per_year=150"),
+        "levers": small(
+            "population.women_per_year=150",
+            "services.care_coordination.available=true",
+            "services.parenting_support.available=true",
+            "services.post_removal_support.available=true",
+            "interventions.shared_records=true",
+            "interventions.training_coverage=0.9",
+        ),
+    }
+    table = pd.concat(
+        replications_table(name, [run_replication(s, 5, rep) for rep in range(3)])
+        for name, s in scenarios.items()
+    )
+    kpis = table[[k.name for k in PATHWAY_KPIS]]
+    constant = [c for c in kpis if kpis[c].dropna().nunique() <= 1]
+    assert sorted(set(constant) - set(STRUCTURALLY_CONSTANT)) == []
+    seen: dict[tuple, str] = {}
+    copies = []
+    for name in kpis:
+        key = tuple(kpis[name].round(12).fillna(-1e300))
+        if key in seen:
+            copies.append((seen[key], name))
+        seen.setdefault(key, name)
+    assert copies == []

@@ -10,11 +10,10 @@ from pathway_sim.core.randomness import Streams
 from pathway_sim.engine.service import Service
 from pathway_sim.models.perinatal.contacts import attendance_probability, retell_probability
 from pathway_sim.models.perinatal.fates import FATES
-from pathway_sim.models.perinatal.harms import EARLY_POSTPARTUM_DAYS, expected_harms
 from pathway_sim.models.perinatal.maternity import antenatal_weeks
 from pathway_sim.models.perinatal.odds import logistic, logit, per_period, with_odds_ratio
-from pathway_sim.models.perinatal.schema import Harms, PerinatalScenario
-from pathway_sim.models.perinatal.social_work import _risk, assessment_plan, conference_deadline
+from pathway_sim.models.perinatal.schema import PerinatalScenario
+from pathway_sim.models.perinatal.social_work import assessment_plan, conference_deadline
 from pathway_sim.models.perinatal.system import CareSystem, pressure
 from pathway_sim.models.perinatal.woman import ServiceRecord, Woman, draw_woman
 
@@ -71,47 +70,6 @@ def _woman(**changes) -> Woman:
     woman = Woman(**base)
     woman.treatment_changes.append((0.0, woman.in_treatment))
     return woman
-
-
-def test_harms_integrate_piecewise_constant_hazards():
-    h = Harms()
-    w = _woman()
-    w.birth_day, w.end_day = 140.0, 505.0
-    got = expected_harms(w, h, supported_from=None)
-    late_days = 365.0 - EARLY_POSTPARTUM_DAYS
-    expected = (
-        140 * h.overdose_per_100k_days_pregnant
-        + EARLY_POSTPARTUM_DAYS * h.overdose_per_100k_days_early_postpartum
-        + late_days * h.overdose_per_100k_days_late_postpartum
-    ) / 1e5
-    assert got.overdoses == pytest.approx(expected)
-    assert got.overdose_deaths == pytest.approx(expected * h.overdose_fatal_share)
-    assert got.suicides_after_removal == 0 and got.overdoses_after_removal == 0
-
-
-def test_harms_after_removal_out_of_treatment_and_with_support():
-    h = Harms()
-    w = _woman()
-    w.birth_day, w.end_day, w.removal_day = 140.0, 505.0, 150.0
-    w.set_treatment(200.0, False)
-    got = expected_harms(w, h, supported_from=300.0)
-    early = h.overdose_per_100k_days_early_postpartum / 1e5
-    late = h.overdose_per_100k_days_late_postpartum / 1e5
-    r, t, s = (
-        h.removal_overdose_multiplier,
-        h.not_in_treatment_multiplier,
-        h.post_removal_support_multiplier,
-    )
-    split = 140.0 + EARLY_POSTPARTUM_DAYS
-    after = (
-        early * r * 50
-        + early * r * t * 100
-        + early * r * t * s * (split - 300)
-        + late * r * t * s * (505 - split)
-    )
-    assert got.overdoses_after_removal == pytest.approx(after)
-    suicide = h.suicide_per_100k_years / 1e5 / 365 * h.removal_suicide_multiplier
-    assert got.suicides_after_removal == pytest.approx(suicide * (150 + s * 205))
 
 
 def test_same_woman_whatever_the_scenario():
@@ -222,26 +180,6 @@ def test_reference_attendance_when_nothing_shifts_the_odds():
     )  # a trip
     woman.trust = 0.9
     assert attendance_probability(system, woman, "social_work", "home", post) > p
-
-
-def test_placement_risk_reads_antenatal_attendance_not_the_postnatal_record():
-    system = _system()
-    cp = system.scenario.child_protection
-    woman = _woman(trust=0.5, in_treatment=True)
-    woman.antenatal_scheduled, woman.antenatal_attended = 10, 8
-    rec = woman.record("midwifery")
-    rec.scheduled, rec.attended = 10, 8
-    at_reference = _risk(system, woman)
-    assert at_reference == pytest.approx(cp.engagement_log_odds * (0.8 - cp.engagement_reference))
-    rec.scheduled, rec.attended = (
-        14,
-        8,
-    )  # postnatal visits missed while the baby is still in hospital
-    assert _risk(system, woman) == at_reference
-    woman.antenatal_attended = 5
-    assert _risk(system, woman) == pytest.approx(
-        at_reference + cp.engagement_log_odds * (0.5 - 0.8)
-    )
 
 
 def test_requests_queued_for_a_post_can_be_withdrawn_to_go_elsewhere():

@@ -312,7 +312,8 @@ _PATHWAY: tuple[KPI, ...] = (
         "I2",
         "Expected overdoses",
         "Expected overdoses (fatal and non-fatal) per 1,000 women from first contact to 12 months "
-        "after birth (integrated hazards).",
+        "after birth (integrated hazards): by period, opioid use, treatment and the weeks after "
+        "leaving it, mental-health need and care, and removal.",
         "per 1,000 women",
         "lower",
         "Rates from Schiff et al. 2018 (US); multipliers partly assumed.",
@@ -321,8 +322,8 @@ _PATHWAY: tuple[KPI, ...] = (
         "harm_after_removal_per_1000",
         "I3",
         "Overdoses and suicides after removal",
-        "Expected overdoses (fatal and non-fatal) and suicides after a baby's removal, "
-        "per 1,000 women.",
+        "Expected overdoses (fatal and non-fatal) and suicides while her baby is in care "
+        "after removal (until it returns home), per 1,000 women.",
         "per 1,000 women",
         "lower",
         "Removal multipliers from Canadian cohorts; support effect assumed.",
@@ -331,17 +332,41 @@ _PATHWAY: tuple[KPI, ...] = (
         "deaths_after_removal_per_1000",
         "I3",
         "Deaths after removal",
-        "Expected deaths (fatal overdose and suicide) after a baby's removal, per 1,000 women.",
+        "Expected deaths (fatal overdose and suicide) while her baby is in care after removal, "
+        "per 1,000 women.",
         "per 1,000 women",
         "lower",
         "As above.",
+    ),
+    KPI(
+        "suicides_per_1000",
+        "I2",
+        "Expected suicides",
+        "Expected suicides per 1,000 women from first contact to 12 months after birth, all "
+        "women (integrated hazards): higher with a perinatal mental-health need, lower in "
+        "specialist care, higher while her baby is in care.",
+        "per 1,000 women",
+        "lower",
+        "Base rate and mental-health multipliers assumed; removal multiplier from a Canadian "
+        "cohort.",
+    ),
+    KPI(
+        "reunifications_per_100_removals",
+        "I1",
+        "Babies returned home",
+        "Returns home from care (reviews of a baby in care) in the first year, per 100 removals.",
+        "per 100 removals",
+        "higher",
+        "Review chances assumed; support effect anchored on the Family Drug and Alcohol Court "
+        "evaluation.",
     ),
     KPI(
         "stable_at_12m_pct",
         "I4",
         "Stable at 12 months",
         "Share of women who at 12 months are in treatment (or do not use opioids), have trust at "
-        "or above the threshold, and are caring for their baby or had support after removal.",
+        "or above the threshold, and are caring for their baby (returned home included). "
+        "Receiving a service (support after removal) does not count as stability.",
         "% of women",
         "higher",
         "Model construct.",

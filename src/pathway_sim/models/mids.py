@@ -67,6 +67,10 @@ MIDS: dict[str, MID] = {
                                        "are below one a year at any site"),
     "deaths_after_removal_per_1000": MID(0.5, "0.5 per 1,000 women: any death matters, but "
                                          "below this the change is under one in a decade"),
+    "suicides_per_1000": MID(0.2, "0.2 per 1,000 women: any death matters, but below this "
+                             "the change is under one in a decade at a typical site"),
+    "reunifications_per_100_removals": MID(5.0, "5 per 100 removals: one more baby home "
+                                           "for every twenty removed"),
     "stable_at_12m_pct": MID(2.0, _PP2),
     "contacts_per_woman": MID(1.0, "1 contact per woman: a change in workload teams plan for"),
     "missed_contact_pct": MID(2.0, _PP2),

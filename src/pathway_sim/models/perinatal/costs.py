@@ -159,13 +159,15 @@ def woman_costs(w: Woman, harms: ExpectedHarms, scenario: PerinatalScenario) -> 
         bed = c.transitional_care_bed_day if iv.keep_together_postnatally else c.neonatal_bed_day
         neonatal = w.nas_stay_days * bed * discount(w.born_day, start, rate)
     placement = proceedings = 0.0
-    if w.removal_day is not None:
+    for removed, returned in w.care_spells(w.follow_up_end_day):
         weekly = (
-            c.kinship_care_per_week if w.placement == "kinship_care" else c.foster_care_per_week
+            c.kinship_care_per_week
+            if w.care_placement == "kinship_care"
+            else c.foster_care_per_week
         )
-        days = discounted_days(w.removal_day, w.follow_up_end_day, start, rate)
-        placement = weekly * days / DAYS_PER_WEEK
-        proceedings = c.care_proceedings * discount(w.removal_day, start, rate)
+        days = discounted_days(removed, returned, start, rate)
+        placement += weekly * days / DAYS_PER_WEEK
+        proceedings += c.care_proceedings * discount(removed, start, rate)
     per_overdose = (
         c.ambulance_callout + c.emergency_attendance
         + c.overdose_admitted_share * c.overdose_admission

@@ -16,7 +16,7 @@ from pathway_sim.core.units import DAYS_PER_WEEK
 from pathway_sim.engine.service import ServiceStats
 from pathway_sim.models.kpis import SERVICE_LABELS
 from pathway_sim.models.perinatal.costs import cost_kpis
-from pathway_sim.models.perinatal.harms import ExpectedHarms, expected_harms
+from pathway_sim.models.perinatal.harms import ExpectedHarms, HarmSpans, expected_harms
 from pathway_sim.models.perinatal.schema import PerinatalScenario
 from pathway_sim.models.perinatal.woman import Woman
 
@@ -102,6 +102,10 @@ def replication_kpis(
         "deaths_after_removal_per_1000": _per_1000(
             harms.values(), lambda h: h.overdose_deaths_after_removal + h.suicides_after_removal, n
         ),
+        "suicides_per_1000": _per_1000(harms.values(), lambda h: h.suicides, n),
+        "reunifications_per_100_removals": ratio(
+            sum(len(w.return_home_days) for w in women), sum(len(w.removal_days) for w in women)
+        ),
         "stable_at_12m_pct": pct(stable(w, scenario) for w in women),
         "contacts_per_woman": ratio(total["attended"] + total["missed"], n, 1.0),
         "missed_contact_pct": ratio(total["missed"], total["attended"] + total["missed"]),
@@ -162,11 +166,12 @@ def self_efficacy(w: Woman, scenario: PerinatalScenario) -> float:
 
 
 def stable(w: Woman, scenario: PerinatalScenario) -> bool:
-    supported = _supported_from(w) is not None
+    """Stable at 12 months: in treatment (or not using opioids), trusting services, and
+    caring for her baby (reunified included). Receiving a service is not stability."""
     return (
         (w.in_treatment or not w.opioid_use)
         and w.trust >= scenario.indices.stable_trust_threshold
-        and (not w.separated or supported)
+        and not w.separated
     )
 
 
@@ -213,8 +218,20 @@ def _supported_from(w: Woman) -> float | None:
     return rec.first_attended_day if rec else None
 
 
+def _specialist_care(w: Woman, scenario: PerinatalScenario) -> tuple[float, float] | None:
+    """From her first attended specialist mental-health contact to one contact interval after
+    her last attended one: the time she was in that care."""
+    rec = w.services.get("mental_health")
+    if rec is None or rec.first_attended_day is None:
+        return None
+    interval = scenario.services.mental_health.contact_interval_days
+    return rec.first_attended_day, rec.last_attended_day + interval
+
+
 def _harms(w: Woman, scenario: PerinatalScenario) -> ExpectedHarms:
-    return expected_harms(w, scenario.harms, _supported_from(w))
+    return expected_harms(
+        w, scenario.harms, HarmSpans(_supported_from(w), _specialist_care(w, scenario))
+    )
 
 
 def _per_1000(
@@ -259,10 +276,17 @@ def woman_row(w: Woman, harms: ExpectedHarms, scenario: PerinatalScenario) -> di
         "travel_cost_gbp": w.travel_cost_gbp,
         "antenatal_scheduled": w.antenatal_scheduled,
         "antenatal_attended": w.antenatal_attended,
+        "antenatal_missed": w.antenatal_missed,
+        "removed": bool(w.removal_days),
+        "reunified": len(w.return_home_days),
         "self_efficacy": self_efficacy(w, scenario),
         "expected_overdoses": harms.overdoses,
         "expected_deaths_after_removal": harms.overdose_deaths_after_removal
         + harms.suicides_after_removal,
+        "expected_suicides": harms.suicides,
+        "expected_overdoses_pregnancy": harms.overdoses_by_period[0],
+        "expected_overdoses_0_6m": harms.overdoses_by_period[1],
+        "expected_overdoses_7_12m": harms.overdoses_by_period[2],
     }
     for service in SERVICE_LABELS:
         rec = w.services.get(service)

@@ -57,7 +57,31 @@ class Population(Strict):
         365.0, "days", "Window after the warm-up in which arriving women are counted.", gt=0
     )
     late_disclosure_probability: Probability = P(
-        0.33, "probability", "Chance that services first learn of the pregnancy after 20 weeks."
+        0.15,
+        "probability",
+        "Chance that services first learn of the pregnancy after 20 weeks, without fear of "
+        "surveillance and without domestic abuse.",
+    )
+    disclosure_fear_log_odds: float = P(
+        1.0,
+        "log-odds",
+        "Shift in late disclosure at full fear of surveillance and child removal (no service "
+        "trusted: untrained staff, no co-produced information, no community hub).",
+        ge=0,
+    )
+    disclosure_domestic_abuse_log_odds: float = P(
+        0.4, "log-odds", "Shift in late disclosure with domestic abuse.", ge=0
+    )
+    training_fear_reduction: Probability = P(
+        0.5, "proportion", "Share of that fear removed where all staff are trauma-informed trained."
+    )
+    coproduced_fear_reduction: Probability = P(
+        0.3,
+        "proportion",
+        "Share of the remaining fear removed by co-produced information about services (KR3).",
+    )
+    hub_fear_reduction: Probability = P(
+        0.2, "proportion", "Share of the remaining fear removed by a community hub."
     )
     early_known_gestation_weeks: Distribution = P(
         dist(dist="lognormal", mean=9.0, sd=3.0),
@@ -956,12 +980,12 @@ class ChildProtection(Strict):
         ge=0,
     )
     plan_probability: Probability = P(
-        0.5,
+        0.4,
         "probability",
         "Chance the conference puts the baby on a child-protection plan, reference risk.",
     )
     separation_probability: Probability = P(
-        0.35,
+        0.17,
         "probability",
         "Chance the baby is separated at birth under a plan, reference engagement.",
     )
@@ -996,12 +1020,73 @@ class ChildProtection(Strict):
         0.4, "proportion", "Share of separations to kinship care (else foster care)."
     )
     later_removal_probability: Probability = P(
-        0.01,
+        0.004,
         "probability",
         "Chance a core group after birth removes the baby when she is engaged and in treatment.",
     )
     later_removal_disengaged_odds_ratio: float = P(
         4.0, "odds ratio", "Later removal when she is out of treatment or disengaged.", gt=0
+    )
+    domestic_abuse_odds_ratio: float = P(
+        2.0, "odds ratio", "Plan, separation and later removal with current domestic abuse.", gt=0
+    )
+    housing_odds_ratio: float = P(
+        1.5, "odds ratio", "Plan, separation and later removal with unstable housing.", gt=0
+    )
+    opioid_use_odds_ratio: float = P(
+        1.3, "odds ratio", "Plan, separation and later removal when she uses opioids.", gt=0
+    )
+    stopped_treatment_odds_ratio: float = P(
+        1.5,
+        "odds ratio",
+        "Plan, separation and later removal when she has left the treatment she was in when "
+        "first known.",
+        gt=0,
+    )
+    mental_health_odds_ratio: float = P(
+        1.5,
+        "odds ratio",
+        "Plan, separation and later removal with a mental-health need not under specialist care.",
+        gt=0,
+    )
+    mental_health_in_care_odds_ratio: float = P(
+        1.1,
+        "odds ratio",
+        "Plan, separation and later removal with a mental-health need under specialist care.",
+        gt=0,
+    )
+    travel_allowance: Probability = P(
+        1.0,
+        "proportion",
+        "Share of the extra travel penalty of living far from services that the social worker "
+        "allows for when reading her missed contacts.",
+    )
+    shared_records_information: Probability = P(
+        0.5,
+        "proportion",
+        "Share of an assessment's missing information that shared records supply.",
+    )
+    coordinator_information: Probability = P(
+        0.3,
+        "proportion",
+        "Share of the remaining missing information that her care co-ordinator supplies.",
+    )
+    review_interval_days: float = P(
+        91.0, "days", "Days between reviews of a baby in care (looked-after child reviews).", gt=0
+    )
+    reunification_probability: Probability = P(
+        0.2,
+        "probability",
+        "Chance a review returns the baby home, reference risk, engaged and in treatment.",
+    )
+    reunification_support_odds_ratio: float = P(
+        1.76, "odds ratio", "Return home when she attended support after removal.", gt=0
+    )
+    reunification_disengaged_odds_ratio: float = P(
+        0.3,
+        "odds ratio",
+        "Return home when she is out of treatment (opioid use) or disengaged from social work.",
+        gt=0,
     )
 
 
@@ -1025,13 +1110,49 @@ class Harms(Strict):
         1.55, "hazard ratio", "Overdose hazard after removal.", gt=0
     )
     suicide_per_100k_years: float = P(
-        50.0, "per 100,000 person-years", "Suicide rate, women who use drugs, perinatal.", ge=0
+        30.0,
+        "per 100,000 person-years",
+        "Suicide rate, women who use drugs, perinatal, without a mental-health need.",
+        ge=0,
     )
     removal_suicide_multiplier: float = P(
         3.45, "rate ratio", "Suicide rate after a child is taken into care.", gt=0
     )
     post_removal_support_multiplier: float = P(
         0.8, "hazard ratio", "Overdose and suicide hazards with support after removal.", gt=0
+    )
+    non_opioid_overdose_ratio: Probability = P(
+        0.2,
+        "rate ratio",
+        "Overdose rate of a woman who does not use opioids, as a share of the published rate.",
+    )
+    reference_in_treatment_share: Probability = P(
+        0.6,
+        "proportion",
+        "Share of the published cohort's person-time in treatment: turns its average rates "
+        "into the in-treatment rate.",
+    )
+    recent_stop_days: float = P(
+        28.0, "days", "Weeks after leaving treatment of raised overdose risk.", ge=0
+    )
+    recent_stop_multiplier: float = P(
+        2.0,
+        "hazard ratio",
+        "Overdose hazard in those weeks, on top of being out of treatment.",
+        gt=0,
+    )
+    mental_health_overdose_multiplier: float = P(
+        1.5, "hazard ratio", "Overdose hazard with a perinatal mental-health need.", gt=0
+    )
+    mental_health_suicide_multiplier: float = P(
+        3.0, "rate ratio", "Suicide rate with a perinatal mental-health need.", gt=0
+    )
+    specialist_care_multiplier: float = P(
+        0.7,
+        "hazard ratio",
+        "Overdose and suicide hazards of a woman with need while in specialist perinatal "
+        "mental-health care.",
+        gt=0,
     )
 
 
@@ -1082,6 +1203,15 @@ class Indices(Strict):
     )
 
 
+class Preconditions(Strict):
+    """The Theory of Change's preconditions: how strongly one part of the system conditions
+    another (0 off, 1 as written)."""
+
+    strength: Probability = P(
+        1.0, "weight", "Strength of the couplings between levers and their preconditions."
+    )
+
+
 class PerinatalScenario(Strict):
     """A perinatal pathway scenario: the services, the site, the levers switched on."""
 
@@ -1112,6 +1242,7 @@ class PerinatalScenario(Strict):
     child_protection: ChildProtection = ChildProtection()
     harms: Harms = Harms()
     indices: Indices = Indices()
+    preconditions: Preconditions = Preconditions()
     costs: Costs = Costs()
 
     @model_validator(mode="after")

@@ -50,28 +50,33 @@ def social_work(system: CareSystem, woman: Woman) -> Generator[Any, Any, None]:
     woman.conference_deadline_day = deadline
     plan = assessment_plan(system, woman, deadline)
     woman.assessment_hurried = plan.hurried
-    spec = system.spec(SERVICE, SocialWork)
     attended = yield from _assessment(system, woman, plan, deadline)
-    woman.assessment_shortfall = (
-        1.0 - min(attended, spec.assessment_visits) / spec.assessment_visits
-    )
+    visits = system.spec(SERVICE, SocialWork).assessment_visits
+    woman.assessment_shortfall = 1.0 - min(attended, visits) / visits
     woman.assessment_done_day = env.now
     woman.assessment_late = env.now > deadline - plan.notice_days
     yield from _conference(system, woman, env.now + plan.notice_days)
     if woman.cp_plan:
-        env.process(
-            regular_visits(
-                system,
-                woman,
-                SERVICE,
-                "plan_visit",
-                env.now + spec.plan_visit_interval_days,
-                spec.plan_visit_interval_days,
-                lambda: math.inf,
-                stop=lambda: woman.separated,
-            )
+        yield from _under_plan(system, woman)
+
+
+def _under_plan(system: CareSystem, woman: Woman) -> Generator[Any, Any, None]:
+    """Visits and core groups under a child-protection plan, while the baby is not in care."""
+    spec = system.spec(SERVICE, SocialWork)
+    env = system.env
+    env.process(
+        regular_visits(
+            system,
+            woman,
+            SERVICE,
+            "plan_visit",
+            env.now + spec.plan_visit_interval_days,
+            spec.plan_visit_interval_days,
+            lambda: math.inf,
+            stop=lambda: woman.separated,
         )
-        yield from _core_groups(system, woman)
+    )
+    yield from _core_groups(system, woman)
 
 
 def referral_probability(system: CareSystem, woman: Woman) -> float:
@@ -194,11 +199,17 @@ def _conference(system: CareSystem, woman: Woman, day: float) -> Generator[Any, 
 
 
 def _decide_plan(system: CareSystem, woman: Woman) -> None:
-    cp = system.scenario.child_protection
-    x = _risk(system, woman) + cp.information_shortfall_log_odds * woman.assessment_shortfall
-    p = logistic(logit(cp.plan_probability) + x)
-    woman.cp_plan = bool(woman.fate[Fate.PLAN] < p)
+    woman.cp_plan = bool(woman.fate[Fate.PLAN] < plan_probability(system, woman))
     system.log(woman, "plan_decision", SERVICE, detail="plan" if woman.cp_plan else "no plan")
+
+
+def plan_probability(system: CareSystem, woman: Woman) -> float:
+    """The chance the conference (or, without one, the decision at discharge) makes a plan."""
+    cp = system.scenario.child_protection
+    x = _risk(system, woman) + cp.information_shortfall_log_odds * information_shortfall(
+        system, woman
+    )
+    return logistic(logit(cp.plan_probability) + x)
 
 
 def _core_groups(system: CareSystem, woman: Woman) -> Generator[Any, Any, None]:
@@ -241,7 +252,7 @@ def later_removal_probability(system: CareSystem, woman: Woman) -> float:
         p = with_odds_ratio(p, cp.later_removal_disengaged_odds_ratio)
     if woman.parenting_completed:
         p = with_odds_ratio(p, cp.parenting_support_odds_ratio)
-    return p
+    return logistic(logit(p) + risk_factors(system, woman))
 
 
 def decide_placement(system: CareSystem, woman: Woman) -> None:
@@ -251,13 +262,7 @@ def decide_placement(system: CareSystem, woman: Woman) -> None:
     cp = system.scenario.child_protection
     if woman.sw_referred and woman.cp_plan is None:
         _decide_plan(system, woman)
-    if woman.cp_plan:
-        x = logit(cp.separation_probability) + _risk(system, woman) + _precaution(system, woman)
-    else:
-        x = logit(cp.separation_no_plan_probability)
-    if woman.has_advocate:
-        x += math.log(cp.advocate_odds_ratio)
-    if woman.fate[Fate.SEPARATION] < logistic(x):
+    if woman.fate[Fate.SEPARATION] < separation_probability(system, woman):
         kinship = woman.fate[Fate.KINSHIP] < cp.kinship_share
         removal(system, woman, "kinship_care" if kinship else "foster_care")
     else:
@@ -266,16 +271,84 @@ def decide_placement(system: CareSystem, woman: Woman) -> None:
     system.log(woman, "placement", SERVICE, detail=woman.placement)
 
 
+def separation_probability(system: CareSystem, woman: Woman) -> float:
+    """The chance her baby is separated on leaving hospital: under a plan, from her risk,
+    engagement and the precaution of a hurried or late process."""
+    cp = system.scenario.child_protection
+    if woman.cp_plan:
+        x = logit(cp.separation_probability) + _risk(system, woman) + _precaution(system, woman)
+    else:
+        x = logit(cp.separation_no_plan_probability)
+    if woman.has_advocate:
+        x += math.log(cp.advocate_odds_ratio)
+    return logistic(x)
+
+
 def removal(system: CareSystem, woman: Woman, placement: str) -> None:
     """Her baby is taken into care: trauma, lost trust, higher risks; support if there is any."""
     woman.placement = placement
-    woman.removal_day = system.env.now
+    if woman.removal_day is None:
+        woman.removal_day = system.env.now
+    woman.removal_days.append(system.env.now)
+    woman.care_placement = placement
     woman.sw_referred = True
     adjust_trust(woman, -system.scenario.engagement.trust_loss_removal)
     retraumatise(system, woman, "removal", SERVICE)
     system.log(woman, "removal", SERVICE, detail=placement)
     if system.available("post_removal_support"):
         system.env.process(support.post_removal_support(system, woman))
+    system.env.process(_reviews_in_care(system, woman))
+
+
+def _reviews_in_care(system: CareSystem, woman: Woman) -> Generator[Any, Any, None]:
+    """Reviews of the baby in care (looked-after child reviews) at a fixed interval through
+    her follow-up; each may return the baby home, under a plan."""
+    cp = system.scenario.child_protection
+    rng = system.streams.get("reunification", woman.id)
+    while True:
+        yield system.env.timeout(cp.review_interval_days)
+        if woman.ended.triggered or not woman.separated:
+            return
+        if rng.random() < reunification_probability(system, woman):
+            return_home(system, woman)
+            return
+
+
+def reunification_probability(system: CareSystem, woman: Woman) -> float:
+    """A review's chance of returning the baby home: higher when she attended support after
+    removal, lower out of treatment or disengaged and with the risk factors that remain."""
+    cp = system.scenario.child_protection
+    x = logit(cp.reunification_probability) - risk_factors(system, woman)
+    rec = woman.services.get("post_removal_support")
+    if rec is not None and rec.last_attended_day >= woman.removal_days[-1]:
+        x += math.log(cp.reunification_support_odds_ratio)
+    in_treatment = woman.in_treatment or not woman.opioid_use
+    if not (in_treatment and woman.record(SERVICE).engaged):
+        x += math.log(cp.reunification_disengaged_odds_ratio)
+    return logistic(x)
+
+
+def return_home(system: CareSystem, woman: Woman) -> None:
+    """Her baby comes home under a child-protection plan, with its visits and core groups."""
+    woman.placement = "with_mother_under_plan"
+    woman.return_home_days.append(system.env.now)
+    system.log(woman, "reunification", SERVICE, detail=woman.placement)
+    if system.available(SERVICE):
+        system.env.process(_under_plan(system, woman))
+
+
+def information_shortfall(system: CareSystem, woman: Woman) -> float:
+    """The share of an assessment's information still missing at a decision: shared records
+    and her care co-ordinator (at the preconditions' strength) fill part of what the visits
+    did not supply, as the next professional then knows what the others know."""
+    cp = system.scenario.child_protection
+    strength = system.scenario.preconditions.strength
+    missing = woman.assessment_shortfall
+    if system.iv.shared_records:
+        missing *= 1 - strength * cp.shared_records_information
+    if woman.has_coordinator:
+        missing *= 1 - strength * cp.coordinator_information
+    return missing
 
 
 def _precaution(system: CareSystem, woman: Woman) -> float:
@@ -283,7 +356,7 @@ def _precaution(system: CareSystem, woman: Woman) -> float:
     the assessment, and less time between conference and birth to plan and to show change
     (all of it missing when no conference was held before the decision)."""
     cp = system.scenario.child_protection
-    x = cp.information_shortfall_log_odds * woman.assessment_shortfall
+    x = cp.information_shortfall_log_odds * information_shortfall(system, woman)
     held = woman.conference_day
     planning = 0.0 if held is None else max(0.0, woman.born_day - held)
     x += cp.short_planning_log_odds * max(0.0, 1.0 - planning / cp.planning_reference_days)
@@ -291,17 +364,60 @@ def _precaution(system: CareSystem, woman: Woman) -> float:
 
 
 def _risk(system: CareSystem, woman: Woman) -> float:
-    """Log-odds shift of plan and separation decisions from her engagement, trust and treatment.
-
-    Engagement is the share of her antenatal contacts she attended: read at birth it does
-    not depend on how long the baby stays in hospital, which would otherwise move a
-    placement decision onto a different record."""
+    """Log-odds shift of plan and separation decisions from her engagement, trust, treatment
+    and the risk factors a social worker reads."""
     cp = system.scenario.child_protection
-    attendance = (
-        woman.antenatal_attended / woman.antenatal_scheduled if woman.antenatal_scheduled else 0.0
-    )
-    x = cp.engagement_log_odds * (attendance - cp.engagement_reference)
+    x = cp.engagement_log_odds * (read_engagement(system, woman) - cp.engagement_reference)
     x += cp.trust_log_odds * (woman.trust - 0.5)
     if not woman.in_treatment:
         x += math.log(cp.not_in_treatment_odds_ratio)
+    return x + risk_factors(system, woman)
+
+
+def risk_factors(system: CareSystem, woman: Woman) -> float:
+    """Log-odds from her circumstances: domestic abuse, unstable housing, opioid use, having
+    left treatment, and a mental-health need (less if under specialist care)."""
+    cp = system.scenario.child_protection
+    x = 0.0
+    if woman.domestic_abuse:
+        x += math.log(cp.domestic_abuse_odds_ratio)
+    if woman.housing_unstable:
+        x += math.log(cp.housing_odds_ratio)
+    if woman.opioid_use:
+        x += math.log(cp.opioid_use_odds_ratio)
+    if woman.in_treatment_at_known and not woman.in_treatment:
+        x += math.log(cp.stopped_treatment_odds_ratio)
+    if woman.mental_health_need:
+        in_care = in_specialist_care(woman)
+        x += math.log(
+            cp.mental_health_in_care_odds_ratio if in_care else cp.mental_health_odds_ratio
+        )
     return x
+
+
+def in_specialist_care(woman: Woman) -> bool:
+    """Seen by specialist perinatal mental health and still engaged with it."""
+    rec = woman.services.get("mental_health")
+    return rec is not None and rec.engaged and rec.first_attended_day is not None
+
+
+def read_engagement(system: CareSystem, woman: Woman) -> float:
+    """Her engagement as the social worker reads it: the share of the antenatal contacts she
+    was offered and could attend that she attended. Cancelled contacts (falling after the
+    birth, while her baby is in hospital, or after she dropped out) are not read, and a missed
+    contact counts less when she lives far from services: the extra travel penalty, allowed
+    for on the odds scale, is what the social worker expects of a long trip."""
+    attended = woman.antenatal_attended
+    missed = woman.antenatal_missed * _travel_discount(system, woman)
+    return attended / (attended + missed) if attended + missed > 0 else 0.0
+
+
+def _travel_discount(system: CareSystem, woman: Woman) -> float:
+    if not woman.rural:
+        return 1.0
+    place = system.location("midwifery")
+    if place == "home":
+        return 1.0
+    trips = system.terms.trips
+    excess = trips[True, place].log_odds - trips[False, place].log_odds
+    return min(1.0, math.exp(system.scenario.child_protection.travel_allowance * excess))

@@ -11,6 +11,7 @@ import simpy
 from pathway_sim.core.randomness import Streams
 from pathway_sim.core.units import DAYS_PER_WEEK
 from pathway_sim.models.perinatal.fates import FATES, Fate
+from pathway_sim.models.perinatal.odds import logistic, logit
 from pathway_sim.models.perinatal.schema import PerinatalScenario
 
 PLACEMENTS = ("with_mother", "with_mother_under_plan", "kinship_care", "foster_care")
@@ -116,6 +117,9 @@ class Woman:
     in_treatment_at_birth: bool | None = None
     treatment_changes: list[tuple[float, bool]] = field(default_factory=list)
     end_state: str | None = None
+    removal_days: list[float] = field(default_factory=list)
+    return_home_days: list[float] = field(default_factory=list)
+    care_placement: str | None = None
 
     def gestation(self, day: float) -> float:
         """Weeks of gestation on ``day``."""
@@ -149,6 +153,17 @@ class Woman:
     def separated(self) -> bool:
         return self.placement in ("kinship_care", "foster_care")
 
+    def care_spells(self, until: float) -> list[tuple[float, float]]:
+        """The spells her baby spent in care (removal to return home, or ``until``)."""
+        ends = [*self.return_home_days, until]
+        return [
+            (start, min(end, until)) for start, end in zip(self.removal_days, ends, strict=False)
+        ]
+
+    def in_care_on(self, day: float) -> bool:
+        """Whether her baby was in care (kinship or foster) on ``day``."""
+        return any(start <= day < end for start, end in self.care_spells(float("inf")))
+
     def set_treatment(self, day: float, in_treatment: bool) -> None:
         if in_treatment != self.in_treatment:
             self.in_treatment = in_treatment
@@ -174,7 +189,9 @@ def draw_woman(
     u = rng.random(FATES)
     early = pop.early_known_gestation_weeks.sample(rng)
     late = pop.late_known_gestation_weeks.sample(rng)
-    known = late if u[Fate.LATE_DISCLOSURE] < pop.late_disclosure_probability else early
+    domestic_abuse = bool(u[Fate.DOMESTIC_ABUSE] < pop.domestic_abuse_probability)
+    late_p = late_disclosure_probability(scenario, domestic_abuse)
+    known = late if u[Fate.LATE_DISCLOSURE] < late_p else early
     in_treatment = bool(u[Fate.IN_TREATMENT] < pop.in_treatment_probability)
     woman = Woman(
         id=index,
@@ -186,7 +203,7 @@ def draw_woman(
         in_treatment=in_treatment,
         mental_health_need=bool(u[Fate.MENTAL_HEALTH_NEED] < pop.mental_health_need_probability),
         housing_unstable=bool(u[Fate.HOUSING_UNSTABLE] < pop.housing_unstable_probability),
-        domestic_abuse=bool(u[Fate.DOMESTIC_ABUSE] < pop.domestic_abuse_probability),
+        domestic_abuse=domestic_abuse,
         trauma_history=bool(u[Fate.TRAUMA_HISTORY] < pop.trauma_history_probability),
         rural=bool(u[Fate.RURAL] < scenario.site.rural_share),
         trust=_unit(pop.initial_trust.sample(rng)),
@@ -203,6 +220,22 @@ def draw_woman(
     )
     woman.treatment_changes.append((arrival_day, in_treatment))
     return woman
+
+
+def late_disclosure_probability(scenario: PerinatalScenario, domestic_abuse: bool) -> float:
+    """Her chance of telling services late: fear of surveillance and child removal delays
+    disclosure, less where services are trusted (trained staff, co-produced information, a
+    hub in the community); domestic abuse delays it further."""
+    pop, iv = scenario.population, scenario.interventions
+    fear = (
+        (1 - pop.training_fear_reduction * iv.training_coverage)
+        * (1 - pop.coproduced_fear_reduction * iv.coproduced_information)
+        * (1 - pop.hub_fear_reduction * iv.co_located_hub)
+    )
+    x = logit(pop.late_disclosure_probability) + pop.disclosure_fear_log_odds * fear
+    if domestic_abuse:
+        x += pop.disclosure_domestic_abuse_log_odds
+    return logistic(x)
 
 
 def _unit(x: float) -> float:
