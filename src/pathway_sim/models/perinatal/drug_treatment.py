@@ -102,8 +102,8 @@ OVERDUE_STEP_DAYS = 7.0
 
 
 class StopRate:
-    """Her rate of stopping treatment, per day: higher after birth, after removal, while
-    her key-worker contact is overdue, and the longer she waited to start."""
+    """Her rate of stopping treatment, per day: higher after birth, while her baby is in
+    care, while her key-worker contact is overdue, and the longer she waited to start."""
 
     def __init__(self, system: CareSystem, entry_overdue: float) -> None:
         spec = system.spec(SERVICE, DrugTreatment)
@@ -119,7 +119,7 @@ class StopRate:
     def at(self, woman: Woman, day: float, overdue_from: float) -> float:
         born = woman.birth_day is not None and day >= woman.birth_day
         rate = self.postpartum if born else self.pregnant
-        if woman.removal_day is not None and day >= woman.removal_day:
+        if woman.in_care_on(day):
             rate *= self.removal
         if day >= overdue_from:
             rate *= self.gap
@@ -127,8 +127,8 @@ class StopRate:
 
     def integrated(self, woman: Woman, start: float, end: float, overdue_from: float) -> float:
         """The rate integrated from ``start`` to ``end``, split where it changed."""
-        cuts = [t for t in (overdue_from, woman.birth_day, woman.removal_day)
-                if t is not None and start < t < end]  # fmt: skip
+        changes = (overdue_from, woman.birth_day, *woman.removal_days, *woman.return_home_days)
+        cuts = [t for t in changes if t is not None and start < t < end]
         if not cuts:
             return self.at(woman, start, overdue_from) * (end - start)
         points = [start, *sorted(cuts), end]

@@ -288,7 +288,7 @@ class DrugTreatment(ServiceSpec):
         0.4, "rate/year", "Rate of stopping treatment after birth, apart from disengaging.", ge=0
     )
     removal_stop_multiplier: float = P(
-        2.0, "hazard ratio", "Rate of stopping treatment after her baby is removed.", gt=0
+        2.0, "hazard ratio", "Rate of stopping treatment while her baby is in care.", gt=0
     )
 
 
@@ -1203,15 +1203,6 @@ class Indices(Strict):
     )
 
 
-class Preconditions(Strict):
-    """The Theory of Change's preconditions: how strongly one part of the system conditions
-    another (0 off, 1 as written)."""
-
-    strength: Probability = P(
-        1.0, "weight", "Strength of the couplings between levers and their preconditions."
-    )
-
-
 class PerinatalScenario(Strict):
     """A perinatal pathway scenario: the services, the site, the levers switched on."""
 
@@ -1242,7 +1233,6 @@ class PerinatalScenario(Strict):
     child_protection: ChildProtection = ChildProtection()
     harms: Harms = Harms()
     indices: Indices = Indices()
-    preconditions: Preconditions = Preconditions()
     costs: Costs = Costs()
 
     @model_validator(mode="after")
