@@ -62,6 +62,15 @@ def test_levers_cost_training_each_year_and_set_up_spread_over_its_life():
     )
 
 
+def test_sustained_training_also_trains_each_years_joiners():
+    plain = _scenario(training_coverage=0.9)
+    joiners = sum(s.posts * s.turnover_per_year for _, s in plain.services if s.available)
+    sustained = _scenario(training_coverage=0.9, sustained_training=True)
+    extra = intervention_cost_per_year(sustained) - intervention_cost_per_year(plain)
+    assert joiners > 0
+    assert extra == pytest.approx(0.9 * joiners * 400)
+
+
 def test_one_woman_by_hand():
     scenario = _scenario(transport_help=True, text_reminders=True)
     k = cost_kpis([_woman()], HARMS, scenario)

@@ -112,12 +112,21 @@ def _posts(scenario: PerinatalScenario) -> int:
     return sum(spec.posts for _, spec in scenario.services if spec.available)
 
 
+def _joiners_per_year(scenario: PerinatalScenario) -> float:
+    """Staff who join a year, at each service's base turnover: whom sustained training trains."""
+    return sum(
+        spec.posts * spec.turnover_per_year for _, spec in scenario.services if spec.available
+    )
+
+
 def intervention_cost_per_year(scenario: PerinatalScenario) -> float:
     """The fixed yearly costs of the levers switched on, set-up spread over its life."""
     c, iv = scenario.costs, scenario.interventions
     setup = lambda cost: annuity(cost, c.discount_rate_per_year, c.setup_life_years)  # noqa: E731
     posts = _posts(scenario)
     total = iv.training_coverage * posts * c.training_per_staff / c.training_refresh_years
+    if iv.sustained_training:
+        total += iv.training_coverage * _joiners_per_year(scenario) * c.training_per_staff
     if iv.supervision:
         total += posts * c.supervision_per_post_year
     if iv.co_located_hub:
