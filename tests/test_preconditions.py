@@ -2,8 +2,10 @@
 strength 0 and moves its outcome the right way at strength 1; together they turn the
 levers' overlaps into synergies.
 
-Strength 0 reproducing main exactly is the ``base_strength0`` back-test case, recorded from
-main before the preconditions existed (``tests/backtest/regenerate.py``).
+At strength 0 the couplings are off (the unit tests below); the ``base_strength0`` back-test
+case holds that run's outputs (``tests/backtest/regenerate.py``). When the preconditions were
+added it was byte-identical to the model before them; the child-protection decisions and harms
+that came with them are corrections, not couplings, and are on at every strength.
 """
 
 from __future__ import annotations

@@ -299,13 +299,17 @@ def test_a_comparison_report_has_no_factorial_section(report):
 
 
 def test_interactions_are_put_in_words_by_the_better_direction():
-    assert interaction_verdict(2.0, 1.0, 3.0, "higher") == "synergy: each helps more when the other is there"
+    assert (
+        interaction_verdict(2.0, 1.0, 3.0, "higher")
+        == "synergy: each helps more when the other is there"
+    )
     assert (
         interaction_verdict(2.0, 1.0, 3.0, "lower")
         == "overlap: together they do less than the sum of the two"
     )
     assert (
-        interaction_verdict(-2.0, -3.0, -1.0, "lower") == "synergy: each helps more when the other is there"
+        interaction_verdict(-2.0, -3.0, -1.0, "lower")
+        == "synergy: each helps more when the other is there"
     )
     assert interaction_verdict(2.0, -1.0, 3.0, "higher") == "no clear interaction"
 

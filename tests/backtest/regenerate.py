@@ -38,7 +38,7 @@ CASES: dict[str, list[str]] = {
         "--set",
         "population.women_per_year=40",
     ],
-    # The preconditions off: recorded from main before they existed, so it must not move.
+    # The preconditions off (preconditions.strength 0): the levers as independent switches.
     "base_strength0": [
         "scenarios/base.yaml",
         "--set",
