@@ -49,6 +49,6 @@ def test_overlay_is_validated_and_names_the_file(tmp_path):
 def test_experiment_overlays_every_single_intervention_on_the_site():
     experiment = load_experiment(ROOT / "experiments" / "single_interventions_northern_city.yaml")
     base, *others = experiment.scenarios
-    assert base.name == "northern_city" and len(others) == 18
+    assert base.name == "northern_city" and len(others) == 20
     assert all(s.site == base.site and s.run == base.run for s in others)
     assert {s.name for s in others} == {p.stem for p in INTERVENTIONS.glob("kr*.yaml")}
