@@ -69,16 +69,20 @@ def check_invariants(result) -> None:
         for outcome in ("attended", "missed", "cancelled"):
             assert logged.get((service, outcome), 0) == women[f"{service}_{outcome}"].sum()
 
-    # a removed baby is never recorded as with the mother afterwards
+    # a removed baby is recorded as with the mother again only after a return home, which
+    # happens only to a baby in care
     for woman_id, log in events.sort_values("time", kind="stable").groupby("entity_id"):
         removed = False
         for event, detail in zip(log["event"], log["detail"], strict=True):
             if event == "removal":
                 removed = True
+            if event == "reunification":
+                assert removed, (woman_id, event)
+                removed = False
             if removed and event in ("placement", "depart"):
                 assert detail in SEPARATED, (woman_id, event, detail)
-    separated_at_discharge = women["placement_at_discharge"].isin(SEPARATED)
-    assert women.loc[separated_at_discharge, "end_state"].isin(SEPARATED).all()
+    stayed_in_care = women["placement_at_discharge"].isin(SEPARATED) & (women["reunified"] == 0)
+    assert women.loc[stayed_in_care, "end_state"].isin(SEPARATED).all()
 
 
 def test_base_scenario_invariants():

@@ -270,6 +270,7 @@ def woman_row(w: Woman, harms: ExpectedHarms, scenario: PerinatalScenario) -> di
         "knowledge_at_birth": w.knowledge_at_birth,
         "retraumatised": w.retraumatised,
         "stigmatising": w.stigmatising,
+        "wider_team_stigma": w.wider_stigma,
         "history_retold": w.history_retold,
         "trips": len(w.trips),
         "travel_hours": w.travel_hours,
