@@ -75,7 +75,7 @@ def expected_harms(woman: Woman, harms: Harms, spans: HarmSpans) -> ExpectedHarm
     by_period = [0.0, 0.0, 0.0]
     for t0, t1 in itertools.pairwise(points):
         span = t1 - t0
-        removed = any(a <= t0 < b for a, b in spells)
+        removed = woman.in_care_on(t0)
         common = 1.0
         if spans.supported_from is not None and t0 >= spans.supported_from:
             common *= harms.post_removal_support_multiplier

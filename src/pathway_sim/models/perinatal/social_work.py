@@ -287,8 +287,6 @@ def separation_probability(system: CareSystem, woman: Woman) -> float:
 def removal(system: CareSystem, woman: Woman, placement: str) -> None:
     """Her baby is taken into care: trauma, lost trust, higher risks; support if there is any."""
     woman.placement = placement
-    if woman.removal_day is None:
-        woman.removal_day = system.env.now
     woman.removal_days.append(system.env.now)
     woman.care_placement = placement
     woman.sw_referred = True

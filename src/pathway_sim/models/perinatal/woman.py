@@ -78,7 +78,6 @@ class Woman:
     baby_discharge_day: float | None = None
     placement: str = "with_mother"
     placement_at_discharge: str | None = None
-    removal_day: float | None = None
     sw_referred: bool = False
     referral_day: float | None = None
     assessment_done_day: float | None = None
@@ -152,6 +151,11 @@ class Woman:
     @property
     def separated(self) -> bool:
         return self.placement in ("kinship_care", "foster_care")
+
+    @property
+    def removal_day(self) -> float | None:
+        """The day her baby was first taken into care, if it was."""
+        return self.removal_days[0] if self.removal_days else None
 
     def care_spells(self, until: float) -> list[tuple[float, float]]:
         """The spells her baby spent in care (removal to return home, or ``until``)."""
