@@ -102,6 +102,12 @@ def test_the_event_log_format_is_chosen_per_call_as_on_the_command_line(tmp_path
     assert (tmp_path / "default" / "events.parquet").is_file()  # the choice did not stick
     logs = [read_event_log(tmp_path / d) for d in ("gz", "default")]
     pd.testing.assert_frame_equal(logs[0], logs[1], check_categorical=False)
+    some = {"run": [1], "entity_id": [3, 5]}  # a few women's rows, without the rest
+    picked = [read_event_log(tmp_path / d, ["entity_id", "event"], some) for d in ("gz", "default")]
+    pd.testing.assert_frame_equal(picked[0], picked[1], check_categorical=False)
+    whole = logs[1][(logs[1]["run"] == 1) & logs[1]["entity_id"].isin([3, 5])]
+    assert len(picked[1]) == len(whole) > 0
+    assert list(picked[1]["event"].astype(str)) == list(whole["event"].astype(str))
     with pytest.raises(UsageError, match="event-log format 'xlsx'"):
         ps.compare(MMC, MMC, out=tmp_path / "bad", event_log_format="xlsx", **options)
     assert not (tmp_path / "bad").exists()

@@ -1,10 +1,15 @@
-"""Weekly series and journeys from the event log, checked by hand on two women."""
+"""Weekly counts of a replication (``models/perinatal/weekly.py``), the curves the report
+pools from them, and journeys from the event log, checked by hand on two women."""
 
 from __future__ import annotations
+
+from collections import Counter
 
 import pandas as pd
 import pytest
 
+from pathway_sim.models.perinatal import weekly
+from pathway_sim.models.results import EVENT_COLUMNS
 from pathway_sim.reporting import eventlog
 
 COLUMNS = ["run", "entity_id", "time", "event", "service", "location", "outcome"]
@@ -23,11 +28,40 @@ def events(*rows: tuple) -> pd.DataFrame:
     return pd.DataFrame([(0, *row) for row in rows], columns=COLUMNS)
 
 
-def test_women_per_week_counts_each_woman_from_the_week_she_is_known(women):
-    counts = eventlog.women_per_week(women)
-    assert counts.index[0] == -10 and counts.index[-1] == 51
-    assert (counts.loc[-10:-6] == 1).all()
-    assert (counts.loc[-5:51] == 2).all()
+def event_rows(log: pd.DataFrame) -> list[tuple]:
+    """The rows as the model records them: tuples in ``EVENT_COLUMNS`` order."""
+    return list(log.reindex(columns=list(EVENT_COLUMNS)).itertuples(index=False, name=None))
+
+
+def weekly_burden(log: pd.DataFrame, women: pd.DataFrame, min_women: int) -> pd.DataFrame:
+    """Counted in the replication, pooled as the report pools them."""
+    counts = pd.DataFrame(weekly.burden_weeks(event_rows(log), women.to_dict("records")))
+    return eventlog.weekly_burden(counts, min_women)
+
+
+def retention_curves(log: pd.DataFrame, women: pd.DataFrame, min_women: int) -> pd.DataFrame:
+    counts = pd.DataFrame(weekly.engagement_weeks(event_rows(log), women.to_dict("records")))
+    return eventlog.retention_curves(counts, min_women)
+
+
+def test_each_woman_is_followed_from_the_week_she_is_known(women):
+    counts = Counter(w for row in women.to_dict("records") for w in weekly.weeks_followed(row))
+    assert min(counts) == -10 and max(counts) == 51
+    assert all(counts[w] == 1 for w in range(-10, -5))
+    assert all(counts[w] == 2 for w in range(-5, 52))
+
+
+def test_replications_pool_by_adding_their_counts(women):
+    """Two replications of one woman each give the same curve as one of both women."""
+    log = events((1, 0.5, "midwifery_begins", "midwifery", "hospital", "attended"),
+                 (2, 36.0, "midwifery_begins", "midwifery", "hospital", "attended"))  # fmt: skip
+    rows = women.to_dict("records")
+    one = pd.DataFrame(weekly.burden_weeks(event_rows(log), rows))
+    split = pd.concat(
+        pd.DataFrame(weekly.burden_weeks(event_rows(log[log["entity_id"] == w]), [row]))
+        for w, row in zip((1, 2), rows)
+    )  # fmt: skip
+    pd.testing.assert_frame_equal(eventlog.weekly_burden(one, 1), eventlog.weekly_burden(split, 1))
 
 
 def test_weekly_burden_counts_contacts_and_distinct_places(women):
@@ -48,7 +82,7 @@ def test_weekly_burden_counts_contacts_and_distinct_places(women):
             "attended",
         ),  # after follow-up
     )
-    burden = eventlog.weekly_burden(log, women, min_women=1).set_index("week")
+    burden = weekly_burden(log, women, min_women=1).set_index("week")
     assert burden.loc[-10, "contacts"] == 3.0  # two at the hospital (one missed), one at home
     assert burden.loc[-10, "places"] == 1.0  # the missed one and the home visit are not trips
     assert burden.loc[-9, "contacts"] == 0.0
@@ -59,7 +93,7 @@ def test_weekly_burden_counts_contacts_and_distinct_places(women):
 
 
 def test_weekly_burden_leaves_out_weeks_with_too_few_women(women):
-    burden = eventlog.weekly_burden(events(), women, min_women=2)
+    burden = weekly_burden(events(), women, min_women=2)
     assert burden["week"].min() == -5
 
 
@@ -70,7 +104,7 @@ def test_retention_follows_referral_dropping_out_and_return(women):
         (1, 80.0, "reengaged", "drug_treatment", "", ""),
         (2, 40.0, "referred", "drug_treatment", "", ""),
     )
-    curve = eventlog.retention_curves(log, women, min_women=1).set_index("week")
+    curve = retention_curves(log, women, min_women=1).set_index("week")
     assert curve.loc[-10, "engaged_share"] == 1.0 and curve.loc[-10, "women"] == 1
     assert curve.loc[-8, "engaged_share"] == 0.0  # A dropped out on day 20; B not yet referred
     assert curve.loc[-6, "women"] == 1

@@ -81,7 +81,7 @@ def test_a_stored_replication_is_json_with_a_checksum_of_its_run(previous):
     stored = sorted((previous / "replications").glob("rep-*"))
     assert [p.name for p in stored] == ["rep-00000.json", "rep-00001.json"]
     record = json.loads(stored[0].read_text())
-    assert record["format"] == "pathway-sim replication v3"
+    assert record["format"] == "pathway-sim replication v4"
     assert len(record["sha256"]) == 64 and len(record["identity_sha256"]) == 64
     assert record["replication"]["replication"] == 0
 

@@ -25,7 +25,7 @@ def journey_figures(
     folder = Path(tempfile.mkdtemp(prefix="pathway-sim-journeys-")) / "run"
     api.compare(base, whatif, reps=1, out=folder, event_log=True)
     found = load_results(folder)
-    logs = {s.name: (eventlog.read_events(s.events_path), s.women) for s in found.scenarios}
+    logs = {s.name: (eventlog.read_events(s.events_path, 0), s.women) for s in found.scenarios}
     events, women = logs[base.name]
     for rep, woman, why in eventlog.example_women(events, women, count):
         paths = {labels.get(n, n): eventlog.journey(*logs[n], rep, woman) for n in logs}

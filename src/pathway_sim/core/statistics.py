@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy.special import stdtrit
 
 from pathway_sim.core.corrections import CORRECTIONS
 
@@ -27,6 +27,12 @@ class Interval:
     low: float
     high: float
     n: int
+
+
+def t_quantile(probability: float, df: float) -> float:
+    """Student's t quantile: ``scipy.special.stdtrit``, which ``scipy.stats.t.ppf`` calls
+    too (the same number), without importing ``scipy.stats`` (half a second, 50 MB)."""
+    return float(stdtrit(df, probability))
 
 
 def t_interval(values: np.ndarray | list[float], confidence: float = 0.95) -> Interval:
@@ -46,7 +52,7 @@ def t_interval(values: np.ndarray | list[float], confidence: float = 0.95) -> In
     std = float(x.std(ddof=1))
     if std == 0.0:
         return Interval(mean, 0.0, mean, mean, n)
-    half = float(stats.t.ppf(0.5 + confidence / 2, n - 1)) * std / math.sqrt(n)
+    half = t_quantile(0.5 + confidence / 2, n - 1) * std / math.sqrt(n)
     return Interval(mean, std, mean - half, mean + half, n)
 
 
@@ -121,7 +127,7 @@ def welch_difference(
     if va + vb == 0.0:
         return diff, diff
     df = (va + vb) ** 2 / (va**2 / (len(a) - 1) + vb**2 / (len(b) - 1))
-    half = float(stats.t.ppf(0.5 + confidence / 2, df)) * math.sqrt(va + vb)
+    half = t_quantile(0.5 + confidence / 2, df) * math.sqrt(va + vb)
     return diff - half, diff + half
 
 

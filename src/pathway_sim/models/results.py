@@ -38,7 +38,9 @@ class ReplicationResult:
     columns); ``woman_rows`` one dict per woman counted; ``events`` the event log rows
     (tuples in ``EVENT_COLUMNS`` order) when it was asked for, unless they were written
     to the run's store where the replication ran: then ``events_sha256`` is the SHA-256
-    of that file, and the rows never travel back to the main process.
+    of that file, and the rows never travel back to the main process. With the event log,
+    ``engagement_weeks`` and ``burden_weeks`` are its weekly counts
+    (``models/perinatal/weekly.py``), counted where the replication ran.
     """
 
     replication: int
@@ -49,3 +51,5 @@ class ReplicationResult:
     woman_rows: list[dict[str, Any]] = field(default_factory=list)
     events: list[tuple] = field(default_factory=list)
     events_sha256: str = ""
+    engagement_weeks: list[dict[str, Any]] = field(default_factory=list)
+    burden_weeks: list[dict[str, Any]] = field(default_factory=list)

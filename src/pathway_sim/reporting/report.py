@@ -58,8 +58,9 @@ EXAMPLE_WOMEN = 3
 MAX_JOURNEY_SCENARIOS = 5
 DEADLINE_KPIS = ("assessment_late_pct", "conference_late_pct")
 NEEDS_EVENTS = (
-    "This section needs the event log (events.parquet or events.csv.gz), which these results "
-    "do not have. "
+    "This section needs the event log (events.parquet or events.csv.gz) and its weekly counts "
+    "(engagement_weekly.csv, burden_weekly.csv), which these results do not have (or an "
+    "earlier version wrote them without the counts: run again). "
     "compare and experiment keep it when they write a report (the default); for run, add "
     "--event-log."
 )
@@ -81,6 +82,8 @@ class ScenarioResults:
     services: pd.DataFrame
     women: pd.DataFrame | None
     evidence: pd.DataFrame | None
+    engagement_weekly: pd.DataFrame | None = None
+    burden_weekly: pd.DataFrame | None = None
 
     @property
     def perinatal(self) -> bool:
@@ -121,7 +124,12 @@ class Results:
 
     @property
     def has_events(self) -> bool:
-        return all(s.events_path is not None for s in self.scenarios)
+        """Every scenario has its event log and the weekly counts taken from it."""
+        return all(
+            s.events_path is not None and s.engagement_weekly is not None
+            and s.burden_weekly is not None and s.women is not None
+            for s in self.scenarios
+        )  # fmt: skip
 
     @property
     def labels(self) -> dict[str, str]:
@@ -152,7 +160,10 @@ def _load_scenario(path: Path) -> ScenarioResults:
     if not (path / "manifest.json").is_file():
         raise UsageError(f"{path}: no finished run here (manifest.json is missing)")
     scenario = yaml.safe_load((path / "scenario.yaml").read_text(encoding="utf-8"))
-    optional = {name: path / f"{name}.csv" for name in ("women", "kpi_evidence")}
+    optional = {
+        name: pd.read_csv(path / f"{name}.csv") if (path / f"{name}.csv").is_file() else None
+        for name in ("women", "kpi_evidence", "engagement_weekly", "burden_weekly")
+    }
     return ScenarioResults(
         name=scenario["name"],
         path=path,
@@ -161,10 +172,10 @@ def _load_scenario(path: Path) -> ScenarioResults:
         replications=pd.read_csv(path / "replications.csv"),
         summary=pd.read_csv(path / "summary.csv"),
         services=pd.read_csv(path / "services.csv"),
-        women=pd.read_csv(optional["women"]) if optional["women"].is_file() else None,
-        evidence=pd.read_csv(optional["kpi_evidence"])
-        if optional["kpi_evidence"].is_file()
-        else None,
+        women=optional["women"],
+        evidence=optional["kpi_evidence"],
+        engagement_weekly=optional["engagement_weekly"],
+        burden_weekly=optional["burden_weekly"],
     )
 
 
@@ -675,7 +686,7 @@ SECTION_BUILDERS: dict[str, tuple[str, Callable[[Context], str]]] = {
 class EventLogTables:
     """What the report's figures take from the event logs: per scenario its retention
     curves, its weekly burden and the journeys of the example women (``chosen``, picked
-    in the base), so that only one scenario's log is ever held."""
+    in the base), so that no log is ever read whole."""
 
     chosen: list[tuple[int, int, str]]
     retention: dict[str, pd.DataFrame]
@@ -684,23 +695,25 @@ class EventLogTables:
 
 
 def _load_logs(results: Results) -> EventLogTables | None:
-    """The tables every event-log figure draws from, reading one scenario's log at a time
-    (base first), only its needed columns (None unless every scenario has a log)."""
+    """The tables every event-log figure draws from: the curves pooled from each scenario's
+    weekly counts, and the journeys of the example women (picked in the base's first
+    replication) read from each log without the other women's rows (None unless every
+    scenario has a log and its counts)."""
     if not (results.perinatal and results.has_events):
         return None
-    tables = EventLogTables([], {}, {}, {})
-    shown = set(results.names[:MAX_JOURNEY_SCENARIOS])
+    base = results.scenarios[0]
+    rep = int(base.women["replication"].min()) if not base.women.empty else 0
+    chosen = eventlog.example_women(
+        eventlog.read_events(base.events_path, rep), base.women, EXAMPLE_WOMEN
+    )
+    ids = [woman for _, woman, _ in chosen]
+    tables = EventLogTables(chosen, {}, {}, {})
     for s in results.scenarios:
-        events = eventlog.read_events(s.events_path)
-        if s is results.scenarios[0]:
-            tables.chosen.extend(eventlog.example_women(events, s.women, EXAMPLE_WOMEN))
-        tables.retention[s.name] = eventlog.retention_curves(events, s.women)
-        tables.burden[s.name] = eventlog.weekly_burden(events, s.women)
-        if s.name in shown:
-            tables.journeys[s.name] = [
-                eventlog.journey(events, s.women, rep, woman) for rep, woman, _ in tables.chosen
-            ]
-        del events  # before the next is read: one log held at a time
+        tables.retention[s.name] = eventlog.retention_curves(s.engagement_weekly)
+        tables.burden[s.name] = eventlog.weekly_burden(s.burden_weekly)
+        if s.name in results.names[:MAX_JOURNEY_SCENARIOS]:
+            events = eventlog.read_events(s.events_path, rep, ids)
+            tables.journeys[s.name] = [eventlog.journey(events, s.women, rep, w) for w in ids]
     return tables
 
 

@@ -15,7 +15,7 @@ import os
 import platform
 import shutil
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
@@ -33,7 +33,12 @@ from pathway_sim.inputs.loading import to_yaml
 from pathway_sim.models import Scenario
 from pathway_sim.models.perinatal.schema import PerinatalScenario
 from pathway_sim.models.results import EVENT_COLUMNS, ReplicationResult
-from pathway_sim.runs.runner import replications_table, services_table, women_table
+from pathway_sim.runs.runner import (
+    replications_table,
+    services_table,
+    weekly_tables,
+    women_table,
+)
 
 LIBRARIES = ("simpy", "numpy", "pandas", "pydantic", "scipy", "PyYAML", "dask", "distributed")
 TEMPORARY_SUFFIX = ".tmp"
@@ -44,6 +49,8 @@ RUN_FILES = (
     "summary.csv",
     "services.csv",
     "women.csv",
+    "engagement_weekly.csv",
+    "burden_weekly.csv",
     "events.parquet",
     "events.csv.gz",
     "events.csv",
@@ -222,9 +229,15 @@ def write_events(out: Path, parts: Iterable[pa.Table], fmt: str | None = None) -
     return path
 
 
-def read_event_log(path: Path, columns: Sequence[str] | None = None) -> pd.DataFrame:
+def read_event_log(
+    path: Path,
+    columns: Sequence[str] | None = None,
+    rows: Mapping[str, Sequence[Any]] | None = None,
+) -> pd.DataFrame:
     """An event log in any of ``EVENT_LOG_FILES``' formats (a file, or a results directory
-    holding one), with its typed columns."""
+    holding one), with its typed columns; with ``rows`` (column -> values), only the rows
+    whose values are among those (Parquet skips the other replications' row groups; gzip
+    CSV is filtered as it streams), so a few women's journeys never load the whole log."""
     path = Path(path)
     if path.is_dir():
         found = event_log_path(path)
@@ -232,14 +245,31 @@ def read_event_log(path: Path, columns: Sequence[str] | None = None) -> pd.DataF
             raise UsageError(f"{path}: no event log (run with --event-log)")
         path = found
     wanted = list(columns or EVENT_COLUMNS)
+    rows = dict(rows or {})
     if path.name.endswith(".parquet"):
-        return pd.read_parquet(path, columns=wanted)
+        filters = [(column, "in", list(values)) for column, values in rows.items()] or None
+        return pd.read_parquet(path, columns=wanted, filters=filters).reset_index(drop=True)
     text = [c for c in wanted if c in CATEGORICAL_EVENT_COLUMNS]
-    events = pd.read_csv(
-        path, usecols=wanted, dtype=dict.fromkeys(text, "str"), keep_default_na=False,
-        na_values={"resource_id": [""], "value": [""]},
+    chunks = pd.read_csv(
+        path, usecols=sorted({*wanted, *rows}), dtype=dict.fromkeys(text, "str"),
+        keep_default_na=False, na_values={"resource_id": [""], "value": [""]},
+        chunksize=CSV_CHUNK_ROWS,
     )  # fmt: skip
-    return _typed(events[wanted])
+    kept = [_matching(chunk, rows)[wanted] for chunk in chunks]
+    empty = pd.DataFrame({c: pd.Series(dtype=object) for c in wanted})
+    events = pd.concat(kept, ignore_index=True) if kept else empty
+    return _typed(events)
+
+
+CSV_CHUNK_ROWS = 200_000
+"""Rows of a gzip CSV event log read at a time."""
+
+
+def _matching(chunk: pd.DataFrame, rows: Mapping[str, Sequence[Any]]) -> pd.DataFrame:
+    keep = pd.Series(True, index=chunk.index)
+    for column, values in rows.items():
+        keep &= chunk[column].isin(values)
+    return chunk[keep]
 
 
 def write_json(path: Path, data: Any) -> None:
@@ -302,6 +332,9 @@ def write_run(
         write_csv(out / "women.csv", women)
     if event_parts is not None:
         write_events(out, event_parts)
+        for name, table in weekly_tables(scenario.name, results).items():
+            if not table.empty:
+                write_csv(out / f"{name}.csv", table)
     if isinstance(scenario, PerinatalScenario):
         write_csv(out / "kpi_evidence.csv", kpi_evidence())
     write_json(out / "manifest.json", run_manifest)

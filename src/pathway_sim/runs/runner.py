@@ -73,9 +73,29 @@ def services_table(scenario_name: str, results: Iterable[ReplicationResult]) -> 
 
 def women_table(scenario_name: str, results: Iterable[ReplicationResult]) -> pd.DataFrame:
     """``women.csv``: one row per woman counted, for subgroup analysis."""
+    return _rows_table(scenario_name, results, "woman_rows")
+
+
+def weekly_tables(
+    scenario_name: str, results: Iterable[ReplicationResult]
+) -> dict[str, pd.DataFrame]:
+    """``engagement_weekly.csv`` and ``burden_weekly.csv``: each replication's weekly counts
+    (with the event log; empty tables without it)."""
+    results = list(results)
+    return {
+        "engagement_weekly": _rows_table(scenario_name, results, "engagement_weeks"),
+        "burden_weekly": _rows_table(scenario_name, results, "burden_weeks"),
+    }
+
+
+def _rows_table(
+    scenario_name: str, results: Iterable[ReplicationResult], field: str
+) -> pd.DataFrame:
+    """One row per entry of each replication's ``field`` list, identified by scenario and
+    replication, in replication order."""
     rows = [
-        {"scenario": scenario_name, "replication": r.replication, **woman}
+        {"scenario": scenario_name, "replication": r.replication, **row}
         for r in sorted(results, key=lambda r: r.replication)
-        for woman in r.woman_rows
+        for row in getattr(r, field)
     ]
     return pd.DataFrame(rows)

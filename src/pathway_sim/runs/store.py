@@ -47,8 +47,9 @@ from pathway_sim.runs.outputs import (
 log = logging.getLogger("pathway_sim")
 
 STORE_DIR = "replications"
-FORMAT = "pathway-sim replication v3"
-"""v3: event-log rows in a Parquet part beside the JSON (v2 held them in it; v1, v2 refused)."""
+FORMAT = "pathway-sim replication v4"
+"""v4: the event log's weekly counts in the JSON; v3 had event-log rows in a Parquet part beside
+it, v2 held them in it (v1-v3 refused)."""
 MAX_STORED_BYTES = 2_000_000_000
 """A stored replication larger than this is not read (a results directory is input)."""
 
@@ -103,6 +104,8 @@ def to_record(result: ReplicationResult) -> dict[str, Any]:
         "services": result.services,
         "woman_rows": result.woman_rows,
         "events_sha256": result.events_sha256,
+        "engagement_weeks": result.engagement_weeks,
+        "burden_weeks": result.burden_weeks,
     }
 
 
@@ -115,6 +118,8 @@ def from_record(record: dict[str, Any]) -> ReplicationResult:
         services=record["services"],
         woman_rows=record["woman_rows"],
         events_sha256=record["events_sha256"],
+        engagement_weeks=record["engagement_weeks"],
+        burden_weeks=record["burden_weeks"],
     )
 
 

@@ -19,7 +19,7 @@ from pathway_sim.core.arrivals import PoissonArrivals
 from pathway_sim.core.randomness import Streams
 from pathway_sim.core.units import DAYS_PER_YEAR
 from pathway_sim.engine.arrivals import arrival_process
-from pathway_sim.models.perinatal import drug_treatment, maternity, social_work, support
+from pathway_sim.models.perinatal import drug_treatment, maternity, social_work, support, weekly
 from pathway_sim.models.perinatal.metrics import replication_kpis
 from pathway_sim.models.perinatal.schema import PerinatalScenario
 from pathway_sim.models.perinatal.system import CareSystem
@@ -85,6 +85,8 @@ def simulate(
         services=[asdict(s) for s in stats.values()],
         woman_rows=rows,
         events=system.events,
+        engagement_weeks=weekly.engagement_weeks(system.events, rows) if event_log else [],
+        burden_weeks=weekly.burden_weeks(system.events, rows) if event_log else [],
     )
 
 
