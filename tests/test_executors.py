@@ -1,17 +1,25 @@
 """Executors: the same bytes from serial, a process pool and a dask cluster, in any order."""
 
 import contextlib
+import gc
 import logging
 import os
 import threading
 import time
+import weakref
 
 import pytest
 
 from pathway_sim import api
 from pathway_sim.core.errors import UsageError
 from pathway_sim.experiments.run import run_scenarios
-from pathway_sim.runs.executors import ExecutorSpec, choose_executor, process_context
+from pathway_sim.inputs.loading import load_scenario
+from pathway_sim.runs.executors import (
+    ExecutorSpec,
+    choose_executor,
+    executing,
+    process_context,
+)
 from pathway_sim.runs.runner import run_replication
 
 from .conftest import MMC, SCENARIOS, SHORT
@@ -155,3 +163,19 @@ def test_event_logs_gathered_from_dask_workers_match_those_workers_write_themsel
     logs = [(tmp_path / d / "events.parquet").read_bytes() for d in ("dask", "serial")]
     assert logs[0] == logs[1]
     assert len(list((tmp_path / "dask" / "replications").glob("events-*.parquet"))) == 3
+
+
+def test_a_process_pool_keeps_no_result_it_has_handed_over():
+    """Each result is the caller's once yielded: the executor holds no reference to it, so
+    a run that stores most of each replication does not hold them all in memory."""
+
+    seen: list[weakref.ref] = []
+    scenario = load_scenario(MMC, overrides=SHORT)
+    calls = [(i, (scenario, 1, i, False)) for i in range(4)]
+    with executing(ExecutorSpec("processes", 2)) as executor:
+        for _, result in executor.completed(run_replication, calls):
+            gc.collect()
+            assert all(ref() is None for ref in seen)  # the earlier ones are gone
+            seen.append(weakref.ref(result))
+            del result
+    assert len(seen) == 4

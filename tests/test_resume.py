@@ -158,3 +158,24 @@ def test_a_changed_event_log_part_is_refused_on_resume(cli, tmp_path):
     code, _, err = cli("run", "base", *options, "--out", tmp_path, "--resume")
     assert code == 2 and "events-00001.parquet is missing or changed" in err
     assert "Traceback" not in err
+
+
+def test_a_stored_run_holds_only_kpis_in_memory_and_reads_its_rows_back(tmp_path):
+    """Per-woman and weekly rows are most of a replication: once stored they are read back
+    for the run's tables, not held while the other replications run."""
+    from pathway_sim.experiments.run import Run
+    from pathway_sim.inputs.loading import load_scenario
+    from pathway_sim.runs.runner import run_replication
+
+    small = ["population.women_per_year=40", "population.cohort_days=120", "run.warmup_days=30"]
+    scenario = load_scenario(SCENARIOS / "base.yaml", small)
+    run = Run.start(scenario, tmp_path, event_log=True, resume=False)
+    result = run_replication(scenario, 1, 0, event_log=True)
+    run.keep(result)
+    kept = run.results(1)[0]
+    assert kept.kpis == result.kpis and kept.services == result.services
+    assert kept.woman_rows == [] and kept.engagement_weeks == [] and kept.burden_weeks == []
+    whole = run.rows(1)[0]
+    assert whole.woman_rows == result.woman_rows and len(whole.woman_rows) == result.women > 0
+    assert whole.engagement_weeks == result.engagement_weeks != []
+    assert whole.burden_weeks == result.burden_weeks != []

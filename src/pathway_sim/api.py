@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
@@ -58,9 +58,10 @@ from pathway_sim.runs.preflight import (
     entities_per_replication,
     workload,
 )
-from pathway_sim.sensitivity.run import SensitivityResult
-from pathway_sim.sensitivity.run import run_sensitivity as run_loaded_sensitivity
 from pathway_sim.sensitivity.spec import SensitivitySpec, load_sensitivity
+
+if TYPE_CHECKING:
+    from pathway_sim.sensitivity.run import SensitivityResult
 
 ScenarioLike = str | Path | Any
 """A scenario file, or a scenario object (e.g. from ``load_scenario``)."""
@@ -307,6 +308,7 @@ def run_sensitivity(
     check_workload(_sensitivity_workload(spec), allow_large)
     check_scheduler(execution.scheduler)
     from pathway_sim.reporting.sensitivity_plots import save_figures  # matplotlib is slow to import
+    from pathway_sim.sensitivity.run import run_sensitivity as run_loaded_sensitivity  # SALib too
 
     with locked(where):
         return run_loaded_sensitivity(

@@ -38,7 +38,12 @@ from pathway_sim.runs.outputs import manifest, remove_stale, write_csv, write_ru
 from pathway_sim.runs.precision import PrecisionGoal, PrecisionTracker
 from pathway_sim.runs.preflight import capped, within
 from pathway_sim.runs.runner import replications_table, run_replication, services_table
-from pathway_sim.runs.store import ReplicationStore, identity, replicate_keeping_events
+from pathway_sim.runs.store import (
+    ReplicationStore,
+    identity,
+    replicate_keeping_events,
+    without_rows,
+)
 
 log = logging.getLogger("pathway_sim")
 
@@ -75,11 +80,14 @@ class Run:
         store = ReplicationStore(out)
         finished = store.open(identity(scenario, event_log), resume)
         remove_stale(out)
-        return cls(scenario, out, event_log, store, finished, frozenset(finished))
+        lean = {i: without_rows(r) for i, r in finished.items()}
+        return cls(scenario, out, event_log, store, lean, frozenset(finished))
 
     def keep(self, result: ReplicationResult) -> None:
+        """Keep ``result``: in the store, if there is one, holding only its KPIs and service
+        rows in memory (``rows`` reads the rest back, one scenario at a time)."""
         if self.store is not None:
-            result = self.store.save(result)
+            result = without_rows(self.store.save(result))
         self.finished[result.replication] = result
 
     def parts(self, executor: Executor) -> Path | None:
@@ -96,7 +104,15 @@ class Run:
         return reps - len(self.missing(reps))
 
     def results(self, reps: int) -> list[ReplicationResult]:
+        """The first ``reps`` replications' KPIs and service rows (and, without a store,
+        everything else)."""
         return [self.finished[i] for i in range(reps)]
+
+    def rows(self, reps: int) -> list[ReplicationResult]:
+        """The first ``reps`` replications whole, per-woman and weekly rows included."""
+        if self.store is None:
+            return self.results(reps)
+        return [self.store.load(i) for i in range(reps)]
 
 
 def check_resumable(
@@ -178,7 +194,7 @@ def finish(
         **extra,
     )
     parts = run.store.event_parts(reps) if run.event_log and run.store is not None else None
-    summary = write_run(run.out, scenario, results, info, parts)
+    summary = write_run(run.out, scenario, run.rows(reps), info, parts)
     return ScenarioRun(scenario, results, summary, run.out)
 
 

@@ -172,7 +172,9 @@ class ProcessExecutor:
         futures = {self.pool.submit(fn, *args): tag for tag, args in calls}
         try:
             for future in as_completed(futures):
-                yield futures[future], future.result()
+                # popped: a finished future holds its result, which the caller keeps as it
+                # chooses (a run stores most of it and keeps its KPIs)
+                yield futures.pop(future), future.result()
         except BrokenProcessPool:
             raise WorkerDied() from None
 
@@ -196,12 +198,12 @@ class DaskExecutor:
         futures = {self.client.submit(fn, *args, pure=False): tag for tag, args in calls}
         try:
             for future in dask_completed(list(futures)):
-                yield futures[future], future.result()
+                yield futures.pop(future), future.result()
                 future.release()
         except KilledWorker:
             raise WorkerDied() from None
         finally:
-            self.client.cancel([f for f in futures if not f.done()])
+            self.client.cancel([f for f in futures if not f.done()])  # those not yet yielded
 
 
 class executing:

@@ -123,6 +123,12 @@ def from_record(record: dict[str, Any]) -> ReplicationResult:
     )
 
 
+def without_rows(result: ReplicationResult) -> ReplicationResult:
+    """``result`` with its KPIs and service rows only: what a run keeps in memory once the
+    rest is stored (per-woman and weekly rows are most of a replication's size)."""
+    return replace(result, woman_rows=[], events=[], engagement_weeks=[], burden_weeks=[])
+
+
 def events_part(directory: Path, index: int) -> Path:
     """Where replication ``index``'s event-log rows are kept in a store directory."""
     return directory / f"events-{index:05d}.parquet"
@@ -222,6 +228,11 @@ class ReplicationStore:
         head = canonical({"format": FORMAT, "identity_sha256": self._digest, "sha256": sha})
         write_text(self._path(result.replication), f'{head[:-1]},"replication":{body}}}\n')
         return result
+
+    def load(self, index: int) -> ReplicationResult:
+        """Replication ``index`` as kept, verified again (its rows are read back for the
+        run's tables rather than held in memory while the others run)."""
+        return self._verified(self._path(index))
 
     def event_parts(self, reps: int) -> Iterator[pa.Table]:
         """The event-log parts of replications ``0 .. reps-1``, in order, one at a time."""
