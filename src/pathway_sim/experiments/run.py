@@ -34,12 +34,20 @@ from pathway_sim.models import Scenario
 from pathway_sim.models.perinatal.toc import HEADLINE_KPIS
 from pathway_sim.models.results import ReplicationResult
 from pathway_sim.runs.executors import Executor, ExecutorSpec, executing
-from pathway_sim.runs.outputs import manifest, remove_stale, write_csv, write_run, write_text
+from pathway_sim.runs.outputs import (
+    chosen_event_log_format,
+    manifest,
+    remove_stale,
+    write_csv,
+    write_run,
+    write_text,
+)
 from pathway_sim.runs.precision import PrecisionGoal, PrecisionTracker
 from pathway_sim.runs.preflight import capped, within
 from pathway_sim.runs.runner import replications_table, run_replication, services_table
 from pathway_sim.runs.store import (
     ReplicationStore,
+    assemble_event_log,
     identity,
     replicate_keeping_events,
     without_rows,
@@ -67,6 +75,8 @@ class Run:
     store: ReplicationStore | None
     finished: dict[int, ReplicationResult] = field(default_factory=dict)
     reused: frozenset[int] = frozenset()
+    event_log_written: bool = False
+    """Whether a worker has already assembled the event log from the store's parts."""
 
     @classmethod
     def start(cls, scenario: Scenario, out: Path | None, event_log: bool, resume: bool) -> Run:
@@ -169,6 +179,19 @@ def replicate(
         bar.update(1)
 
 
+def assemble_event_logs(runs: Sequence[Run], reps: Sequence[int], executor: Executor) -> None:
+    """Have the executor's workers assemble each run's event log from its stored parts,
+    when they can reach the store (local executors; else ``finish`` does it here)."""
+    fmt = chosen_event_log_format()
+    calls = [
+        (k, (run.store.directory, run.out, n, fmt))
+        for k, (run, n) in enumerate(zip(runs, reps))
+        if run.event_log and run.store is not None and run.out is not None and executor.local
+    ]
+    for k, _ in executor.completed(assemble_event_log, calls):
+        runs[k].event_log_written = True
+
+
 def finish(
     run: Run, reps: int, spec: ExecutorSpec, wall_seconds: float, **extra: Any
 ) -> ScenarioRun:
@@ -193,7 +216,8 @@ def finish(
         resumed_replications=len(run.reused & set(range(reps))),
         **extra,
     )
-    parts = run.store.event_parts(reps) if run.event_log and run.store is not None else None
+    written = run.event_log_written or not run.event_log or run.store is None
+    parts = None if written else run.store.event_parts(reps)
     summary = write_run(run.out, scenario, run.rows(reps), info, parts)
     return ScenarioRun(scenario, results, summary, run.out)
 
@@ -249,6 +273,7 @@ def run_scenarios(
     started = time.perf_counter()
     with executing(spec) as executor, progress_bar(sum(reps), done, progress) as bar:
         replicate(runs, reps, executor, bar, replicate_fn)
+        assemble_event_logs(runs, reps, executor)
     wall = time.perf_counter() - started
     return [finish(run, n, spec, wall) for run, n in zip(runs, reps)]
 
@@ -290,8 +315,9 @@ def choose_replications(
             reps = min(goal.max_reps, reps + spec.workers)
             bar.total = reps
             bar.refresh()
+        chosen = needed or reps
+        assemble_event_logs([run], [chosen], executor)
     wall = time.perf_counter() - started
-    chosen = needed or reps
     precision = tracker.report(replications_table(scenario.name, run.results(chosen)))
     if out is not None:
         write_csv(out / "precision.csv", precision)

@@ -203,6 +203,11 @@ def parquet_bytes(table: pa.Table) -> bytes:
     return sink.getvalue().to_pybytes()
 
 
+def chosen_event_log_format() -> str:
+    """The format this process writes event logs in (to hand to a worker that writes one)."""
+    return _chosen["event_log_format"]
+
+
 def write_events(out: Path, parts: Iterable[pa.Table], fmt: str | None = None) -> Path:
     """Write the event log into ``out`` from its parts (one table per replication, in
     replication order), holding one part at a time: Parquet (zstd, dictionary-encoded
@@ -316,7 +321,7 @@ def write_run(
 ) -> pd.DataFrame:
     """Write the ``run`` output contract into ``out``; return the summary table.
     ``event_parts``, each replication's event log in order, are streamed into the
-    event log when given.
+    event log when given (else it was written already, or not asked for).
 
     A perinatal run also gets ``kpi_evidence.csv``: which KPIs rest mainly on
     assumption-status parameters of the register.
@@ -332,9 +337,9 @@ def write_run(
         write_csv(out / "women.csv", women)
     if event_parts is not None:
         write_events(out, event_parts)
-        for name, table in weekly_tables(scenario.name, results).items():
-            if not table.empty:
-                write_csv(out / f"{name}.csv", table)
+    for name, table in weekly_tables(scenario.name, results).items():
+        if not table.empty:  # only with the event log
+            write_csv(out / f"{name}.csv", table)
     if isinstance(scenario, PerinatalScenario):
         write_csv(out / "kpi_evidence.csv", kpi_evidence())
     write_json(out / "manifest.json", run_manifest)

@@ -40,6 +40,7 @@ from pathway_sim.runs.outputs import (
     atomic_write,
     event_table,
     parquet_bytes,
+    write_events,
     write_json,
     write_text,
 )
@@ -146,6 +147,20 @@ def save_events(directory: Path, result: ReplicationResult) -> ReplicationResult
     return replace(result, events=[], events_sha256=hashlib.sha256(data).hexdigest())
 
 
+def event_parts(directory: Path, reps: int) -> Iterator[pa.Table]:
+    """The event-log parts of replications ``0 .. reps-1`` in store ``directory``, in order,
+    one at a time."""
+    for index in range(reps):
+        yield pq.read_table(events_part(directory, index))
+
+
+def assemble_event_log(directory: Path, out: Path, reps: int, fmt: str) -> Path:
+    """Write ``out``'s event log, in format ``fmt``, from the parts in store ``directory``:
+    a task for a worker process, so the main process never reads them (reading Parquet
+    leaves some 50 MB of buffers in a process)."""
+    return write_events(out, event_parts(directory, reps), fmt)
+
+
 def replicate_keeping_events(
     replicate_fn: Callable[..., ReplicationResult],
     parts: Path | None,
@@ -236,8 +251,7 @@ class ReplicationStore:
 
     def event_parts(self, reps: int) -> Iterator[pa.Table]:
         """The event-log parts of replications ``0 .. reps-1``, in order, one at a time."""
-        for index in range(reps):
-            yield pq.read_table(events_part(self.directory, index))
+        return event_parts(self.directory, reps)
 
     def _path(self, index: int) -> Path:
         return self.directory / f"rep-{index:05d}.json"
