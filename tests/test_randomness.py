@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from pathway_sim.core.randomness import Streams, stable_key
+from pathway_sim.core.randomness import Streams, Uniforms, stable_key
 
 
 def test_stable_key_is_pinned():
@@ -44,3 +44,12 @@ def test_replication_is_the_seed_sequence_child():
 def test_generator_is_reused_not_restarted():
     streams = Streams(1, 0)
     assert streams.get("x").random() != streams.get("x").random()
+
+
+def test_uniforms_in_blocks_are_the_draws_made_one_request_at_a_time():
+    on_demand = Streams(3, 1).get("contacts", 7)
+    blocks = Uniforms(Streams(3, 1).get("contacts", 7), block=8)
+    sizes = [5, 1, 5, 5, 3, 1, 1, 5, 20, 5, 1]
+    expected = [on_demand.random(n).tolist() if n > 1 else [on_demand.random()] for n in sizes]
+    got = [blocks.take(n) if n > 1 else [blocks.one()] for n in sizes]
+    assert got == expected

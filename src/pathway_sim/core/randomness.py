@@ -38,3 +38,41 @@ class Streams:
             rng = np.random.Generator(np.random.PCG64(sequence))
             self._cache[ident] = rng
         return rng
+
+
+class Uniforms:
+    """Uniform [0, 1) draws from one generator, taken a few at a time but drawn in blocks.
+
+    A numpy call costs far more than the draw it makes, and a per-woman stream read a
+    few numbers per contact makes tens of thousands of such calls a replication. A
+    generator's doubles come in the same order however many are asked for at once
+    (``random(5)`` twice gives ``random(10)``), so ``take(n)`` returns exactly what
+    ``rng.random(n).tolist()`` would have: the numbers are unchanged as long as the
+    stream is read only through this object.
+    """
+
+    __slots__ = ("_block", "_buffer", "_next", "_rng")
+
+    def __init__(self, rng: np.random.Generator, block: int = 64) -> None:
+        self._rng = rng
+        self._block = block
+        self._buffer: list[float] = []
+        self._next = 0
+
+    def take(self, n: int) -> list[float]:
+        """The next ``n`` draws, as Python floats (cheaper to compare than numpy scalars)."""
+        start = self._next
+        if start + n > len(self._buffer):
+            self._buffer = self._buffer[start:] + self._rng.random(max(self._block, n)).tolist()
+            start = 0
+        self._next = start + n
+        return self._buffer[start : start + n]
+
+    def one(self) -> float:
+        """The next draw, as ``float(rng.random())`` would have given it."""
+        if self._next == len(self._buffer):
+            self._buffer = self._rng.random(self._block).tolist()
+            self._next = 0
+        draw = self._buffer[self._next]
+        self._next += 1
+        return draw
