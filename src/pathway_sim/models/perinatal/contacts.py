@@ -80,7 +80,9 @@ def contact(
     queued = env.now
     staff = terms.staff
     wanted = rec.named_post if spec.named_worker else None
-    system.log(woman, terms.wait_begins, service, place, event_type="queue", detail=kind)
+    logged = system.logs(woman)  # three rows a contact: skip building them when unlogged
+    if logged:
+        system.log(woman, terms.wait_begins, service, place, event_type="queue", detail=kind)
     post = yield from staff.acquire(wanted, abort)
     while post is None and wanted is not None and rec.named_post != wanted:
         wanted = rec.named_post  # her worker left and her case moved: queue for the new one
@@ -102,16 +104,17 @@ def contact(
     )
     woman.recent.append(now)
     outcome = ATTENDED if attended else MISSED
-    system.log(
-        woman,
-        terms.begins,
-        service,
-        place,
-        event_type="resource_use",
-        resource_id=post.index + 1,
-        outcome=outcome,
-        detail=kind,
-    )
+    if logged:
+        system.log(
+            woman,
+            terms.begins,
+            service,
+            place,
+            event_type="resource_use",
+            resource_id=post.index + 1,
+            outcome=outcome,
+            detail=kind,
+        )
     if attended:
         _attended(system, woman, rec, service, place, post, draws)
     else:
@@ -131,16 +134,17 @@ def contact(
         staff_hours *= system.scenario.hostile_care.relational_time_multiplier
     staff_hours *= 1 - system.scenario.capacity.rushed_time_cut * system.pressure[service]
     busy_days = system.staff_days(service, staff_hours)
-    system.log(
-        woman,
-        terms.ends,
-        service,
-        place,
-        event_type="resource_use_end",
-        resource_id=post.index + 1,
-        detail=kind,
-        time=now + busy_days,
-    )
+    if logged:
+        system.log(
+            woman,
+            terms.ends,
+            service,
+            place,
+            event_type="resource_use_end",
+            resource_id=post.index + 1,
+            detail=kind,
+            time=now + busy_days,
+        )
     staff.release_after(post, busy_days)
     return outcome
 

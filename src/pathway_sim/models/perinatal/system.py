@@ -414,7 +414,7 @@ class CareSystem:
     def available(self, service: str) -> bool:
         """Whether the service exists and (for third-sector services) is still funded."""
         return (
-            self.env.now < self._funded_until.get(service, float("-inf"))
+            self.env.now < self._funded_until.get(service, -math.inf)
             and service not in self._lapsed
         )
 
@@ -438,6 +438,10 @@ class CareSystem:
 
     # --- log ------------------------------------------------------------------------------
 
+    def logs(self, woman: Woman) -> bool:
+        """Whether her events go into the log: a log is kept and she is counted."""
+        return self.event_log and woman.counted
+
     def log(
         self,
         woman: Woman,
@@ -453,7 +457,7 @@ class CareSystem:
         time: float | None = None,
     ) -> None:
         """One event-log row (``EVENT_COLUMNS`` order); draws nothing, changes nothing."""
-        if self.event_log and woman.counted:
+        if self.logs(woman):
             self.events.append(
                 (
                     self.streams.replication,
