@@ -83,7 +83,9 @@ def contact(
     logged = system.logs(woman)  # three rows a contact: skip building them when unlogged
     if logged:
         system.log(woman, terms.wait_begins, service, place, event_type="queue", detail=kind)
-    post = yield from staff.acquire(wanted, abort)
+    post = staff.take_free(wanted)
+    if post is None:
+        post = yield from staff.acquire(wanted, abort)
     while post is None and wanted is not None and rec.named_post != wanted:
         wanted = rec.named_post  # her worker left and her case moved: queue for the new one
         if abort.triggered:
