@@ -110,3 +110,15 @@ def test_acquire_can_be_abandoned():
     env.run()
     assert log == [("a", "start", 0, 0), ("gave up", 2)]
     assert service.waiting.value == 0
+
+
+def test_take_free_takes_an_idle_post_now_as_acquire_would():
+    env = simpy.Environment()
+    service = Service(env, "s", 2)
+    first = service.take_free()
+    named = service.take_free(1)
+    assert (first.index, named.index) == (0, 1)  # type: ignore[union-attr]
+    assert service.take_free() is None and service.take_free(0) is None
+    assert service.busy.value == 2 and service.waits.values == [0.0, 0.0]
+    service.release(named)  # type: ignore[arg-type]
+    assert service.take_free(1) is named

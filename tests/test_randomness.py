@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from pathway_sim.core.randomness import Streams, stable_key
+from pathway_sim.core.randomness import Streams, Uniforms, stable_key, uint32_words
 
 
 def test_stable_key_is_pinned():
@@ -44,3 +44,35 @@ def test_replication_is_the_seed_sequence_child():
 def test_generator_is_reused_not_restarted():
     streams = Streams(1, 0)
     assert streams.get("x").random() != streams.get("x").random()
+
+
+def test_uniforms_in_blocks_are_the_draws_made_one_request_at_a_time():
+    on_demand = Streams(3, 1).get("contacts", 7)
+    blocks = Uniforms(Streams(3, 1).get("contacts", 7), block=8)
+    sizes = [5, 1, 5, 5, 3, 1, 1, 5, 20, 5, 1]
+    expected = [on_demand.random(n).tolist() if n > 1 else [on_demand.random()] for n in sizes]
+    got = [blocks.take(n) if n > 1 else [blocks.one()] for n in sizes]
+    assert got == expected
+
+
+def test_streams_are_seeded_as_seed_sequence_spawn_keys():
+    # Streams assembles the entropy itself (a speed-up): the numbers must be SeedSequence's
+    for seed, replication, name, keys in [
+        (1, 0, "contacts", (0,)),
+        (12345, 29, "training:midwifery", (3, 2)),
+        (2**40 + 7, 2**33, "x", ()),
+        (0, 1, "woman", (2**63 + 5,)),
+    ]:
+        root = np.random.SeedSequence(seed)
+        expected = np.random.SeedSequence(
+            root.entropy, spawn_key=(replication, stable_key(name), *keys)
+        )
+        got = Streams(seed, replication).get(name, *keys)
+        assert np.array_equal(
+            got.random(4), np.random.Generator(np.random.PCG64(expected)).random(4)
+        )
+
+
+def test_uint32_words_are_little_endian():
+    assert uint32_words(0) == [0]
+    assert uint32_words(2**32 + 3) == [3, 1]

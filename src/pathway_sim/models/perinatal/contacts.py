@@ -18,11 +18,11 @@ from pathway_sim.core.units import DAYS_PER_WEEK
 from pathway_sim.engine.service import Post
 from pathway_sim.models.perinatal.engagement import disengage
 from pathway_sim.models.perinatal.odds import logistic
-from pathway_sim.models.perinatal.system import CareSystem
+from pathway_sim.models.perinatal.system import NAVIGATORS, CareSystem
 from pathway_sim.models.perinatal.woman import ServiceRecord, Woman
 
 ATTENDED, MISSED, CANCELLED = "attended", "missed", "cancelled"
-NAVIGATORS = frozenset({"care_coordination", "peer_advocacy"})
+__all__ = ["NAVIGATORS", "contact"]
 RECENT_DAYS = 7.0
 
 
@@ -71,20 +71,21 @@ def contact(
     woman.antenatal_scheduled += counts_antenatal
     if not _wanted(system, woman, rec, service, antenatal, needs_baby, mandatory):
         return _cancel(system, woman, rec, service, kind)
-    spec = system.specs[service]
-    draws = woman.contact_draws.random(5).tolist()  # Python floats: cheaper to compare
-    remote = (
-        spec.remote_eligible
-        and system.iv.flexible_contact
-        and (draws[0] < system.scenario.attendance.remote_share)
-    )
-    place = "remote" if remote else (place or system.location(service))
+    terms = system.contact_terms[service]
+    spec = terms.spec
+    draws = woman.contact_uniforms.take(5)
+    remote = terms.remote_possible and draws[0] < system.scenario.attendance.remote_share
+    place = "remote" if remote else (place or terms.place)
     abort = woman.born if antenatal else woman.ended
     queued = env.now
-    staff = system.services[service]
+    staff = terms.staff
     wanted = rec.named_post if spec.named_worker else None
-    system.log(woman, f"{service}_wait_begins", service, place, event_type="queue", detail=kind)
-    post = yield from staff.acquire(wanted, abort)
+    logged = system.logs(woman)  # three rows a contact: skip building them when unlogged
+    if logged:
+        system.log(woman, terms.wait_begins, service, place, event_type="queue", detail=kind)
+    post = staff.take_free(wanted)
+    if post is None:
+        post = yield from staff.acquire(wanted, abort)
     while post is None and wanted is not None and rec.named_post != wanted:
         wanted = rec.named_post  # her worker left and her case moved: queue for the new one
         if abort.triggered:
@@ -105,16 +106,17 @@ def contact(
     )
     woman.recent.append(now)
     outcome = ATTENDED if attended else MISSED
-    system.log(
-        woman,
-        f"{service}_begins",
-        service,
-        place,
-        event_type="resource_use",
-        resource_id=post.index + 1,
-        outcome=outcome,
-        detail=kind,
-    )
+    if logged:
+        system.log(
+            woman,
+            terms.begins,
+            service,
+            place,
+            event_type="resource_use",
+            resource_id=post.index + 1,
+            outcome=outcome,
+            detail=kind,
+        )
     if attended:
         _attended(system, woman, rec, service, place, post, draws)
     else:
@@ -134,16 +136,17 @@ def contact(
         staff_hours *= system.scenario.hostile_care.relational_time_multiplier
     staff_hours *= 1 - system.scenario.capacity.rushed_time_cut * system.pressure[service]
     busy_days = system.staff_days(service, staff_hours)
-    system.log(
-        woman,
-        f"{service}_ends",
-        service,
-        place,
-        event_type="resource_use_end",
-        resource_id=post.index + 1,
-        detail=kind,
-        time=now + busy_days,
-    )
+    if logged:
+        system.log(
+            woman,
+            terms.ends,
+            service,
+            place,
+            event_type="resource_use_end",
+            resource_id=post.index + 1,
+            detail=kind,
+            time=now + busy_days,
+        )
     staff.release_after(post, busy_days)
     return outcome
 
@@ -280,9 +283,7 @@ def _attended(
         stigmatise(system, woman, service)
     elif known:  # a good contact with someone she knows: later harm is less likely
         woman.protection += care.protection_gain_good_contact * (1.0 - woman.protection)
-    gain = eng.knowledge_gain_navigator if service in NAVIGATORS else eng.knowledge_gain
-    if iv.coproduced_information:
-        gain *= eng.coproduced_knowledge_multiplier
+    gain = system.contact_terms[service].knowledge_gain
     woman.knowledge += min(gain * relational, 1.0) * (1.0 - woman.knowledge)
     if place not in ("home", "remote"):
         trip_key = (int(now), place)

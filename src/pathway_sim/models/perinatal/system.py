@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 import simpy
 
-from pathway_sim.core.randomness import Streams
+from pathway_sim.core.randomness import Streams, Uniforms
 from pathway_sim.core.units import DAYS_PER_WEEK, DAYS_PER_YEAR
 from pathway_sim.engine.service import Post, Service
 from pathway_sim.models.perinatal.schema import PerinatalScenario, ServiceSpec
@@ -33,6 +33,9 @@ HUB_SERVICES = frozenset(
 THIRD_SECTOR = ("peer_advocacy", "parenting_support", "post_removal_support")
 """Services funded by grants that can lapse and restart (ToC: short-term funding)."""
 
+NAVIGATORS = frozenset({"care_coordination", "peer_advocacy"})
+"""Services whose contacts teach her more (they guide her through the others)."""
+
 S = TypeVar("S", bound=ServiceSpec)
 
 
@@ -51,6 +54,29 @@ class Holder:
     person: int
     contacts: int
     confidence: float
+
+
+@dataclass(frozen=True, slots=True)
+class ContactTerms:
+    """What a contact with one service reads that is fixed for the replication: worked out
+    once per service here instead of looked up through the scenario at each of the tens of
+    thousands of contacts (the same values, so the same results)."""
+
+    spec: ServiceSpec
+    staff: Service
+    place: str
+    """Where its contacts usually happen in this scenario ('hub' when co-located)."""
+    remote_possible: bool
+    """Whether flexible contact can make one of its contacts by phone or video."""
+    hub_aligned: bool
+    """Whether its appointments move to her weekly hub day."""
+    knowledge_gain: float
+    """What an attended contact teaches her before workload pressure: navigators more,
+    co-produced information more still."""
+    wait_begins: str
+    begins: str
+    ends: str
+    """The names of its contact events in the log."""
 
 
 class CareSystem:
@@ -80,6 +106,7 @@ class CareSystem:
         self.iv = scenario.interventions
         self.terms = attendance_terms(scenario, self.specs)
         self.pre = scenario.preconditions
+        self.contact_terms = {name: self._contact_terms(name) for name in self.specs}
         self.strength = self.pre.strength
         self.coverage = self.iv.training_coverage
         """Share of the specialist staff trained now, as the model reads it."""
@@ -89,7 +116,8 @@ class CareSystem:
         self.fear = self.terms.fear
         self.hub_term = self.terms.hub
         self.coordinator_term = self.terms.coordinator
-        self._women: dict[Woman, None] = {}
+        self._women: dict[Woman, Uniforms] = {}
+        """The women known to services now, each with her weekly wider-team draws."""
         self._lapsed: dict[str, simpy.Event] = {}
         self.holders = {
             name: [self._newcomer(post) for post in self.services[name].posts]
@@ -104,6 +132,23 @@ class CareSystem:
             for name in THIRD_SECTOR:
                 if name in self.specs:
                     env.process(self._funding(name))
+
+    def _contact_terms(self, service: str) -> ContactTerms:
+        spec, eng = self.specs[service], self.scenario.engagement
+        gain = eng.knowledge_gain_navigator if service in NAVIGATORS else eng.knowledge_gain
+        if self.iv.coproduced_information:
+            gain *= eng.coproduced_knowledge_multiplier
+        return ContactTerms(
+            spec=spec,
+            staff=self.services[service],
+            place=self.location(service),
+            remote_possible=spec.remote_eligible and self.iv.flexible_contact,
+            hub_aligned=self.iv.co_located_hub and service in HUB_SERVICES,
+            knowledge_gain=gain,
+            wait_begins=f"{service}_wait_begins",
+            begins=f"{service}_begins",
+            ends=f"{service}_ends",
+        )
 
     def spec(self, service: str, kind: type[S]) -> S:
         """The service's parameters as its own kind of spec (its schedule, its targets)."""
@@ -268,8 +313,12 @@ class CareSystem:
         """She is known to services: from now she also meets the wider team."""
         if self.strength > 0:
             woman.trust_at_known = woman.trust
-            self._women[woman] = None
-            woman.ended.callbacks.append(lambda _: self._women.pop(woman, None))
+            self._women[woman] = Uniforms(self.streams.get("wider_team", woman.id))
+            woman.ended.callbacks.append(lambda _: self._leave(woman))
+
+    def _leave(self, woman: Woman) -> None:
+        """Her follow-up has ended: she meets the wider team no more."""
+        self._women.pop(woman, None)
 
     def _wider_team_week(self) -> None:
         """A week of contacts with staff outside the specialist team (pharmacy while in
@@ -281,14 +330,13 @@ class CareSystem:
             * pre.wider_stigma_probability
             * (1 - self.scenario.hostile_care.training_stigma_reduction * self._wider_stock)
         )
-        for woman in self._women:
+        for woman, draws in self._women.items():
             rate = pre.gp_contacts_per_week
             if woman.opioid_use and woman.in_treatment:
                 rate += pre.pharmacy_contacts_per_week
             if woman.sw_referred and not woman.separated:
                 rate += pre.duty_social_work_contacts_per_week
-            draw = self.streams.get("wider_team", woman.id).random()
-            if draw < 1.0 - math.exp(-rate * stigma):
+            if draws.one() < 1.0 - math.exp(-rate * stigma):
                 self._wider_stigma(woman)
 
     def _wider_stigma(self, woman: Woman) -> None:
@@ -366,7 +414,7 @@ class CareSystem:
     def available(self, service: str) -> bool:
         """Whether the service exists and (for third-sector services) is still funded."""
         return (
-            self.env.now < self._funded_until.get(service, float("-inf"))
+            self.env.now < self._funded_until.get(service, -math.inf)
             and service not in self._lapsed
         )
 
@@ -379,7 +427,7 @@ class CareSystem:
 
     def align(self, woman: Woman, service: str, day: float) -> float:
         """Move an appointment to her weekly hub or co-ordination day, so contacts share trips."""
-        aligned = (self.iv.co_located_hub and service in HUB_SERVICES) or woman.has_coordinator
+        aligned = self.contact_terms[service].hub_aligned or woman.has_coordinator
         if not aligned:
             return day
         week_start = math.floor((day - woman.hub_weekday) / DAYS_PER_WEEK) * DAYS_PER_WEEK
@@ -389,6 +437,10 @@ class CareSystem:
         return float(max(snapped, self.env.now))
 
     # --- log ------------------------------------------------------------------------------
+
+    def logs(self, woman: Woman) -> bool:
+        """Whether her events go into the log: a log is kept and she is counted."""
+        return self.event_log and woman.counted
 
     def log(
         self,
@@ -405,7 +457,7 @@ class CareSystem:
         time: float | None = None,
     ) -> None:
         """One event-log row (``EVENT_COLUMNS`` order); draws nothing, changes nothing."""
-        if self.event_log and woman.counted:
+        if self.logs(woman):
             self.events.append(
                 (
                     self.streams.replication,

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import simpy
 
-from pathway_sim.core.randomness import Streams
+from pathway_sim.core.randomness import Streams, Uniforms
 from pathway_sim.core.units import DAYS_PER_WEEK
 from pathway_sim.models.perinatal.fates import FATES, Fate
 from pathway_sim.models.perinatal.odds import logistic, logit
@@ -119,6 +119,11 @@ class Woman:
     removal_days: list[float] = field(default_factory=list)
     return_home_days: list[float] = field(default_factory=list)
     care_placement: str | None = None
+    contact_uniforms: Uniforms = field(init=False)
+    """Her contact draws, read in blocks from ``contact_draws`` (the same numbers)."""
+
+    def __post_init__(self) -> None:
+        self.contact_uniforms = Uniforms(self.contact_draws)
 
     def gestation(self, day: float) -> float:
         """Weeks of gestation on ``day``."""
@@ -166,6 +171,8 @@ class Woman:
 
     def in_care_on(self, day: float) -> bool:
         """Whether her baby was in care (kinship or foster) on ``day``."""
+        if not self.removal_days:
+            return False  # never removed: asked at every step of her treatment hazard
         return any(start <= day < end for start, end in self.care_spells(float("inf")))
 
     def set_treatment(self, day: float, in_treatment: bool) -> None:
