@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from pathway_sim.core.randomness import Streams, Uniforms, stable_key, uint32_words
+from pathway_sim.core.randomness import Streams, Uniforms, stable_key
 
 
 def test_stable_key_is_pinned():
@@ -56,7 +56,6 @@ def test_uniforms_in_blocks_are_the_draws_made_one_request_at_a_time():
 
 
 def test_streams_are_seeded_as_seed_sequence_spawn_keys():
-    # Streams assembles the entropy itself (a speed-up): the numbers must be SeedSequence's
     for seed, replication, name, keys in [
         (1, 0, "contacts", (0,)),
         (12345, 29, "training:midwifery", (3, 2)),
@@ -71,8 +70,3 @@ def test_streams_are_seeded_as_seed_sequence_spawn_keys():
         assert np.array_equal(
             got.random(4), np.random.Generator(np.random.PCG64(expected)).random(4)
         )
-
-
-def test_uint32_words_are_little_endian():
-    assert uint32_words(0) == [0]
-    assert uint32_words(2**32 + 3) == [3, 1]

@@ -19,55 +19,31 @@ def stable_key(name: str) -> int:
     return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "little")
 
 
-def uint32_words(value: int) -> list[int]:
-    """``value`` as little-endian 32-bit words, as ``SeedSequence`` reads an entropy or
-    spawn-key integer (zero is one word)."""
-    if value < 0:
-        raise ValueError(f"expected a non-negative integer, got {value}")
-    words = [value & 0xFFFFFFFF]
-    value >>= 32
-    while value:
-        words.append(value & 0xFFFFFFFF)
-        value >>= 32
-    return words
-
-
 class Streams:
     """The random streams of one replication, created on first use and then reused."""
 
     def __init__(self, seed: int, replication: int) -> None:
         self.seed = seed
         self.replication = replication
-        root = np.random.SeedSequence(seed)
-        self._entropy = root.entropy
-        words = uint32_words(int(root.entropy))  # type: ignore[arg-type]
-        self._root_words = words + [0] * (root.pool_size - len(words))
-        """The root entropy as ``SeedSequence(entropy, spawn_key=...)`` assembles it: its
-        words padded with zeros to the pool size (as with any spawn key)."""
+        self._entropy = np.random.SeedSequence(seed).entropy
         self._keys: dict[str, int] = {}
         self._cache: dict[tuple, np.random.Generator] = {}
 
     def get(self, name: str, *keys: int) -> np.random.Generator:
-        """The generator for purpose ``name`` (optionally for one entity, by its index).
-
-        It is seeded by ``SeedSequence(entropy, spawn_key=(replication, stable_key(name),
-        *keys))``, given as the entropy that sequence assembles (root words, then the spawn
-        key's words): the same pool and the same numbers, at a third of the cost of
-        converting the integers again for each of a replication's thousands of streams.
-        """
+        """The generator for purpose ``name`` (optionally for one entity, by its index),
+        seeded by ``SeedSequence(entropy, spawn_key=(replication, stable_key(name), *keys))``."""
         ident = (name, *keys)
         rng = self._cache.get(ident)
         if rng is None:
-            words = self._root_words + uint32_words(self.replication)
-            words += uint32_words(self._key(name))
-            for key in keys:
-                words += uint32_words(key)
-            sequence = np.random.SeedSequence(np.array(words, dtype=np.uint32))
+            spawn_key = (self.replication, self._key(name), *keys)
+            sequence = np.random.SeedSequence(self._entropy, spawn_key=spawn_key)
             rng = np.random.Generator(np.random.PCG64(sequence))
             self._cache[ident] = rng
         return rng
 
     def _key(self, name: str) -> int:
+        """``stable_key(name)``, hashed once per name (a replication has thousands of streams
+        but a few dozen names)."""
         key = self._keys.get(name)
         if key is None:
             key = self._keys[name] = stable_key(name)
