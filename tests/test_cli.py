@@ -168,3 +168,15 @@ def test_schema_is_json(cli):
 
     code, out, _ = cli("schema")
     assert code == 0 and json.loads(out)["title"] == "pathway-sim scenario"
+
+
+def test_the_command_line_starts_without_the_heavy_libraries():
+    """``--help`` and ``validate`` stay quick: the command line imports pandas, pyarrow and
+    numpy only inside the commands that need them."""
+    probe = (
+        "import sys; import pathway_sim.cli.main; "
+        "print(sorted(m for m in ('pandas', 'pyarrow', 'numpy', 'scipy', 'matplotlib') "
+        "if m in sys.modules))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert loaded.returncode == 0 and loaded.stdout.strip() == "[]", loaded.stdout + loaded.stderr

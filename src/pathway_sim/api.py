@@ -44,7 +44,7 @@ from pathway_sim.inputs.loading import (
     with_changes,
 )
 from pathway_sim.models import Scenario
-from pathway_sim.runs import outputs
+from pathway_sim.runs import formats
 from pathway_sim.runs.executors import ExecutorSpec, choose_executor
 from pathway_sim.runs.lock import locked
 from pathway_sim.runs.precision import PrecisionGoal
@@ -168,7 +168,7 @@ def run(
     preflight(where, _files(scenario), spec, [resolved], [planned], allow_large)
     options = {"event_log": event_log, "resume": resume, "progress": progress}
     precision = None
-    with outputs.event_log_format(event_log_format), locked(where):
+    with formats.event_log_format(event_log_format), locked(where):
         if goal is not None:
             ran, precision = choose_replications(resolved, where, goal, spec, **options)
         else:
@@ -214,7 +214,7 @@ def compare(
     where = _path(out)
     each = [scenarios[0].run.replications] * len(scenarios)  # the base's, for every scenario
     preflight(where, _files(base, *others), spec, scenarios, each, allow_large)
-    with outputs.event_log_format(event_log_format), locked(where):
+    with formats.event_log_format(event_log_format), locked(where):
         comparison = compare_scenarios(
             scenarios, where, spec, correction=correction,
             event_log=event_log, resume=resume, progress=progress,
@@ -268,7 +268,7 @@ def run_experiment(
     where = _path(out)
     each = [loaded.scenarios[0].run.replications] * len(loaded.scenarios)
     preflight(where, loaded.sources, spec, loaded.scenarios, each, allow_large)
-    with outputs.event_log_format(event_log_format), locked(where):
+    with formats.event_log_format(event_log_format), locked(where):
         result = run_loaded_experiment(
             loaded, where, spec, event_log=event_log, resume=resume, progress=progress
         )

@@ -20,7 +20,7 @@ from pathway_sim.core.corrections import CORRECTIONS
 from pathway_sim.core.errors import ScenarioError, UsageError
 from pathway_sim.core.version import __version__
 from pathway_sim.runs.executors import EXECUTORS, WorkerDied
-from pathway_sim.runs.outputs import (
+from pathway_sim.runs.formats import (
     DEFAULT_EVENT_LOG_FORMAT,
     EVENT_LOG_FORMATS,
     use_event_log_format,

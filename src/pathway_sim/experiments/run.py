@@ -34,14 +34,8 @@ from pathway_sim.models import Scenario
 from pathway_sim.models.perinatal.toc import HEADLINE_KPIS
 from pathway_sim.models.results import ReplicationResult
 from pathway_sim.runs.executors import Executor, ExecutorSpec, executing
-from pathway_sim.runs.outputs import (
-    chosen_event_log_format,
-    manifest,
-    remove_stale,
-    write_csv,
-    write_run,
-    write_text,
-)
+from pathway_sim.runs.formats import chosen_event_log_format
+from pathway_sim.runs.outputs import manifest, remove_stale, write_csv, write_run, write_text
 from pathway_sim.runs.precision import PrecisionGoal, PrecisionTracker
 from pathway_sim.runs.preflight import capped, within
 from pathway_sim.runs.runner import replications_table, run_replication, services_table

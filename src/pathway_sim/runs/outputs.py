@@ -15,8 +15,7 @@ import os
 import platform
 import shutil
 import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import IO, Any
@@ -33,6 +32,7 @@ from pathway_sim.inputs.loading import to_yaml
 from pathway_sim.models import Scenario
 from pathway_sim.models.perinatal.schema import PerinatalScenario
 from pathway_sim.models.results import EVENT_COLUMNS, ReplicationResult
+from pathway_sim.runs.formats import EVENT_LOG_FILES, EVENT_LOG_FORMATS, chosen_event_log_format
 from pathway_sim.runs.runner import (
     replications_table,
     services_table,
@@ -114,13 +114,6 @@ def write_csv(path: Path, table: pd.DataFrame) -> None:
     atomic_write(path, lambda h: table.to_csv(h, index=False, lineterminator="\n"))
 
 
-EVENT_LOG_FORMATS = {"parquet": "events.parquet", "csv.gz": "events.csv.gz"}
-"""The event log's formats and file names; the first is the default (the smaller)."""
-DEFAULT_EVENT_LOG_FORMAT = "parquet"
-EVENT_LOG_FILES = tuple(EVENT_LOG_FORMATS.values())
-"""Where a results directory's event log may be, in the order looked for. An ``events.csv``
-of earlier versions (other columns) is not read: such results count as having no event
-log (a new run clears it)."""
 CATEGORICAL_EVENT_COLUMNS = ("event_type", "event", "service", "location", "outcome", "detail")
 EVENT_DTYPES: dict[str, Any] = {
     "run": "int32",
@@ -130,28 +123,6 @@ EVENT_DTYPES: dict[str, Any] = {
     "value": "float64",
 }
 """The event log's column types (``data/event_log.schema.json``): the others categories."""
-_chosen = {"event_log_format": DEFAULT_EVENT_LOG_FORMAT}
-
-
-def use_event_log_format(fmt: str | None) -> None:
-    """Choose the format this process writes event logs in (``--event-log-format``)."""
-    if fmt is not None and fmt not in EVENT_LOG_FORMATS:
-        raise UsageError(
-            f"event-log format {fmt!r}: expected one of {', '.join(EVENT_LOG_FORMATS)}"
-        )
-    _chosen["event_log_format"] = fmt or DEFAULT_EVENT_LOG_FORMAT
-
-
-@contextmanager
-def event_log_format(fmt: str | None) -> Iterator[None]:
-    """``with event_log_format("csv.gz"):`` event logs written inside are in that format
-    (None: the format already chosen); the choice before is restored after."""
-    before = _chosen["event_log_format"]
-    use_event_log_format(fmt or before)
-    try:
-        yield
-    finally:
-        _chosen["event_log_format"] = before
 
 
 def event_log_path(out: Path) -> Path | None:
@@ -203,17 +174,12 @@ def parquet_bytes(table: pa.Table) -> bytes:
     return sink.getvalue().to_pybytes()
 
 
-def chosen_event_log_format() -> str:
-    """The format this process writes event logs in (to hand to a worker that writes one)."""
-    return _chosen["event_log_format"]
-
-
 def write_events(out: Path, parts: Iterable[pa.Table], fmt: str | None = None) -> Path:
     """Write the event log into ``out`` from its parts (one table per replication, in
     replication order), holding one part at a time: Parquet (zstd, dictionary-encoded
     categories, a row group per replication) or gzip CSV (missing values empty; no
     timestamp in the header, so equal logs give equal bytes); return its path."""
-    fmt = fmt or _chosen["event_log_format"]
+    fmt = fmt or chosen_event_log_format()
     path = out / EVENT_LOG_FORMATS[fmt]
 
     def write_parquet(handle: IO[bytes]) -> None:
