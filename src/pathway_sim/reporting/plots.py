@@ -39,12 +39,30 @@ THEME = {
     "figure.dpi": 100,
     "savefig.dpi": 100,
     "font.size": 10,
+    "font.sans-serif": ["Arial", "DejaVu Sans", "Liberation Sans", "Bitstream Vera Sans",
+                        "sans-serif"],
     "axes.titlesize": 11,
     "axes.labelsize": 10,
+    "axes.linewidth": 1.25,
+    "legend.fontsize": 11,
+    "legend.title_fontsize": 12,
+    "legend.frameon": True,
+    "lines.linewidth": 1.5,
+    "lines.markeredgewidth": 1.0,  # line-like markers ("|", hollow circles) need an edge
+    "lines.markersize": 6.0,
+    "patch.edgecolor": "w",
+    "patch.force_edgecolor": True,
+    "patch.linewidth": 1.0,
+    **{f"{axis}tick.{key}": value for axis in "xy" for key, value in (
+        ("labelsize", 11), ("major.pad", 3.5), ("major.size", 6), ("major.width", 1.25),
+        ("minor.size", 4), ("minor.width", 1.0))},
+    "xtick.bottom": False,
+    "ytick.left": False,
     "svg.fonttype": "none",
     "svg.hashsalt": "pathway-sim",
-}
-
+}  # fmt: skip
+"""The report's fonts and lines, over matplotlib's seaborn sheets: seaborn 0.13's notebook
+context (its sheets are seaborn 0.8's, with markers drawn without an edge)."""
 
 STYLE = ("seaborn-v0_8-whitegrid", "seaborn-v0_8-notebook", THEME)
 """Matplotlib's own sheets of seaborn's white grid, with the report's fonts: the look of
