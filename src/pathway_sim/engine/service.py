@@ -83,10 +83,7 @@ class Service:
         as zero; else None. Most contacts find a post free: asking first spares them the
         generator that ``acquire`` is (the same statistics either way)."""
         post = self._take_idle(post_index)
-        if post is not None:
-            self.busy.change(self.env.now, 1)
-            self.waits.record(0.0)
-        return post
+        return None if post is None else self._taken(post, self.env.now)
 
     def acquire(
         self, post_index: int | None = None, abort: simpy.Event | None = None
@@ -110,6 +107,10 @@ class Service:
             self.waiting.change(self.env.now, -1)
             if post is None:
                 return None
+        return self._taken(post, arrived)
+
+    def _taken(self, post: Post, arrived: float) -> Post:
+        """Count ``post`` busy from now, and the wait of a request made at ``arrived``."""
         now = self.env.now
         self.busy.change(now, 1)
         self.waits.record(now - arrived)

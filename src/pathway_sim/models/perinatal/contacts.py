@@ -18,11 +18,10 @@ from pathway_sim.core.units import DAYS_PER_WEEK
 from pathway_sim.engine.service import Post
 from pathway_sim.models.perinatal.engagement import disengage
 from pathway_sim.models.perinatal.odds import logistic
-from pathway_sim.models.perinatal.system import NAVIGATORS, CareSystem
+from pathway_sim.models.perinatal.system import CareSystem
 from pathway_sim.models.perinatal.woman import ServiceRecord, Woman
 
 ATTENDED, MISSED, CANCELLED = "attended", "missed", "cancelled"
-__all__ = ["NAVIGATORS", "contact"]
 RECENT_DAYS = 7.0
 
 

@@ -54,17 +54,18 @@ def burden_weeks(events: Iterable[Sequence[Any]], woman_rows: list[dict[str, Any
     """Per week from birth: the counted women followed that week, their contacts
     (attended or missed, all services) and the distinct places they travelled to for
     attended contacts (home visits and remote contacts are not trips)."""
-    women = {row["woman_id"]: row for row in woman_rows}
+    birth_and_last = {row["woman_id"]: (row["birth_day"], last_week(row)) for row in woman_rows}
     followed = Counter(week for row in woman_rows for week in weeks_followed(row))
     contacts: Counter[int] = Counter()
     trips: set[tuple[int, int, str]] = set()
     for event in events:
-        woman = women.get(event[_WOMAN])
+        woman = birth_and_last.get(event[_WOMAN])
         outcome = event[_OUTCOME]
         if woman is None or outcome not in CONTACT_OUTCOMES:
             continue
-        week = week_from_birth(event[_TIME], woman["birth_day"])
-        if week > last_week(woman):
+        birth_day, last = woman
+        week = week_from_birth(event[_TIME], birth_day)
+        if week > last:
             continue
         contacts[week] += 1
         place = event[_LOCATION] or ""
