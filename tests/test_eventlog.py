@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from pathway_sim.models.perinatal import weekly
-from pathway_sim.models.results import EVENT_COLUMNS
+from pathway_sim.models.results import EVENT_COLUMNS, EventRow
 from pathway_sim.reporting import eventlog
 
 COLUMNS = ["run", "entity_id", "time", "event", "service", "location", "outcome"]
@@ -28,9 +28,10 @@ def events(*rows: tuple) -> pd.DataFrame:
     return pd.DataFrame([(0, *row) for row in rows], columns=COLUMNS)
 
 
-def event_rows(log: pd.DataFrame) -> list[tuple]:
-    """The rows as the model records them: tuples in ``EVENT_COLUMNS`` order."""
-    return list(log.reindex(columns=list(EVENT_COLUMNS)).itertuples(index=False, name=None))
+def event_rows(log: pd.DataFrame) -> list[EventRow]:
+    """The rows as the model records them."""
+    rows = log.reindex(columns=list(EVENT_COLUMNS)).itertuples(index=False, name=None)
+    return [EventRow(*row) for row in rows]
 
 
 def weekly_burden(log: pd.DataFrame, women: pd.DataFrame, min_women: int) -> pd.DataFrame:

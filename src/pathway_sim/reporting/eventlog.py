@@ -20,8 +20,8 @@ from pathway_sim.runs.outputs import read_event_log
 
 MIN_WOMEN_PER_WEEK = 10
 """Weeks with fewer women than this (per scenario) are left out of the curves: too noisy."""
-EVENT_COLUMNS = ["run", "entity_id", "event", "time", "service", "location", "outcome"]
-"""The event-log columns the journeys read (the whole log: ``models.results.EVENT_COLUMNS``)."""
+JOURNEY_COLUMNS = ["run", "entity_id", "event", "time", "service", "location", "outcome"]
+"""The event-log columns the journeys read, a subset of ``models.results.EventRow``'s."""
 
 
 def weekly_burden(burden: pd.DataFrame, min_women: int = MIN_WOMEN_PER_WEEK) -> pd.DataFrame:
@@ -49,7 +49,7 @@ def retention_curves(engagement: pd.DataFrame, min_women: int = MIN_WOMEN_PER_WE
 def read_events(path: Path, replication: int, women: Sequence[int] | None = None) -> pd.DataFrame:
     """The journeys' columns of one replication's events (of ``women`` only, if given)."""
     rows = {"run": [replication]} if women is None else {"run": [replication], "entity_id": women}
-    return read_event_log(path, EVENT_COLUMNS, rows)
+    return read_event_log(path, JOURNEY_COLUMNS, rows)
 
 
 # --- example journeys ----------------------------------------------------------------------

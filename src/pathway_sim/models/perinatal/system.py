@@ -16,6 +16,7 @@ from pathway_sim.engine.service import Post, Service
 from pathway_sim.models.perinatal.schema import PerinatalScenario, ServiceSpec
 from pathway_sim.models.perinatal.terms import attendance_terms
 from pathway_sim.models.perinatal.woman import ServiceRecord, Woman
+from pathway_sim.models.results import EventRow
 
 HUB_SERVICES = frozenset(
     {
@@ -89,7 +90,7 @@ class CareSystem:
         self.scenario = scenario
         self.streams = streams
         self.event_log = event_log
-        self.events: list[tuple] = []
+        self.events: list[EventRow] = []
         self.specs: dict[str, ServiceSpec] = {
             name: spec for name, spec in scenario.services if spec.available
         }
@@ -456,20 +457,20 @@ class CareSystem:
         value: float | None = None,
         time: float | None = None,
     ) -> None:
-        """One event-log row (``EVENT_COLUMNS`` order); draws nothing, changes nothing."""
+        """One event-log row; draws nothing, changes nothing."""
         if self.logs(woman):
             self.events.append(
-                (
-                    self.streams.replication,
-                    woman.id,
-                    event_type,
-                    event,
-                    self.env.now if time is None else time,
-                    service,
-                    resource_id,
-                    location,
-                    outcome,
-                    detail,
-                    value,
+                EventRow(
+                    run=self.streams.replication,
+                    entity_id=woman.id,
+                    event_type=event_type,
+                    event=event,
+                    time=self.env.now if time is None else time,
+                    service=service,
+                    resource_id=resource_id,
+                    location=location,
+                    outcome=outcome,
+                    detail=detail,
+                    value=value,
                 )
             )

@@ -16,11 +16,11 @@ from __future__ import annotations
 import math
 from bisect import bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
 from pathway_sim.core.units import DAYS_PER_WEEK
-from pathway_sim.models.results import EVENT_COLUMNS
+from pathway_sim.models.results import EventRow
 
 CONTACT_OUTCOMES = ("attended", "missed")
 """Outcomes of a contact that took place (a cancelled one never reached her)."""
@@ -28,10 +28,6 @@ NOT_A_TRIP = ("", "home", "remote")
 """Locations she did not travel to."""
 ENGAGING = {"referred": 1, "reengaged": 1, "disengaged": 0, "case_closed": 0}
 """Events that change whether she is engaged with a service, and to what."""
-
-_WOMAN, _EVENT, _TIME, _SERVICE, _LOCATION, _OUTCOME = (
-    EVENT_COLUMNS.index(c) for c in ("entity_id", "event", "time", "service", "location", "outcome")
-)
 
 
 def week_from_birth(day: float, birth_day: float) -> int:
@@ -50,7 +46,7 @@ def weeks_followed(woman: dict[str, Any]) -> range:
     return range(week_from_birth(woman["arrival_day"], woman["birth_day"]), last_week(woman) + 1)
 
 
-def burden_weeks(events: Iterable[Sequence[Any]], woman_rows: list[dict[str, Any]]) -> list[dict]:
+def burden_weeks(events: Iterable[EventRow], woman_rows: list[dict[str, Any]]) -> list[dict]:
     """Per week from birth: the counted women followed that week, their contacts
     (attended or missed, all services) and the distinct places they travelled to for
     attended contacts (home visits and remote contacts are not trips)."""
@@ -59,18 +55,18 @@ def burden_weeks(events: Iterable[Sequence[Any]], woman_rows: list[dict[str, Any
     contacts: Counter[int] = Counter()
     trips: set[tuple[int, int, str]] = set()
     for event in events:
-        woman = birth_and_last.get(event[_WOMAN])
-        outcome = event[_OUTCOME]
+        woman = birth_and_last.get(event.entity_id)
+        outcome = event.outcome
         if woman is None or outcome not in CONTACT_OUTCOMES:
             continue
         birth_day, last = woman
-        week = week_from_birth(event[_TIME], birth_day)
+        week = week_from_birth(event.time, birth_day)
         if week > last:
             continue
         contacts[week] += 1
-        place = event[_LOCATION] or ""
+        place = event.location or ""
         if outcome == "attended" and place not in NOT_A_TRIP:
-            trips.add((event[_WOMAN], week, place))
+            trips.add((event.entity_id, week, place))
     places = Counter(week for _, week, _ in trips)
     return [
         {"week": week, "women": followed[week], "contacts": contacts[week], "places": places[week]}
@@ -78,18 +74,16 @@ def burden_weeks(events: Iterable[Sequence[Any]], woman_rows: list[dict[str, Any
     ]
 
 
-def engagement_weeks(
-    events: Iterable[Sequence[Any]], woman_rows: list[dict[str, Any]]
-) -> list[dict]:
+def engagement_weeks(events: Iterable[EventRow], woman_rows: list[dict[str, Any]]) -> list[dict]:
     """Per service and week from birth: the counted women on the service's caseload at
     the end of the week (referred to it by then) and, of them, those engaged with it
     (not dropped out since, or brought back by outreach, her own return or admission)."""
     women = {row["woman_id"]: row for row in woman_rows}
     changes: defaultdict[tuple[int, str], list[tuple[float, int]]] = defaultdict(list)
     for event in events:
-        if event[_EVENT] in ENGAGING and event[_WOMAN] in women:
-            key = (event[_WOMAN], event[_SERVICE] or "")
-            changes[key].append((event[_TIME], ENGAGING[event[_EVENT]]))
+        if event.event in ENGAGING and event.entity_id in women:
+            key = (event.entity_id, event.service or "")
+            changes[key].append((event.time, ENGAGING[event.event]))
     on_caseload: Counter[tuple[str, int]] = Counter()
     engaged: Counter[tuple[str, int]] = Counter()
     for (woman_id, service), history in changes.items():

@@ -18,7 +18,7 @@ from pathway_sim.engine.arrivals import arrival_process
 from pathway_sim.engine.monitors import Tally
 from pathway_sim.engine.service import Service
 from pathway_sim.models.queueing.schema import QueueNetworkScenario
-from pathway_sim.models.results import ReplicationResult
+from pathway_sim.models.results import EventRow, ReplicationResult
 
 
 def simulate(
@@ -34,9 +34,13 @@ def simulate(
     }
     path = [(services[name], *durations[name]) for name in scenario.path]
     sojourns = Tally()
-    events: list[tuple] = []
+    events: list[EventRow] = []
     rep = streams.replication
     counted = [0]
+
+    def log(entity: int, kind: str, event: str, service: str = "", post: int | None = None) -> None:
+        if event_log:
+            events.append(_event(rep, entity, kind, event, env.now, service, post))
 
     def visit(entity: int) -> Generator[Any, Any, None]:
         arrived = env.now
@@ -44,30 +48,20 @@ def simulate(
             counted[0] += 1
         for service, duration, rng in path:
             name = service.name
-            if event_log:
-                events.append((rep, entity, "queue", f"{name}_wait_begins", env.now, name,
-                               None, "", "", "", None))  # fmt: skip
+            log(entity, "queue", f"{name}_wait_begins", name)
             post = yield from service.acquire()
             if post is None:  # only an abort event withdraws a request, and none is given
                 raise RuntimeError(f"{service.name}: a request without abort was withdrawn")
-            if event_log:
-                events.append((rep, entity, "resource_use", f"{name}_begins", env.now, name,
-                               post.index + 1, "", "attended", "", None))  # fmt: skip
+            log(entity, "resource_use", f"{name}_begins", name, post.index + 1)
             yield env.timeout(duration.sample(rng))
             service.release(post)
-            if event_log:
-                events.append((rep, entity, "resource_use_end", f"{name}_ends", env.now, name,
-                               post.index + 1, "", "", "", None))  # fmt: skip
-        if event_log:
-            events.append((rep, entity, "arrival_departure", "depart", env.now, "",
-                           None, "", "", "", None))  # fmt: skip
+            log(entity, "resource_use_end", f"{name}_ends", name, post.index + 1)
+        log(entity, "arrival_departure", "depart")
         if arrived >= run.warmup_days:
             sojourns.record(env.now - arrived)
 
     def on_arrival(entity: int) -> None:
-        if event_log:
-            events.append((rep, entity, "arrival_departure", "arrival", env.now, "",
-                           None, "", "", "", None))  # fmt: skip
+        log(entity, "arrival_departure", "arrival")
         env.process(visit(entity))
 
     times = scenario.arrivals.times(streams.get("arrivals"))
@@ -92,4 +86,23 @@ def simulate(
         },
         services=[asdict(s) for s in stats],
         events=events,
+    )
+
+
+def _event(
+    run: int, entity: int, kind: str, event: str, time: float, service: str, post: int | None
+) -> EventRow:
+    """An event-log row of the network: no places or details, and every contact attended."""
+    return EventRow(
+        run=run,
+        entity_id=entity,
+        event_type=kind,
+        event=event,
+        time=time,
+        service=service,
+        resource_id=post,
+        location="",
+        outcome="attended" if kind == "resource_use" else "",
+        detail="",
+        value=None,
     )
