@@ -20,7 +20,6 @@ from pathway_sim.models.perinatal.harms import ExpectedHarms, HarmSpans, expecte
 from pathway_sim.models.perinatal.schema import PerinatalScenario
 from pathway_sim.models.perinatal.woman import Woman
 
-COMMUNITY_SERVICES = ("peer_advocacy", "parenting_support", "post_removal_support")
 LATE_BOOKING_WEEKS = 20.0
 ADEQUATE_BOOKING_WEEKS = 20.0
 ADEQUATE_ATTENDANCE = 0.7
@@ -58,6 +57,7 @@ def replication_kpis(
     referred = [w for w in women if w.conference_deadline_day is not None]
     conferences = [w for w in referred if w.conference_day is not None]
     total = _totals(women)
+    community = [name for name, spec in scenario.services if spec.third_sector]
     k: dict[str, float] = {
         "retraumatised_pct": pct(w.retraumatised > 0 for w in women),
         "retraumatising_events_per_woman": mean(w.retraumatised for w in women),
@@ -85,7 +85,9 @@ def replication_kpis(
         "knowledge_at_birth": mean(w.knowledge_at_birth for w in women),
         "staff_confidence_index": staff_confidence,
         "self_efficacy_index": mean(self_efficacy(w, scenario) for w in women),
-        "community_support_engaged_pct": pct(_community_engaged(w, scenario) for w in women),
+        "community_support_engaged_pct": pct(
+            _community_engaged(w, community, scenario) for w in women
+        ),
         "baby_with_mother_at_discharge_pct": pct(
             w.placement_at_discharge in ("with_mother", "with_mother_under_plan") for w in women
         ),
@@ -175,11 +177,10 @@ def stable(w: Woman, scenario: PerinatalScenario) -> bool:
     )
 
 
-def _community_engaged(w: Woman, scenario: PerinatalScenario) -> bool:
+def _community_engaged(w: Woman, community: list[str], scenario: PerinatalScenario) -> bool:
+    """She attended a community (third-sector) service in the last weeks of follow-up."""
     since = w.follow_up_end_day - scenario.indices.community_recent_days
-    return any(
-        s in w.services and w.services[s].last_attended_day >= since for s in COMMUNITY_SERVICES
-    )
+    return any(s in w.services and w.services[s].last_attended_day >= since for s in community)
 
 
 def _attended_of_scheduled(women: list[Woman], service: str) -> tuple[float, float]:

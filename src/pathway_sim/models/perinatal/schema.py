@@ -219,6 +219,29 @@ class ServiceSpec(Strict):
     rebook_days: float = P(
         7.0, "days", "Days until a missed first appointment is offered again.", gt=0
     )
+    hub_hosted: bool = P(
+        False,
+        "switch",
+        "Whether its clinic contacts move to the co-located hub when the site has one "
+        "(home visits stay at home).",
+    )
+    navigator: bool = P(
+        False,
+        "switch",
+        "Whether it guides her through the other services, so that its contacts teach her "
+        "more (engagement.knowledge_gain_navigator).",
+    )
+    third_sector: bool = P(
+        False,
+        "switch",
+        "Whether short-term grants fund it, which can lapse and restart (ToC: short-term "
+        "funding; preconditions.funded_spell_days, funding_gap_days).",
+    )
+    funding_end_day: float | None = P(
+        None,
+        "days",
+        "Day (from the start of the run) funding ends and the service stops; none: never.",
+    )
 
 
 class Midwifery(ServiceSpec):
@@ -354,11 +377,6 @@ class PeerAdvocacy(ServiceSpec):
         0.5, "probability", "Chance a woman offered peer support takes it up."
     )
     contact_interval_days: float = P(21.0, "days", "Days between contacts.", gt=0)
-    funding_end_day: float | None = P(
-        None,
-        "days",
-        "Day (from the start of the run) funding ends and the service stops; none: never.",
-    )
 
 
 class ParentingSupport(ServiceSpec):
@@ -393,6 +411,7 @@ class Services(Strict):
         attendance_probability=0.78,
         turnover_per_year=0.14,
         stigma_probability=0.02,
+        hub_hosted=True,
     )
     ultrasound: Ultrasound = Ultrasound(
         staff=2,
@@ -413,6 +432,7 @@ class Services(Strict):
         turnover_per_year=0.2,
         stigma_probability=0.015,
         remote_eligible=True,
+        hub_hosted=True,
     )
     social_work: SocialWork = SocialWork(
         staff=6,
@@ -434,6 +454,7 @@ class Services(Strict):
         turnover_per_year=0.12,
         stigma_probability=0.01,
         remote_eligible=True,
+        hub_hosted=True,
     )
     health_visiting: HealthVisiting = HealthVisiting(
         staff=3,
@@ -453,6 +474,9 @@ class Services(Strict):
         turnover_per_year=0.3,
         stigma_probability=0.0,
         remote_eligible=True,
+        hub_hosted=True,
+        navigator=True,
+        third_sector=True,
     )
     parenting_support: ParentingSupport = ParentingSupport(
         available=False,
@@ -462,6 +486,8 @@ class Services(Strict):
         attendance_probability=0.7,
         turnover_per_year=0.25,
         stigma_probability=0.01,
+        hub_hosted=True,
+        third_sector=True,
     )
     post_removal_support: PostRemovalSupport = PostRemovalSupport(
         available=False,
@@ -472,6 +498,8 @@ class Services(Strict):
         turnover_per_year=0.25,
         stigma_probability=0.0,
         remote_eligible=True,
+        hub_hosted=True,
+        third_sector=True,
     )
     care_coordination: CareCoordination = CareCoordination(
         available=False,
@@ -483,6 +511,8 @@ class Services(Strict):
         turnover_per_year=0.15,
         stigma_probability=0.0,
         remote_eligible=True,
+        hub_hosted=True,
+        navigator=True,
     )
 
 

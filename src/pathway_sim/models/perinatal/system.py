@@ -18,25 +18,6 @@ from pathway_sim.models.perinatal.terms import attendance_terms
 from pathway_sim.models.perinatal.woman import ServiceRecord, Woman
 from pathway_sim.models.results import EventRow
 
-HUB_SERVICES = frozenset(
-    {
-        "midwifery",
-        "drug_treatment",
-        "mental_health",
-        "peer_advocacy",
-        "parenting_support",
-        "post_removal_support",
-        "care_coordination",
-    }
-)
-"""Services whose clinic contacts move to a co-located hub when there is one."""
-
-THIRD_SECTOR = ("peer_advocacy", "parenting_support", "post_removal_support")
-"""Services funded by grants that can lapse and restart (ToC: short-term funding)."""
-
-NAVIGATORS = frozenset({"care_coordination", "peer_advocacy"})
-"""Services whose contacts teach her more (they guide her through the others)."""
-
 S = TypeVar("S", bound=ServiceSpec)
 
 
@@ -100,8 +81,7 @@ class CareSystem:
         }
         self.pressure = dict.fromkeys(self.specs, 0.0)
         self._funded_until = {
-            name: getattr(spec, "funding_end_day", None) or float("inf")
-            for name, spec in self.specs.items()
+            name: spec.funding_end_day or float("inf") for name, spec in self.specs.items()
         }
         self._trained: dict[str, bool] = {}
         self.iv = scenario.interventions
@@ -130,13 +110,13 @@ class CareSystem:
                 env.process(self._turnover(spec, post))
         env.process(self._watch_workload())
         if self.strength > 0 and not self.iv.stable_funding and self.pre.funding_gap_days > 0:
-            for name in THIRD_SECTOR:
-                if name in self.specs:
+            for name, spec in self.specs.items():
+                if spec.third_sector:
                     env.process(self._funding(name))
 
     def _contact_terms(self, service: str) -> ContactTerms:
         spec, eng = self.specs[service], self.scenario.engagement
-        gain = eng.knowledge_gain_navigator if service in NAVIGATORS else eng.knowledge_gain
+        gain = eng.knowledge_gain_navigator if spec.navigator else eng.knowledge_gain
         if self.iv.coproduced_information:
             gain *= eng.coproduced_knowledge_multiplier
         return ContactTerms(
@@ -144,7 +124,7 @@ class CareSystem:
             staff=self.services[service],
             place=self.location(service),
             remote_possible=spec.remote_eligible and self.iv.flexible_contact,
-            hub_aligned=self.iv.co_located_hub and service in HUB_SERVICES,
+            hub_aligned=self.iv.co_located_hub and spec.hub_hosted,
             knowledge_gain=gain,
             wait_begins=f"{service}_wait_begins",
             begins=f"{service}_begins",
@@ -421,10 +401,10 @@ class CareSystem:
 
     def location(self, service: str) -> str:
         """Where this service's contacts happen in this scenario ('hub' when co-located)."""
-        place = self.specs[service].location
-        if self.iv.co_located_hub and service in HUB_SERVICES and place != "home":
+        spec = self.specs[service]
+        if self.iv.co_located_hub and spec.hub_hosted and spec.location != "home":
             return "hub"
-        return place
+        return spec.location
 
     def align(self, woman: Woman, service: str, day: float) -> float:
         """Move an appointment to her weekly hub or co-ordination day, so contacts share trips."""
