@@ -23,8 +23,8 @@ from pathway_sim.inputs import library
 from pathway_sim.inputs.loading import load_scenario, overlay_file, with_changes
 from pathway_sim.inputs.register import load_register, numeric_leaves
 from pathway_sim.models import Scenario
+from pathway_sim.models.perinatal.toc import KEY_REQUIREMENTS
 
-KEY_REQUIREMENTS = ("KR1", "KR2", "KR3", "KR4", "KR5", "KR6", "KR7", "KR8")
 WHOLE_SYSTEM = "whole_system"
 HEADROOM = 3
 """An open-ended field (staff posts) may go to this many times its register high."""

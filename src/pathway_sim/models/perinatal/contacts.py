@@ -22,7 +22,6 @@ from pathway_sim.models.perinatal.system import CareSystem
 from pathway_sim.models.perinatal.woman import ServiceRecord, Woman
 
 ATTENDED, MISSED, CANCELLED = "attended", "missed", "cancelled"
-RECENT_DAYS = 7.0
 
 
 def contact(
@@ -97,7 +96,7 @@ def contact(
     now = env.now  # no more waiting: the clock stands still from here
     rec.wait_days += now - queued
     rec.last_contact_day = now
-    _forget_old_contacts(woman, now)
+    _forget_old_contacts(woman, now, system.scenario.attendance.burden_window_days)
     overdue = max(0.0, now - due - system.scenario.capacity.wait_grace_days)
     gave_up = overdue > 0 and _waited(system, woman, overdue)
     attended = not gave_up and draws[1] < attendance_probability(
@@ -219,10 +218,10 @@ def _cancel(system: CareSystem, woman: Woman, rec: ServiceRecord, service: str, 
     return CANCELLED
 
 
-def _forget_old_contacts(woman: Woman, now: float) -> None:
-    """Keep only the contacts of the last week: her recent appointment burden."""
+def _forget_old_contacts(woman: Woman, now: float, window: float) -> None:
+    """Keep only the contacts of the last ``window`` days: her recent appointment burden."""
     recent = woman.recent
-    while recent and recent[0] <= now - RECENT_DAYS:
+    while recent and recent[0] <= now - window:
         recent.popleft()
 
 

@@ -35,8 +35,13 @@ class Fate(IntEnum):
     WARD_STIGMA = 21
     NAS_TREATMENT = 22
     PRETERM_DAY = 23
-    PRETERM_WEEK = 24  # first of one number per preterm week (28..36)
+    PRETERM_WEEK = 24  # first of one number per week of PRETERM_WEEKS
 
 
-FATES = int(Fate.PRETERM_WEEK) + 9
+PRETERM_WEEKS = range(28, 37)
+"""Weeks in which a preterm birth can happen, one number each; earlier births are outside
+the model."""
+TERM_WEEKS = PRETERM_WEEKS.stop
+"""A birth from this gestation is at term, not preterm."""
+FATES = int(Fate.PRETERM_WEEK) + len(PRETERM_WEEKS)
 """How many numbers she draws."""

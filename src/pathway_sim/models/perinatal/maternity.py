@@ -8,17 +8,15 @@ from typing import Any
 from pathway_sim.models.perinatal import drug_treatment, social_work
 from pathway_sim.models.perinatal.contacts import stigmatise
 from pathway_sim.models.perinatal.engagement import reengage
-from pathway_sim.models.perinatal.fates import Fate
+from pathway_sim.models.perinatal.fates import PRETERM_WEEKS, TERM_WEEKS, Fate
 from pathway_sim.models.perinatal.odds import per_period
 from pathway_sim.models.perinatal.schema import Midwifery, Ultrasound
 from pathway_sim.models.perinatal.system import CareSystem
 from pathway_sim.models.perinatal.visits import first_appointment, fixed_schedule, handover, refer
 from pathway_sim.models.perinatal.woman import Woman
 
-PRETERM_WEEKS = range(28, 37)
-"""Weeks in which a preterm birth can happen; earlier births are outside the model."""
-ADEQUATE_ATTENDANCE = 0.7
-NETWORK_RECENT_DAYS = 56.0
+RELATIONSHIP_CONTACTS = 2
+"""Attended contacts in a row with the same worker that make a relationship (support network)."""
 
 
 def antenatal_weeks(nulliparous: bool, booked_at_weeks: float, midwifery: Any) -> list[float]:
@@ -56,11 +54,8 @@ def scans(system: CareSystem, woman: Woman) -> Generator[Any, Any, None]:
     booked = woman.booking_gestation_weeks
     if booked is None:
         return
-    due = [
-        w
-        for w in system.spec("ultrasound", Ultrasound).scan_weeks
-        if w >= booked and _scan_useful(w, booked)
-    ]
+    spec = system.spec("ultrasound", Ultrasound)
+    due = [w for w in spec.scan_weeks if w >= booked and _scan_useful(w, booked, spec)]
     if due:
         refer(system, woman, "ultrasound")
         yield from fixed_schedule(
@@ -68,11 +63,12 @@ def scans(system: CareSystem, woman: Woman) -> Generator[Any, Any, None]:
         )
 
 
-def _scan_useful(week: float, booked: float) -> bool:
-    if week <= 14:
-        return booked <= 14
-    if week <= 22:
-        return booked <= 22
+def _scan_useful(week: float, booked: float, spec: Ultrasound) -> bool:
+    """A dating or anomaly scan only for a woman booked in time for it; growth scans for all."""
+    if week <= spec.dating_scan_by_weeks:
+        return booked <= spec.dating_scan_by_weeks
+    if week <= spec.anomaly_scan_by_weeks:
+        return booked <= spec.anomaly_scan_by_weeks
     return True
 
 
@@ -92,7 +88,7 @@ def pregnancy(system: CareSystem, woman: Woman) -> Generator[Any, Any, None]:
             yield env.timeout(birth - env.now)
             yield from give_birth(system, woman)
             return
-    birth = max(env.now, woman.day_at(max(woman.term_gestation_weeks, 37.0)))
+    birth = max(env.now, woman.day_at(max(woman.term_gestation_weeks, float(TERM_WEEKS))))
     yield env.timeout(birth - env.now)
     yield from give_birth(system, woman)
 
@@ -106,18 +102,20 @@ def preterm_risk(system: CareSystem, woman: Woman) -> float:
         risk *= b.continuity_preterm_rr
     if system.location("midwifery") in ("community", "hub"):
         risk *= b.community_preterm_rr
-    if not adequate_care_so_far(woman):
+    if not adequate_care_so_far(woman, b.adequate_attendance_share):
         risk *= b.inadequate_care_preterm_rr
     return min(risk, 1.0)
 
 
-def adequate_care_so_far(woman: Woman) -> bool:
-    """Booked, still engaged with midwifery, and attending most antenatal contacts."""
+def adequate_care_so_far(woman: Woman, share: float) -> bool:
+    """Adequate care so far in pregnancy, as her preterm risk reads it: booked, still engaged
+    with midwifery, and attending at least ``share`` of the midwifery contacts due so far
+    (``metrics.adequate_antenatal_care`` is the KPI's definition, over the whole pregnancy)."""
     rec = woman.services.get("midwifery")
     if woman.booking_gestation_weeks is None or rec is None or not rec.engaged:
         return False
     due = rec.attended + rec.missed
-    return due == 0 or rec.attended / due >= ADEQUATE_ATTENDANCE
+    return due == 0 or rec.attended / due >= share
 
 
 def give_birth(system: CareSystem, woman: Woman) -> Generator[Any, Any, None]:
@@ -180,8 +178,8 @@ def _snapshot_at_birth(system: CareSystem, woman: Woman) -> None:
         1
         for rec in woman.services.values()
         if rec.engaged
-        and rec.same_person_streak >= 2
-        and rec.last_attended_day >= now - NETWORK_RECENT_DAYS
+        and rec.same_person_streak >= RELATIONSHIP_CONTACTS
+        and rec.last_attended_day >= now - system.scenario.indices.network_recent_days
     )
 
 

@@ -16,15 +16,10 @@ from pathway_sim.core.units import DAYS_PER_WEEK
 from pathway_sim.engine.service import ServiceStats
 from pathway_sim.models.kpis import SERVICE_LABELS
 from pathway_sim.models.perinatal.costs import cost_kpis
+from pathway_sim.models.perinatal.fates import TERM_WEEKS
 from pathway_sim.models.perinatal.harms import ExpectedHarms, HarmSpans, expected_harms
 from pathway_sim.models.perinatal.schema import PerinatalScenario
 from pathway_sim.models.perinatal.woman import Woman
-
-LATE_BOOKING_WEEKS = 20.0
-ADEQUATE_BOOKING_WEEKS = 20.0
-ADEQUATE_ATTENDANCE = 0.7
-IN_CARE_WITHIN_DAYS = 91.0
-"""Three months after birth: the window of the published 'fostered or in care' figures."""
 
 
 def pct(flags: Iterable[bool]) -> float:
@@ -57,6 +52,7 @@ def replication_kpis(
     referred = [w for w in women if w.conference_deadline_day is not None]
     conferences = [w for w in referred if w.conference_day is not None]
     total = _totals(women)
+    ix = scenario.indices
     community = [name for name, spec in scenario.services if spec.third_sector]
     k: dict[str, float] = {
         "retraumatised_pct": pct(w.retraumatised > 0 for w in women),
@@ -75,7 +71,7 @@ def replication_kpis(
             sum(w.antenatal_attended for w in women), sum(w.antenatal_scheduled for w in women)
         ),
         "booking_gestation_weeks": mean(booked),
-        "late_booking_pct": pct(weeks > LATE_BOOKING_WEEKS for weeks in booked),
+        "late_booking_pct": pct(weeks > ix.late_booking_weeks for weeks in booked),
         "unbooked_pct": pct(w.booking_gestation_weeks is None for w in women),
         "drug_treatment_attendance_pct": ratio(*_attended_of_scheduled(women, "drug_treatment")),
         "in_treatment_at_birth_pct": pct(bool(w.in_treatment_at_birth) for w in women),
@@ -91,9 +87,9 @@ def replication_kpis(
         "baby_with_mother_at_discharge_pct": pct(
             w.placement_at_discharge in ("with_mother", "with_mother_under_plan") for w in women
         ),
-        "baby_in_care_3m_pct": pct(in_care_within(w, IN_CARE_WITHIN_DAYS) for w in women),
+        "baby_in_care_3m_pct": pct(in_care_within(w, ix.in_care_window_days) for w in women),
         "baby_with_mother_at_12m_pct": pct(not w.separated for w in women),
-        "adequate_antenatal_care_pct": pct(adequate_antenatal_care(w) for w in women),
+        "adequate_antenatal_care_pct": pct(adequate_antenatal_care(w, scenario) for w in women),
         "preterm_birth_pct": pct(born_preterm(w) for w in women),
         "nas_treatment_pct": pct(w.nas_treated for w in opioid),
         "treatment_retention_12m_pct": pct(w.in_treatment for w in in_treatment_at_birth),
@@ -141,10 +137,14 @@ def replication_kpis(
     return k, rows
 
 
-def adequate_antenatal_care(w: Woman) -> bool:
-    if w.booking_gestation_weeks is None or w.booking_gestation_weeks > ADEQUATE_BOOKING_WEEKS:
+def adequate_antenatal_care(w: Woman, scenario: PerinatalScenario) -> bool:
+    """Adequate antenatal care as the KPI measures it over her whole pregnancy: booked by the
+    late-booking gestation and attending at least the adequate share of the antenatal contacts
+    scheduled (``maternity.adequate_care_so_far`` is the preterm risk's reading, so far)."""
+    booked = w.booking_gestation_weeks
+    if booked is None or booked > scenario.indices.late_booking_weeks:
         return False
-    return w.antenatal_attended >= ADEQUATE_ATTENDANCE * w.antenatal_scheduled
+    return w.antenatal_attended >= scenario.birth.adequate_attendance_share * w.antenatal_scheduled
 
 
 def in_care_within(w: Woman, days: float) -> bool:
@@ -154,7 +154,7 @@ def in_care_within(w: Woman, days: float) -> bool:
 
 def born_preterm(w: Woman) -> bool:
     """Her baby was born before 37 weeks."""
-    return w.birth_gestation_weeks is not None and w.birth_gestation_weeks < 37
+    return w.birth_gestation_weeks is not None and w.birth_gestation_weeks < TERM_WEEKS
 
 
 def self_efficacy(w: Woman, scenario: PerinatalScenario) -> float:
@@ -210,7 +210,7 @@ def _appointments_per_week(w: Woman) -> float:
 def _locations_per_week(w: Woman) -> float:
     weeks: dict[int, set[str]] = {}
     for day, place in w.pregnancy_trips:
-        weeks.setdefault(int((day - w.arrival_day) // 7), set()).add(place)
+        weeks.setdefault(int((day - w.arrival_day) // DAYS_PER_WEEK), set()).add(place)
     return mean(len(places) for places in weeks.values()) if weeks else math.nan
 
 

@@ -9,18 +9,24 @@ probability, hazard multipliers multiply a rate.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, TypeAdapter, model_validator
 
 from pathway_sim.core.distributions import Distribution
 from pathway_sim.core.schema import Probability, RunSettings, Strict
 from pathway_sim.models.perinatal.cost_schema import Costs
+from pathway_sim.models.perinatal.toc import KEY_REQUIREMENTS
 
 Location = Literal["hospital", "community", "drug_service", "social_work_office", "home"]
 """Where a contact happens. Home visits cost the woman no trip."""
 
-KeyRequirement = Literal["KR1", "KR2", "KR3", "KR4", "KR5", "KR6", "KR7", "KR8"]
+# The key requirements' ids have one home, the ToC's table (``toc.KEY_REQUIREMENTS``);
+# pydantic checks them as a Literal built from it, which a type checker reads as a str.
+if TYPE_CHECKING:
+    KeyRequirement = str
+else:
+    KeyRequirement = Literal[tuple(KEY_REQUIREMENTS)]
 
 
 def P(default: Any, unit: str, description: str, **constraints: Any) -> Any:
@@ -280,6 +286,19 @@ class Ultrasound(ServiceSpec):
     scan_weeks: list[float] = P(
         [12, 20, 28, 32, 36], "weeks", "Scans offered (dating, anomaly, growth)."
     )
+    dating_scan_by_weeks: float = P(
+        14.0,
+        "weeks",
+        "Scans due by this gestation are dating scans, offered only to a woman booked by then.",
+        gt=0,
+    )
+    anomaly_scan_by_weeks: float = P(
+        22.0,
+        "weeks",
+        "Later scans due by this gestation are anomaly scans, offered only to a woman booked "
+        "by then; scans after it are growth scans, offered to all.",
+        gt=0,
+    )
 
 
 class DrugTreatment(ServiceSpec):
@@ -342,6 +361,13 @@ class SocialWork(ServiceSpec):
     plan_visit_interval_days: float = P(
         14.0, "days", "Days between visits under a child-protection plan.", gt=0
     )
+    assessment_offers_per_visit: int = P(
+        2,
+        "contacts per visit",
+        "Most assessment visits offered for each one the plan needs (missed visits are "
+        "offered again while the deadline allows).",
+        ge=1,
+    )
 
 
 class MentalHealth(ServiceSpec):
@@ -385,6 +411,9 @@ class ParentingSupport(ServiceSpec):
     start_days_after_birth: float = P(21.0, "days", "When sessions start after birth.", ge=0)
     sessions: int = P(8, "contacts", "Sessions in the programme.", ge=1)
     interval_days: float = P(7.0, "days", "Days between sessions.", gt=0)
+    completion_share: Probability = P(
+        0.75, "proportion", "Share of the sessions she must attend to complete the programme."
+    )
 
 
 class PostRemovalSupport(ServiceSpec):
@@ -585,7 +614,13 @@ class Attendance(Strict):
         -0.02, "log-odds per GBP", "Shift per pound of travel cost.", le=0
     )
     burden_log_odds_per_contact: float = P(
-        -0.15, "log-odds per contact", "Shift per other contact in the previous 7 days.", le=0
+        -0.15,
+        "log-odds per contact",
+        "Shift per other contact in the burden window (burden_window_days).",
+        le=0,
+    )
+    burden_window_days: float = P(
+        7.0, "days", "How far back her other contacts count towards her appointment burden.", gt=0
     )
     fear_log_odds: float = P(
         -0.3,
@@ -944,6 +979,12 @@ class Birth(Strict):
     inadequate_care_preterm_rr: float = P(
         1.5, "relative risk", "Preterm birth without adequate antenatal care.", gt=0
     )
+    adequate_attendance_share: Probability = P(
+        0.7,
+        "proportion",
+        "Share of her antenatal contacts attended that makes her care adequate: for the "
+        "preterm risk (so far in pregnancy) and for the adequate antenatal care KPI.",
+    )
     term_gestation_weeks: Distribution = P(
         dist(dist="triangular", low=37.0, mode=39.5, high=42.0),
         "weeks",
@@ -1230,6 +1271,26 @@ class Indices(Strict):
     )
     community_recent_days: float = P(
         90.0, "days", "Window before follow-up ends for community engagement.", gt=0
+    )
+    network_recent_days: float = P(
+        56.0,
+        "days",
+        "Window before birth in which her latest contact with a worker must fall for that "
+        "relationship to count in her support network at birth.",
+        gt=0,
+    )
+    in_care_window_days: float = P(
+        91.0,
+        "days",
+        "Days after birth within which a removal counts for the babies-in-care KPI (three "
+        "months: the window of the published 'fostered or in care' figures).",
+        gt=0,
+    )
+    late_booking_weeks: float = P(
+        20.0,
+        "weeks",
+        "Gestation after which a booking is late; adequate antenatal care needs booking by then.",
+        gt=0,
     )
 
 

@@ -149,7 +149,7 @@ def _assessment(
     rec = woman.record(SERVICE)
     day = system.env.now + plan.first_visit_days
     attended = 0
-    for _ in range(2 * plan.visits):
+    for _ in range(spec.assessment_offers_per_visit * plan.visits):
         outcome = yield from contact(
             system,
             woman,

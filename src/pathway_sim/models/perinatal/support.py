@@ -26,9 +26,6 @@ from pathway_sim.models.perinatal.visits import (
 )
 from pathway_sim.models.perinatal.woman import Woman
 
-COMPLETED_SHARE = 0.75
-"""Share of parenting sessions attended that counts as completing the programme."""
-
 
 def mental_health(system: CareSystem, woman: Woman) -> Generator[Any, Any, None]:
     """Specialist perinatal mental health for women with need, where the site has it."""
@@ -135,7 +132,7 @@ def parenting_support(system: CareSystem, woman: Woman) -> Generator[Any, Any, N
         system, woman, service, "parenting_session", days, needs_baby=True
     )
     woman.parenting_completed = (
-        sum(o == ATTENDED for o in outcomes) >= COMPLETED_SHARE * spec.sessions
+        sum(o == ATTENDED for o in outcomes) >= spec.completion_share * spec.sessions
     )
 
 
