@@ -17,7 +17,7 @@ import pandas as pd
 from scipy import stats
 
 from pathway_sim.inputs.loading import load_scenario
-from pathway_sim.models.kpis import kpi
+from pathway_sim.models import kpi
 from pathway_sim.runs.runner import replications_table, run_replication
 
 ROOT = Path(__file__).resolve().parent.parent / "scenarios"

@@ -13,7 +13,7 @@ from pathway_sim.inputs.calibration import (
     in_range,
     load_targets,
 )
-from pathway_sim.models.kpis import PATHWAY_KPIS
+from pathway_sim.models.perinatal.kpis import PATHWAY_KPIS
 
 from .conftest import SCENARIOS
 

@@ -6,7 +6,7 @@ import pytest
 from pathway_sim.inputs.evidence import COLUMNS, assumption_share, kpi_evidence, main_parameters
 from pathway_sim.inputs.loading import load_scenario
 from pathway_sim.inputs.register import load_register, matching
-from pathway_sim.models.kpis import PATHWAY_KPIS
+from pathway_sim.models.perinatal.kpis import PATHWAY_KPIS
 from pathway_sim.runs.runner import run_replication
 
 from .conftest import SCENARIOS

@@ -5,7 +5,9 @@ import io
 import pandas as pd
 import pytest
 
-from pathway_sim.models.kpis import PATHWAY_KPIS, TOC_OUTCOMES, catalogue, label
+from pathway_sim.models import label
+from pathway_sim.models.perinatal.kpis import PATHWAY_KPIS, catalogue
+from pathway_sim.models.perinatal.toc import TOC_OUTCOMES
 from pathway_sim.runs.runner import replications_table, run_replication
 
 from .pathway_helpers import small

@@ -13,8 +13,9 @@ from pathway_sim.core.verdicts import (
     excludes_zero,
     verdict,
 )
-from pathway_sim.models.kpis import PATHWAY_KPIS, QUEUE_KPIS
 from pathway_sim.models.mids import kpi_verdict, mid, mid_value
+from pathway_sim.models.perinatal.kpis import PATHWAY_KPIS
+from pathway_sim.models.queueing.kpis import QUEUE_KPIS
 
 
 @pytest.mark.parametrize(

@@ -342,8 +342,9 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_kpis(args: argparse.Namespace) -> int:
-    from pathway_sim.models.kpis import TOC_OUTCOMES, catalogue
     from pathway_sim.models.mids import mid
+    from pathway_sim.models.perinatal.kpis import catalogue
+    from pathway_sim.models.perinatal.toc import TOC_OUTCOMES
 
     table = catalogue()
     mids = [mid(name) for name in table["name"]]

@@ -15,9 +15,11 @@ import pandas as pd
 
 from pathway_sim.core import verdicts
 from pathway_sim.experiments import cost_effectiveness as ce
-from pathway_sim.models.kpis import PATHWAY_KPIS, QUEUE_KPIS, TOC_OUTCOMES, kpi
+from pathway_sim.models import kpi
 from pathway_sim.models.mids import kpi_verdict
-from pathway_sim.models.perinatal.toc import HEADLINE_KPIS
+from pathway_sim.models.perinatal.kpis import PATHWAY_KPIS
+from pathway_sim.models.perinatal.toc import HEADLINE_KPIS, TOC_OUTCOMES
+from pathway_sim.models.queueing.kpis import QUEUE_KPIS
 
 SCORECARD_COLUMNS = [
     "scenario", "outcome", "kpi", "label", "unit",

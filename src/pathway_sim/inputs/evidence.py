@@ -15,8 +15,8 @@ import pandas as pd
 
 from pathway_sim.inputs.calibration import load_targets
 from pathway_sim.inputs.register import matching
-from pathway_sim.models.kpis import PATHWAY_KPIS, SERVICE_LABELS
 from pathway_sim.models.perinatal.cost_schema import COST_KPI_PARAMETERS
+from pathway_sim.models.perinatal.kpis import PATHWAY_KPIS, SERVICE_LABELS
 
 ASSUMPTION_MAJORITY = 0.5
 """A KPI rests on assumptions when more than this share of its main parameters are assumptions."""

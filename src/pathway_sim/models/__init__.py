@@ -1,7 +1,8 @@
 """The model registry: each model's scenario schema, its simulation and its KPI catalogue.
 
 Loading a scenario reads the schema; running one calls the simulation, which is
-imported on first use so that validating a file stays quick.
+imported on first use so that validating a file stays quick. ``kpi`` and ``label`` find a
+KPI of any registered model by its column name.
 """
 
 from __future__ import annotations
@@ -10,8 +11,10 @@ from dataclasses import dataclass
 from importlib import import_module
 from typing import TYPE_CHECKING
 
-from pathway_sim.models.kpis import KPI, PATHWAY_KPIS, QUEUE_KPIS
+from pathway_sim.models.kpis import KPI
+from pathway_sim.models.perinatal.kpis import PATHWAY_KPIS
 from pathway_sim.models.perinatal.schema import PerinatalScenario
+from pathway_sim.models.queueing.kpis import QUEUE_KPIS
 from pathway_sim.models.queueing.schema import QueueNetworkScenario
 
 if TYPE_CHECKING:
@@ -62,3 +65,17 @@ MODELS: dict[str, Model] = {
 def model_of(scenario: Scenario) -> Model:
     """The registered model that runs ``scenario``."""
     return MODELS[scenario.model]
+
+
+_KPIS = {entry.name: entry for model in MODELS.values() for entry in model.kpis}
+
+
+def kpi(name: str) -> KPI | None:
+    """The catalogue entry for a column name, whichever registered model reports it."""
+    return _KPIS.get(name)
+
+
+def label(name: str) -> str:
+    """A readable label for a KPI column (the column name itself if unknown)."""
+    entry = _KPIS.get(name)
+    return entry.label if entry else name

@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 
 from pathway_sim.core.verdicts import verdict
-from pathway_sim.models.kpis import kpi
+from pathway_sim.models import kpi
 
 
 @dataclass(frozen=True)

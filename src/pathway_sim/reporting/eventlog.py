@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from pathway_sim.core.units import DAYS_PER_WEEK
-from pathway_sim.models.kpis import SERVICE_LABELS
+from pathway_sim.models.perinatal.kpis import SERVICE_LABELS
 from pathway_sim.models.perinatal.weekly import CONTACT_OUTCOMES
 from pathway_sim.runs.outputs import read_event_log
 

@@ -16,7 +16,7 @@ from pathway_sim.core import verdicts
 from pathway_sim.experiments import cost_effectiveness as ce
 from pathway_sim.experiments.scorecard import COST_KPIS, compact_kpis, scorecard_table
 from pathway_sim.inputs.register import register_table
-from pathway_sim.models.kpis import kpi
+from pathway_sim.models import kpi
 from pathway_sim.models.perinatal.costs import COST_COMPONENTS
 
 MAX_WORDS = 4

@@ -27,7 +27,8 @@ from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import blended_transform_factory
 
-from pathway_sim.models.kpis import SERVICE_LABELS, TOC_OUTCOMES
+from pathway_sim.models.perinatal.kpis import SERVICE_LABELS
+from pathway_sim.models.perinatal.toc import TOC_OUTCOMES
 from pathway_sim.runs.outputs import atomic_write
 
 BASE_COLOUR = "#000000"

@@ -31,9 +31,11 @@ from pathway_sim.core.errors import UsageError
 from pathway_sim.core.statistics import t_interval
 from pathway_sim.core.version import __version__
 from pathway_sim.experiments.scorecard import display_names
-from pathway_sim.models.kpis import PATHWAY_KPIS, QUEUE_KPIS, TOC_OUTCOMES, kpi
+from pathway_sim.models import kpi
 from pathway_sim.models.perinatal.costs import PRICE_YEAR
-from pathway_sim.models.perinatal.toc import HEADLINE_KPIS
+from pathway_sim.models.perinatal.kpis import PATHWAY_KPIS
+from pathway_sim.models.perinatal.toc import HEADLINE_KPIS, TOC_OUTCOMES
+from pathway_sim.models.queueing.kpis import QUEUE_KPIS
 from pathway_sim.reporting import eventlog, headline, plots, toc_panel
 from pathway_sim.runs.outputs import event_log_path, write_text
 

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from pathway_sim.models.kpis import kpi as kpi_entry
-from pathway_sim.models.kpis import label as kpi_label
+from pathway_sim.models import kpi as kpi_entry
+from pathway_sim.models import label as kpi_label
 from pathway_sim.models.perinatal.toc import HEADLINE_KPIS
 from pathway_sim.reporting.plots import (
     OKABE_ITO,

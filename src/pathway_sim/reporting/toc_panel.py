@@ -17,9 +17,14 @@ from typing import Any
 import pandas as pd
 
 from pathway_sim.core import verdicts
-from pathway_sim.models.kpis import TOC_OUTCOMES, kpi
+from pathway_sim.models import kpi
 from pathway_sim.models.mids import kpi_verdict
-from pathway_sim.models.perinatal.toc import HEADLINE_KPIS, KEY_REQUIREMENTS, PROBLEMS
+from pathway_sim.models.perinatal.toc import (
+    HEADLINE_KPIS,
+    KEY_REQUIREMENTS,
+    PROBLEMS,
+    TOC_OUTCOMES,
+)
 
 COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Short-term outcomes (perinatal period)", ("S1", "S2", "S3", "S4", "S5", "S6")),

@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from pathway_sim.inputs.register import register_table
-from pathway_sim.models.kpis import kpi
+from pathway_sim.models import kpi
 from pathway_sim.runs.outputs import atomic_write
 
 XLSX_NAME = "report.xlsx"

@@ -20,7 +20,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from pathway_sim.core.errors import UsageError
-from pathway_sim.models.kpis import PATHWAY_KPIS, QUEUE_KPIS
+from pathway_sim.models.perinatal.kpis import PATHWAY_KPIS
+from pathway_sim.models.queueing.kpis import QUEUE_KPIS
 from pathway_sim.models.queueing.network import QueueNetworkScenario
 from pathway_sim.runs.executors import ExecutorSpec
 

@@ -14,10 +14,10 @@ import numpy as np
 
 from pathway_sim.core.units import DAYS_PER_WEEK
 from pathway_sim.engine.service import ServiceStats
-from pathway_sim.models.kpis import SERVICE_LABELS
 from pathway_sim.models.perinatal.costs import cost_kpis
 from pathway_sim.models.perinatal.fates import TERM_WEEKS
 from pathway_sim.models.perinatal.harms import ExpectedHarms, HarmSpans, expected_harms
+from pathway_sim.models.perinatal.kpis import SERVICE_LABELS
 from pathway_sim.models.perinatal.schema import PerinatalScenario
 from pathway_sim.models.perinatal.woman import Woman
 

@@ -1,11 +1,31 @@
-"""The Theory of Change's structure (Cheyne & Maxwell 2025): problem themes, key requirements,
-and the one headline KPI that speaks for each outcome.
+"""The Theory of Change's structure (Cheyne & Maxwell 2025): outcomes, problem themes, key
+requirements, and the one headline KPI that speaks for each outcome.
 
 Data only: the report draws it (``reporting/toc_panel.py``) and the replications
 algorithm aims at the headline KPIs by default.
 """
 
 from __future__ import annotations
+
+TOC_OUTCOMES: dict[str, str] = {
+    "S1": "Fewer women re-traumatised",
+    "S2": "Larger professional support networks",
+    "S3": "More joined-up care",
+    "S4": "More engagement with drug treatment and maternity services",
+    "S5": "More knowledge of how systems work and what is expected",
+    "S6": "Staff more confident in delivering care",
+    "M1": "Increased self-efficacy",
+    "M2": "Aware of and engaged with community support",
+    "I1": "More babies remain in the care of their mothers",
+    "I2": "Better health for mothers and babies",
+    "I3": "Fewer deaths by suicide or overdose after a child is removed",
+    "I4": "Better placed to manage life's challenges (wellbeing, stability)",
+    "I5": "A more understanding public discourse (outside what a service model can show)",
+    "OP": "Operational: contacts, burden, travel, waits, deadlines, staff",
+    "CO": "Costs to services and downstream (GBP, 2022/23 prices)",
+}
+"""The outcome boxes of the ToC, by id, and the two groups of measures beside them (OP, CO):
+every KPI names one (``KPI.toc_outcome``)."""
 
 PROBLEMS: tuple[str, ...] = (
     "Hostile care environment and delivery",
