@@ -46,7 +46,7 @@ def _under_plan(**changes):
 )
 def test_separation_reads_each_risk_factor_as_its_odds_ratio(risk, name):
     system = _system()
-    ratio = getattr(system.scenario.child_protection, name)
+    ratio = getattr(system.child_protection, name)
     p0 = separation_probability(system, _under_plan())
     p1 = separation_probability(system, _under_plan(**risk))
     odds = (p1 / (1 - p1)) / (p0 / (1 - p0))
@@ -105,7 +105,7 @@ def test_return_home_is_likelier_with_support_after_removal_and_in_treatment():
     rec.last_attended_day = 40.0
     supported = reunification_probability(system, w)
     odds = (supported / (1 - supported)) / (p / (1 - p))
-    assert odds == pytest.approx(system.scenario.child_protection.reunification_support_odds_ratio)
+    assert odds == pytest.approx(system.child_protection.reunification_support_odds_ratio)
     w.in_treatment = False
     assert reunification_probability(system, w) < supported
     w.domestic_abuse = True

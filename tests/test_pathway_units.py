@@ -8,14 +8,16 @@ import simpy
 
 from pathway_sim.core.randomness import Streams
 from pathway_sim.engine.service import Service
-from pathway_sim.models.perinatal.contacts import attendance_probability, retell_probability
+from pathway_sim.models.perinatal.care_quality import retell_probability
+from pathway_sim.models.perinatal.contacts import aligned_day, attendance_probability
 from pathway_sim.models.perinatal.fates import FATES
 from pathway_sim.models.perinatal.maternity import antenatal_weeks
 from pathway_sim.models.perinatal.odds import logistic, logit, per_period, with_odds_ratio
 from pathway_sim.models.perinatal.schema import PerinatalScenario
 from pathway_sim.models.perinatal.social_work import assessment_plan, conference_deadline
-from pathway_sim.models.perinatal.system import CareSystem, pressure
+from pathway_sim.models.perinatal.system import CareSystem
 from pathway_sim.models.perinatal.woman import ServiceRecord, Woman, draw_woman
+from pathway_sim.models.perinatal.workload import pressure
 
 DEFAULTS = PerinatalScenario(model="perinatal", name="t")
 
@@ -92,41 +94,49 @@ def _system(**interventions) -> CareSystem:
 def test_hub_day_alignment_snaps_to_her_weekday():
     system = _system(co_located_hub=True)
     woman = _woman(hub_weekday=2.0)
-    assert system.align(woman, "drug_treatment", 10.0) == 9.0  # nearest day = 2 (mod 7)
-    assert system.align(woman, "drug_treatment", 13.0) == 16.0
-    assert system.align(woman, "ultrasound", 13.0) == 13.0  # scans stay at the hospital
-    assert system.location("drug_treatment") == "hub" and system.location("social_work") == "home"
-    assert _system().align(woman, "drug_treatment", 13.0) == 13.0
+    assert aligned_day(system, woman, "drug_treatment", 10.0) == 9.0  # nearest day = 2 (mod 7)
+    assert aligned_day(system, woman, "drug_treatment", 13.0) == 16.0
+    assert aligned_day(system, woman, "ultrasound", 13.0) == 13.0  # scans stay at the hospital
+    places = {name: terms.place for name, terms in system.contact_terms.items()}
+    assert places["drug_treatment"] == "hub" and places["social_work"] == "home"
+    assert aligned_day(_system(), woman, "drug_treatment", 13.0) == 13.0
 
 
 def test_training_only_adds_trained_staff():
     low, high = _system(training_coverage=0.3), _system(training_coverage=0.8)
-    posts = [p for s in low.services.values() for p in s.posts]
-    trained_low = {p.staff_id for p in posts if low.trained(p)}
-    trained_high = {p.staff_id for s in high.services.values() for p in s.posts if high.trained(p)}
+    posts = [p for s in low.workforce.services.values() for p in s.posts]
+    trained_low = {p.staff_id for p in posts if low.training.trained(p)}
+    trained_high = {
+        p.staff_id
+        for s in high.workforce.services.values()
+        for p in s.posts
+        if high.training.trained(p)
+    }
     assert trained_low < trained_high
 
 
 def test_named_worker_goes_to_smallest_caseload():
     system = _system()
     recs = [ServiceRecord() for _ in range(8)]
+    staff = system.workforce
     for rec in recs[:7]:
-        rec.named_post = system.assign_named_worker("social_work", rec)
+        rec.named_post = staff.assign_named_worker("social_work", rec)
     assert [rec.named_post for rec in recs[:7]] == [0, 1, 2, 3, 4, 5, 0]
-    system.discharge_named_worker("social_work", recs[3])
-    assert system.assign_named_worker("social_work", recs[7]) == 3
+    staff.discharge_named_worker("social_work", recs[3])
+    assert staff.assign_named_worker("social_work", recs[7]) == 3
 
 
 def test_a_leavers_cases_move_to_colleagues_and_new_cases_avoid_the_post():
     system = _system()
     recs = [ServiceRecord() for _ in range(6)]
+    staff = system.workforce
     for rec in recs:
-        rec.named_post = system.assign_named_worker("social_work", rec)
-    post = system.services["social_work"].posts[2]
-    system.services["social_work"].vacate(post, 100.0)
-    system._reallocate("social_work", 2)
-    assert recs[2].named_post != 2 and not system.cases["social_work"][2]
-    assert system.assign_named_worker("social_work", ServiceRecord()) != 2
+        rec.named_post = staff.assign_named_worker("social_work", rec)
+    post = staff.services["social_work"].posts[2]
+    staff.services["social_work"].vacate(post, 100.0)
+    staff.reallocate("social_work", 2)
+    assert recs[2].named_post != 2 and not staff.cases["social_work"][2]
+    assert staff.assign_named_worker("social_work", ServiceRecord()) != 2
 
 
 def test_pressure_is_zero_below_the_threshold_and_one_when_always_busy():
@@ -153,7 +163,7 @@ def test_a_rushed_or_new_service_worker_asks_for_her_history_more_often():
     same, new = retell_probability(system, False, 0.0), retell_probability(system, True, 0.0)
     assert same < new < 1.0
     assert retell_probability(system, False, 1.0) > same
-    assert _system(shared_records=True).iv.shared_records
+    assert _system(shared_records=True).interventions.shared_records
     assert retell_probability(_system(shared_records=True), True, 0.0) < same
 
 
@@ -172,7 +182,7 @@ def test_removal_is_separation():
 def test_reference_attendance_when_nothing_shifts_the_odds():
     system = _system(training_coverage=0.0)
     woman = _woman(trust=0.5, knowledge=0.5)
-    post = system.services["social_work"].posts[0]
+    post = system.workforce.services["social_work"].posts[0]
     p = attendance_probability(system, woman, "social_work", "home", post)
     assert p == pytest.approx(system.specs["social_work"].attendance_probability)
     assert (

@@ -17,7 +17,7 @@ import pytest
 import simpy
 
 from pathway_sim.core.randomness import Streams
-from pathway_sim.models.perinatal.contacts import retell_probability
+from pathway_sim.models.perinatal.care_quality import relational_share, retell_probability
 from pathway_sim.models.perinatal.system import CareSystem
 from pathway_sim.models.perinatal.woman import draw_woman
 
@@ -37,7 +37,7 @@ def _run(system: CareSystem, days: float) -> CareSystem:
 
 
 def _woman(system: CareSystem, trust: float):
-    woman = draw_woman(0, system.env, True, system.scenario, system.streams)
+    woman = draw_woman(0, system.env, True, small(), system.streams)
     woman.trust = trust
     return woman
 
@@ -48,15 +48,15 @@ def _woman(system: CareSystem, trust: float):
 def test_strength_zero_leaves_every_term_as_before():
     system = _run(_system("preconditions.strength=0", "interventions.training_coverage=0.9"), YEAR)
     terms = system.terms
-    assert (system.hub_term, system.coordinator_term, system.fear) == (
+    assert (system.wider.hub, system.wider.coordinator, system.wider.fear) == (
         terms.hub,
         terms.coordinator,
         terms.fear,
     )
-    assert system.coverage == system.wider_coverage == 0.9
-    post = system.services["midwifery"].posts[0]
-    assert system.relational_share(post, rush=0.8) == 1.0
-    assert system.lapsed("peer_advocacy") is None
+    assert system.training.coverage == system.training.wider_coverage == 0.9
+    post = system.workforce.services["midwifery"].posts[0]
+    assert relational_share(system, post, rush=0.8) == 1.0
+    assert system.funding.lapsed("peer_advocacy") is None
 
 
 # --- training is a stock --------------------------------------------------------------------
@@ -73,17 +73,17 @@ def test_turnover_erodes_training_unless_it_is_sustained():
     sustained = _run(
         _system(coverage, "interventions.sustained_training=true", *HIGH_TURNOVER), 2 * YEAR
     )
-    assert eroded.coverage < 0.75 < sustained.coverage
-    assert eroded.wider_coverage < 0.75 < sustained.wider_coverage
+    assert eroded.training.coverage < 0.75 < sustained.training.coverage
+    assert eroded.training.wider_coverage < 0.75 < sustained.training.wider_coverage
     # the fear of surveillance reads the stock: untrained staff, more fear
-    assert eroded.fear < sustained.fear < 0
+    assert eroded.wider.fear < sustained.wider.fear < 0
 
 
 def test_raising_coverage_only_adds_trained_staff():
     low = _run(_system("interventions.training_coverage=0.3", *HIGH_TURNOVER), YEAR)
     high = _run(_system("interventions.training_coverage=0.9", *HIGH_TURNOVER), YEAR)
-    trained_low = {k for k, v in low._trained.items() if v}
-    trained_high = {k for k, v in high._trained.items() if v}
+    trained_low = {k for k, v in low.training._trained.items() if v}
+    trained_high = {k for k, v in high.training._trained.items() if v}
     assert trained_low <= trained_high
 
 
@@ -92,14 +92,14 @@ def test_raising_coverage_only_adds_trained_staff():
 
 def test_relational_care_needs_slack_and_training():
     system = _system("interventions.training_coverage=0.5")
-    posts = [p for service in system.services.values() for p in service.posts]
-    trained = next(p for p in posts if system.trained(p))
-    untrained = next(p for p in posts if not system.trained(p))
-    share = system.scenario.preconditions.relational_untrained_share
-    assert system.relational_share(trained, 0.0) == 1.0
-    assert system.relational_share(untrained, 0.0) == pytest.approx(share)
-    assert system.relational_share(trained, 0.5) < system.relational_share(trained, 0.2) < 1
-    assert system.relational_share(trained, 1.0) == 0.0
+    posts = [p for service in system.workforce.services.values() for p in service.posts]
+    trained = next(p for p in posts if system.training.trained(p))
+    untrained = next(p for p in posts if not system.training.trained(p))
+    share = system.preconditions.relational_untrained_share
+    assert relational_share(system, trained, 0.0) == 1.0
+    assert relational_share(system, untrained, 0.0) == pytest.approx(share)
+    assert relational_share(system, trained, 0.5) < relational_share(system, trained, 0.2) < 1
+    assert relational_share(system, trained, 1.0) == 0.0
 
 
 # --- the wider team -------------------------------------------------------------------------
@@ -107,23 +107,23 @@ def test_relational_care_needs_slack_and_training():
 
 def test_wider_team_stigma_undoes_trust_built_and_protection():
     system = _system()
-    undo = system.scenario.preconditions.wider_stigma_undo_share
+    undo = system.preconditions.wider_stigma_undo_share
     woman = _woman(system, 0.8)
     woman.trust_at_known, woman.protection = 0.4, 0.5
-    system._wider_stigma(woman)
+    system.wider.stigmatise(woman)
     assert woman.trust == pytest.approx(0.8 - undo * 0.4)
     assert woman.protection == pytest.approx(0.5 * (1 - undo))
     low = _woman(system, 0.3)
     low.trust_at_known = 0.4
-    system._wider_stigma(low)
+    system.wider.stigmatise(low)
     assert low.trust == 0.3  # below where she started: nothing built to undo, never a gain
 
 
 def test_a_trained_wider_team_makes_a_hub_and_coordinator_work_better():
     untrained = _run(_system("interventions.training_coverage=0.0"), 4 * 7.0)
     trained = _run(_system("interventions.training_coverage=1.0"), 4 * 7.0)
-    assert 0 < untrained.hub_term < trained.hub_term <= trained.terms.hub
-    assert 0 < untrained.coordinator_term < trained.coordinator_term
+    assert 0 < untrained.wider.hub < trained.wider.hub <= trained.terms.hub
+    assert 0 < untrained.wider.coordinator < trained.wider.coordinator
 
 
 # --- funding lapses -------------------------------------------------------------------------

@@ -41,9 +41,9 @@ def drug_treatment(system: CareSystem, woman: Woman) -> Generator[Any, Any, None
         )
         if not assessed or woman.fate[Fate.TREATMENT_START] >= spec.start_probability:
             return
-        entry_overdue = max(0.0, env.now - offered - system.scenario.capacity.wait_grace_days)
+        entry_overdue = max(0.0, env.now - offered - system.capacity.wait_grace_days)
         woman.set_treatment(env.now, True)
-        system.log(woman, "treatment_started", SERVICE)
+        system.events.log(woman, "treatment_started", SERVICE)
     else:
         refer(system, woman, SERVICE)
     every = max(1, round(spec.review_interval_days / spec.keyworker_interval_days))
@@ -91,7 +91,7 @@ def _stopping(system: CareSystem, woman: Woman, entry_overdue: float) -> Generat
                 break
             hazard += hazard_rate.integrated(woman, start, env.now, overdue_from)
             if hazard >= threshold * (1 - 1e-9):
-                system.log(woman, "stopped_treatment", SERVICE)
+                system.events.log(woman, "stopped_treatment", SERVICE)
                 disengage(system, woman, SERVICE)
 
 
@@ -107,7 +107,7 @@ class StopRate:
 
     def __init__(self, system: CareSystem, entry_overdue: float) -> None:
         spec = system.spec(SERVICE, DrugTreatment)
-        cap = system.scenario.capacity
+        cap = system.capacity
         entry = cap.entry_wait_stop_hazard_ratio_per_week ** (entry_overdue / DAYS_PER_WEEK)
         self.pregnant = spec.stop_per_year_pregnant / DAYS_PER_YEAR * entry
         self.postpartum = spec.stop_per_year_postpartum / DAYS_PER_YEAR * entry

@@ -20,7 +20,7 @@ def disengage(system: CareSystem, woman: Woman, service: str) -> None:
     rec.engaged = False
     rec.reengaged = system.env.event()
     _engagement_changed(system, woman, service, False)
-    system.log(woman, "disengaged", service)
+    system.events.log(woman, "disengaged", service)
     system.env.process(_reengagement_attempts(system, woman, service))
 
 
@@ -35,7 +35,7 @@ def reengage(system: CareSystem, woman: Woman, service: str, cause: str) -> None
     if rec.reengaged is not None and not rec.reengaged.triggered:
         rec.reengaged.succeed()
     _engagement_changed(system, woman, service, True)
-    system.log(woman, "reengaged", service, detail=cause)
+    system.events.log(woman, "reengaged", service, detail=cause)
 
 
 def wait_until_engaged(system: CareSystem, woman: Woman, service: str) -> Generator[Any, Any, bool]:
@@ -51,8 +51,8 @@ def wait_until_engaged(system: CareSystem, woman: Woman, service: str) -> Genera
 def _reengagement_attempts(
     system: CareSystem, woman: Woman, service: str
 ) -> Generator[Any, Any, None]:
-    eng = system.scenario.engagement
-    outreach = system.iv.assertive_outreach
+    eng = system.engagement
+    outreach = system.interventions.assertive_outreach
     rec = woman.record(service)
     rng = system.streams.get(f"reengage:{service}", woman.id)
     for _ in range(eng.reengage_attempts):
@@ -72,7 +72,7 @@ def _reengagement_attempts(
             return
     if not rec.engaged:
         rec.closed = True
-        system.log(woman, "case_closed", service)
+        system.events.log(woman, "case_closed", service)
         back = _reengaged(rec)
         if not back.triggered:
             back.succeed()
@@ -89,19 +89,17 @@ def _outreach_visit(system: CareSystem, woman: Woman, service: str) -> Generator
     """An assertive-outreach attempt: staff time spent finding her, whatever the result."""
     spec = system.specs[service]
     rec = woman.record(service)
-    staff = system.services[service]
+    staff = system.workforce.services[service]
     post = yield from staff.acquire(rec.named_post if spec.named_worker else None, woman.ended)
     if post is None:
         return
-    system.log(woman, "outreach", service, "home", resource_id=post.index + 1)
-    hours = system.scenario.engagement.outreach_hours.sample(woman.durations)
-    staff.release_after(post, system.staff_days(service, hours))
+    system.events.log(woman, "outreach", service, "home", resource_id=post.index + 1)
+    hours = system.engagement.outreach_hours.sample(woman.durations)
+    staff.release_after(post, system.workforce.staff_days(service, hours))
 
 
 def _engagement_changed(system: CareSystem, woman: Woman, service: str, engaged: bool) -> None:
     if service == "drug_treatment":
         woman.set_treatment(system.env.now, engaged)
-    elif service == "care_coordination":
-        woman.has_coordinator = engaged
-    elif service == "peer_advocacy":
-        woman.has_advocate = engaged
+    else:
+        woman.set_navigator(service, engaged)

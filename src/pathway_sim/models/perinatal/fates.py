@@ -1,10 +1,11 @@
-"""The random numbers each woman brings with her: one per decision, drawn when she arrives.
+"""The random numbers each woman brings with her, read by name.
 
 Every decision a scenario can change (a referral, a plan, a separation, a preterm
-week...) reads its own fixed number, so two scenarios that differ in one lever
-still meet the same woman with the same luck: common random numbers, paired
-comparisons. Repeated decisions (attendance at each contact, re-engagement
-attempts) use her named streams instead.
+week...) reads its own fixed number, drawn when she arrives (``Fate``), so two
+scenarios that differ in one lever still meet the same woman with the same luck:
+common random numbers, paired comparisons. Repeated decisions use her named streams
+instead: each contact reads its numbers from her contact stream (``ContactDraw``),
+whatever happens in it, so that no decision shifts the numbers of the next contact.
 """
 
 from enum import IntEnum
@@ -45,3 +46,17 @@ TERM_WEEKS = PRETERM_WEEKS.stop
 """A birth from this gestation is at term, not preterm."""
 FATES = int(Fate.PRETERM_WEEK) + len(PRETERM_WEEKS)
 """How many numbers she draws."""
+
+
+class ContactDraw(IntEnum):
+    """Her numbers for one contact, taken together once it is wanted on its day."""
+
+    REMOTE = 0  # made by phone or video (flexible contact)
+    ATTEND = 1  # she attends
+    RETELL = 2  # she must tell her history to a worker she has not met
+    RETRAUMATISE = 3  # telling it re-traumatises her
+    STIGMA = 4  # the contact is stigmatising
+
+
+CONTACT_DRAWS = len(ContactDraw)
+"""How many numbers a contact takes."""

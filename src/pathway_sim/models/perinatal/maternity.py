@@ -6,7 +6,7 @@ from collections.abc import Generator
 from typing import Any
 
 from pathway_sim.models.perinatal import drug_treatment, social_work
-from pathway_sim.models.perinatal.contacts import stigmatise
+from pathway_sim.models.perinatal.care_quality import stigmatise
 from pathway_sim.models.perinatal.engagement import reengage
 from pathway_sim.models.perinatal.fates import PRETERM_WEEKS, TERM_WEEKS, Fate
 from pathway_sim.models.perinatal.odds import per_period
@@ -95,12 +95,12 @@ def pregnancy(system: CareSystem, woman: Woman) -> Generator[Any, Any, None]:
 
 def preterm_risk(system: CareSystem, woman: Woman) -> float:
     """Chance of a preterm birth given the care she is getting now."""
-    b = system.scenario.birth
+    b = system.birth
     midwifery = system.specs["midwifery"]
     risk = b.preterm_probability
     if midwifery.named_worker:
         risk *= b.continuity_preterm_rr
-    if system.location("midwifery") in ("community", "hub"):
+    if system.contact_terms["midwifery"].place in ("community", "hub"):
         risk *= b.community_preterm_rr
     if not adequate_care_so_far(woman, b.adequate_attendance_share):
         risk *= b.inadequate_care_preterm_rr
@@ -121,19 +121,21 @@ def adequate_care_so_far(woman: Woman, share: float) -> bool:
 def give_birth(system: CareSystem, woman: Woman) -> Generator[Any, Any, None]:
     """Birth in hospital; the ward stay; withdrawal care; then home and the postnatal year."""
     env = system.env
-    b = system.scenario.birth
-    iv = system.iv
+    b = system.birth
+    iv = system.interventions
     woman.birth_day = env.now
     woman.birth_gestation_weeks = woman.gestation(env.now)
     woman.born.succeed()
     _snapshot_at_birth(system, woman)
-    system.log(woman, "birth", "midwifery", "hospital", value=round(woman.birth_gestation_weeks, 1))
+    system.events.log(
+        woman, "birth", "midwifery", "hospital", value=round(woman.birth_gestation_weeks, 1)
+    )
     reengage(system, woman, "midwifery", "admitted for birth")
     drug_treatment.prescribing_handover(system, woman)
     env.process(_follow_up(system, woman, b.follow_up_days))
-    ward = system.scenario.hostile_care
+    ward = system.hostile_care
     ward_stigma = ward.ward_stigma_probability * (
-        1 - ward.training_stigma_reduction * system.wider_coverage
+        1 - ward.training_stigma_reduction * system.training.wider_coverage
     )
     if woman.fate[Fate.WARD_STIGMA] < ward_stigma:
         stigmatise(system, woman, "midwifery")
@@ -151,7 +153,7 @@ def give_birth(system: CareSystem, woman: Woman) -> Generator[Any, Any, None]:
     )
     env.process(_baby_discharge(system, woman, baby_days))
     yield env.timeout(mother_days)
-    system.log(woman, "discharged", "midwifery", "hospital")
+    system.events.log(woman, "discharged", "midwifery", "hospital")
     yield from postnatal_midwifery(system, woman)
 
 
@@ -179,7 +181,7 @@ def _snapshot_at_birth(system: CareSystem, woman: Woman) -> None:
         for rec in woman.services.values()
         if rec.engaged
         and rec.same_person_streak >= RELATIONSHIP_CONTACTS
-        and rec.last_attended_day >= now - system.scenario.indices.network_recent_days
+        and rec.last_attended_day >= now - system.indices.network_recent_days
     )
 
 
@@ -188,6 +190,6 @@ def _follow_up(system: CareSystem, woman: Woman, days: float) -> Generator[Any, 
     woman.end_day = system.env.now
     woman.end_state = woman.placement
     for service, rec in woman.services.items():
-        system.discharge_named_worker(service, rec)
-    system.log(woman, "depart", event_type="arrival_departure", detail=woman.end_state)
+        system.workforce.discharge_named_worker(service, rec)
+    system.events.log(woman, "depart", event_type="arrival_departure", detail=woman.end_state)
     woman.ended.succeed()

@@ -75,8 +75,8 @@ def simulate(
     while env.peek() == env.now:  # settle what the last woman's end set in motion
         env.step()
 
-    stats = {name: service.stats() for name, service in system.services.items()}
-    kpis, rows = replication_kpis(counted, scenario, stats, system.confidence_index())
+    stats = {name: service.stats() for name, service in system.workforce.services.items()}
+    kpis, rows = replication_kpis(counted, scenario, stats, system.confidence.index())
     return ReplicationResult(
         replication=streams.replication,
         seed=streams.seed,
@@ -84,31 +84,31 @@ def simulate(
         kpis=kpis,
         services=[asdict(s) for s in stats.values()],
         woman_rows=rows,
-        events=system.events,
-        engagement_weeks=weekly.engagement_weeks(system.events, rows) if event_log else [],
-        burden_weeks=weekly.burden_weeks(system.events, rows) if event_log else [],
+        events=system.events.rows,
+        engagement_weeks=weekly.engagement_weeks(system.events.rows, rows) if event_log else [],
+        burden_weeks=weekly.burden_weeks(system.events.rows, rows) if event_log else [],
     )
 
 
 def start_journey(system: CareSystem, woman: Woman) -> None:
     """She becomes known to services: every service she may meet starts its process."""
-    system.log(
+    system.events.log(
         woman,
         "arrival",
         event_type="arrival_departure",
         detail="known_to_services",
         value=round(woman.known_gestation_weeks, 1),
     )
-    system.join(woman)
+    system.wider.join(woman)
     for process in JOURNEY:
         system.env.process(process(system, woman))
 
 
 def _measure_after_warmup(system: CareSystem, warmup_days: float) -> Generator[Any, Any, None]:
     yield system.env.timeout(warmup_days)
-    for service in system.services.values():
+    for service in system.workforce.services.values():
         service.reset()
-    system.start_measuring()
+    system.confidence.start_measuring()
 
 
 def _close_cohort(

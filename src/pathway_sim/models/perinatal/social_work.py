@@ -19,13 +19,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from pathway_sim.models.perinatal import support
-from pathway_sim.models.perinatal.contacts import (
-    ATTENDED,
+from pathway_sim.models.perinatal.care_quality import (
     adjust_trust,
-    contact,
     retraumatise,
     retraumatise_probability,
 )
+from pathway_sim.models.perinatal.contacts import ATTENDED, Booking, contact
 from pathway_sim.models.perinatal.fates import Fate
 from pathway_sim.models.perinatal.odds import logistic, logit, with_odds_ratio
 from pathway_sim.models.perinatal.schema import SocialWork
@@ -80,7 +79,7 @@ def _under_plan(system: CareSystem, woman: Woman) -> Generator[Any, Any, None]:
 
 
 def referral_probability(system: CareSystem, woman: Woman) -> float:
-    cp = system.scenario.child_protection
+    cp = system.child_protection
     p = cp.referral_probability
     if not woman.in_treatment:
         p = with_odds_ratio(p, cp.referral_not_in_treatment_odds_ratio)
@@ -96,7 +95,7 @@ def conference_deadline(system: CareSystem, woman: Woman) -> float:
     (England: local procedures under Working Together 2023, about 30 weeks; Scotland:
     National Guidance for Child Protection 2021/2023 as local procedures apply it, 28
     weeks) or, for a concern raised too late for that, a number of days after it."""
-    cp = system.scenario.child_protection
+    cp = system.child_protection
     return max(woman.day_at(cp.deadline_weeks), system.env.now + cp.deadline_days_after_concern)
 
 
@@ -116,7 +115,7 @@ def assessment_plan(system: CareSystem, woman: Woman, deadline: float) -> Assess
     """The usual plan if it meets the deadline; else every step shortened in proportion,
     to the hurried minimum interval and notice, and fewer visits if still too long."""
     spec = system.spec(SERVICE, SocialWork)
-    cap = system.scenario.capacity
+    cap = system.capacity
     visits = spec.assessment_visits
     usual = spec.allocation_days + (visits - 1) * spec.visit_interval_days
     available = deadline - system.env.now
@@ -149,16 +148,9 @@ def _assessment(
     rec = woman.record(SERVICE)
     day = system.env.now + plan.first_visit_days
     attended = 0
+    booking = Booking("assessment_visit", hours=spec.assessment_hours, align=False)
     for _ in range(spec.assessment_offers_per_visit * plan.visits):
-        outcome = yield from contact(
-            system,
-            woman,
-            SERVICE,
-            "assessment_visit",
-            day,
-            hours=spec.assessment_hours,
-            align=False,
-        )
+        outcome = yield from contact(system, woman, SERVICE, booking, day)
         attended += outcome == ATTENDED
         if attended >= plan.visits or not rec.engaged or woman.ended.triggered:
             break
@@ -171,18 +163,15 @@ def _assessment(
 def _conference(system: CareSystem, woman: Woman, day: float) -> Generator[Any, Any, None]:
     """The child-protection conference: held whether or not she comes, late or on time."""
     spec = system.spec(SERVICE, SocialWork)
-    care = system.scenario.hostile_care
-    outcome = yield from contact(
-        system,
-        woman,
-        SERVICE,
+    care = system.hostile_care
+    conference = Booking(
         "conference",
-        day,
         hours=spec.conference_hours,
         align=False,
         mandatory=True,
         place="social_work_office",
     )
+    outcome = yield from contact(system, woman, SERVICE, conference, day)
     rec = woman.record(SERVICE)
     woman.conference_day = rec.last_contact_day
     deadline = woman.conference_deadline_day
@@ -200,12 +189,14 @@ def _conference(system: CareSystem, woman: Woman, day: float) -> Generator[Any, 
 
 def _decide_plan(system: CareSystem, woman: Woman) -> None:
     woman.cp_plan = bool(woman.fate[Fate.PLAN] < plan_probability(system, woman))
-    system.log(woman, "plan_decision", SERVICE, detail="plan" if woman.cp_plan else "no plan")
+    system.events.log(
+        woman, "plan_decision", SERVICE, detail="plan" if woman.cp_plan else "no plan"
+    )
 
 
 def plan_probability(system: CareSystem, woman: Woman) -> float:
     """The chance the conference (or, without one, the decision at discharge) makes a plan."""
-    cp = system.scenario.child_protection
+    cp = system.child_protection
     x = _risk(system, woman) + cp.information_shortfall_log_odds * information_shortfall(
         system, woman
     )
@@ -215,20 +206,12 @@ def plan_probability(system: CareSystem, woman: Woman) -> float:
 def _core_groups(system: CareSystem, woman: Woman) -> Generator[Any, Any, None]:
     """Core groups under the plan; after birth each one reviews where the baby lives."""
     spec = system.spec(SERVICE, SocialWork)
-    care = system.scenario.hostile_care
+    care = system.hostile_care
     rng = system.streams.get("core-groups", woman.id)
     day = system.env.now + spec.core_group_interval_days
+    core_group = Booking("core_group", align=False, mandatory=True, place="social_work_office")
     while not (woman.ended.triggered or woman.separated):
-        outcome = yield from contact(
-            system,
-            woman,
-            SERVICE,
-            "core_group",
-            day,
-            align=False,
-            mandatory=True,
-            place="social_work_office",
-        )
+        outcome = yield from contact(system, woman, SERVICE, core_group, day)
         draws = rng.random(2)
         if outcome == ATTENDED and draws[0] < retraumatise_probability(
             system, woman, care.core_group_retraumatise_probability
@@ -245,7 +228,7 @@ def _core_groups(system: CareSystem, woman: Woman) -> Generator[Any, Any, None]:
 
 
 def later_removal_probability(system: CareSystem, woman: Woman) -> float:
-    cp = system.scenario.child_protection
+    cp = system.child_protection
     p = cp.later_removal_probability
     engaged = woman.in_treatment and woman.record(SERVICE).engaged
     if not engaged:
@@ -259,7 +242,7 @@ def decide_placement(system: CareSystem, woman: Woman) -> None:
     """Where the baby goes on leaving hospital."""
     if woman.placement_at_discharge is not None or woman.ended.triggered:
         return
-    cp = system.scenario.child_protection
+    cp = system.child_protection
     if woman.sw_referred and woman.cp_plan is None:
         _decide_plan(system, woman)
     if woman.fate[Fate.SEPARATION] < separation_probability(system, woman):
@@ -268,13 +251,13 @@ def decide_placement(system: CareSystem, woman: Woman) -> None:
     else:
         woman.placement = "with_mother_under_plan" if woman.cp_plan else "with_mother"
     woman.placement_at_discharge = woman.placement
-    system.log(woman, "placement", SERVICE, detail=woman.placement)
+    system.events.log(woman, "placement", SERVICE, detail=woman.placement)
 
 
 def separation_probability(system: CareSystem, woman: Woman) -> float:
     """The chance her baby is separated on leaving hospital: under a plan, from her risk,
     engagement and the precaution of a hurried or late process."""
-    cp = system.scenario.child_protection
+    cp = system.child_protection
     if woman.cp_plan:
         x = logit(cp.separation_probability) + _risk(system, woman) + _precaution(system, woman)
     else:
@@ -290,9 +273,9 @@ def removal(system: CareSystem, woman: Woman, placement: str) -> None:
     woman.removal_days.append(system.env.now)
     woman.care_placement = placement
     woman.sw_referred = True
-    adjust_trust(woman, -system.scenario.engagement.trust_loss_removal)
+    adjust_trust(woman, -system.engagement.trust_loss_removal)
     retraumatise(system, woman, "removal", SERVICE)
-    system.log(woman, "removal", SERVICE, detail=placement)
+    system.events.log(woman, "removal", SERVICE, detail=placement)
     if system.available("post_removal_support"):
         system.env.process(support.post_removal_support(system, woman))
     system.env.process(_reviews_in_care(system, woman))
@@ -301,7 +284,7 @@ def removal(system: CareSystem, woman: Woman, placement: str) -> None:
 def _reviews_in_care(system: CareSystem, woman: Woman) -> Generator[Any, Any, None]:
     """Reviews of the baby in care (looked-after child reviews) at a fixed interval through
     her follow-up; each may return the baby home, under a plan."""
-    cp = system.scenario.child_protection
+    cp = system.child_protection
     rng = system.streams.get("reunification", woman.id)
     while True:
         yield system.env.timeout(cp.review_interval_days)
@@ -315,7 +298,7 @@ def _reviews_in_care(system: CareSystem, woman: Woman) -> Generator[Any, Any, No
 def reunification_probability(system: CareSystem, woman: Woman) -> float:
     """A review's chance of returning the baby home: higher when she attended support after
     removal, lower out of treatment or disengaged and with the risk factors that remain."""
-    cp = system.scenario.child_protection
+    cp = system.child_protection
     x = logit(cp.reunification_probability) - risk_factors(system, woman)
     rec = woman.services.get("post_removal_support")
     if rec is not None and rec.last_attended_day >= woman.removal_days[-1]:
@@ -330,7 +313,7 @@ def return_home(system: CareSystem, woman: Woman) -> None:
     """Her baby comes home under a child-protection plan, with its visits and core groups."""
     woman.placement = "with_mother_under_plan"
     woman.return_home_days.append(system.env.now)
-    system.log(woman, "reunification", SERVICE, detail=woman.placement)
+    system.events.log(woman, "reunification", SERVICE, detail=woman.placement)
     if system.available(SERVICE):
         system.env.process(_under_plan(system, woman))
 
@@ -339,10 +322,10 @@ def information_shortfall(system: CareSystem, woman: Woman) -> float:
     """The share of an assessment's information still missing at a decision: shared records
     and her care co-ordinator (at the preconditions' strength) fill part of what the visits
     did not supply, as the next professional then knows what the others know."""
-    cp = system.scenario.child_protection
-    strength = system.scenario.preconditions.strength
+    cp = system.child_protection
+    strength = system.preconditions.strength
     missing = woman.assessment_shortfall
-    if system.iv.shared_records:
+    if system.interventions.shared_records:
         missing *= 1 - strength * cp.shared_records_information
     if woman.has_coordinator:
         missing *= 1 - strength * cp.coordinator_information
@@ -353,7 +336,7 @@ def _precaution(system: CareSystem, woman: Woman) -> float:
     """Log-odds shift of separation from a hurried or late process: less information from
     the assessment, and less time between conference and birth to plan and to show change
     (all of it missing when no conference was held before the decision)."""
-    cp = system.scenario.child_protection
+    cp = system.child_protection
     x = cp.information_shortfall_log_odds * information_shortfall(system, woman)
     held = woman.conference_day
     planning = 0.0 if held is None else max(0.0, woman.born_day - held)
@@ -364,7 +347,7 @@ def _precaution(system: CareSystem, woman: Woman) -> float:
 def _risk(system: CareSystem, woman: Woman) -> float:
     """Log-odds shift of plan and separation decisions from her engagement, trust, treatment
     and the risk factors a social worker reads."""
-    cp = system.scenario.child_protection
+    cp = system.child_protection
     x = cp.engagement_log_odds * (read_engagement(system, woman) - cp.engagement_reference)
     x += cp.trust_log_odds * (woman.trust - 0.5)
     if not woman.in_treatment:
@@ -375,7 +358,7 @@ def _risk(system: CareSystem, woman: Woman) -> float:
 def risk_factors(system: CareSystem, woman: Woman) -> float:
     """Log-odds from her circumstances: domestic abuse, unstable housing, opioid use, having
     left treatment, and a mental-health need (less if under specialist care)."""
-    cp = system.scenario.child_protection
+    cp = system.child_protection
     x = 0.0
     if woman.domestic_abuse:
         x += math.log(cp.domestic_abuse_odds_ratio)
@@ -413,9 +396,9 @@ def read_engagement(system: CareSystem, woman: Woman) -> float:
 def _travel_discount(system: CareSystem, woman: Woman) -> float:
     if not woman.rural:
         return 1.0
-    place = system.location("midwifery")
+    place = system.contact_terms["midwifery"].place
     if place == "home":
         return 1.0
     trips = system.terms.trips
     excess = trips[True, place].log_odds - trips[False, place].log_odds
-    return min(1.0, math.exp(system.scenario.child_protection.travel_allowance * excess))
+    return min(1.0, math.exp(system.child_protection.travel_allowance * excess))

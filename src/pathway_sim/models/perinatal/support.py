@@ -92,7 +92,7 @@ def peer_advocacy(system: CareSystem, woman: Woman) -> Generator[Any, Any, None]
 def _funding_restored(system: CareSystem, woman: Woman, service: str) -> Generator[Any, Any, bool]:
     """If her support stopped because its funding lapsed, wait for it to restart (her case
     is kept and she goes back to her worker); False if it ended for good or she left."""
-    restored = system.lapsed(service)
+    restored = system.funding.lapsed(service)
     if restored is None or woman.ended.triggered:
         return False
     yield restored | woman.ended

@@ -1,8 +1,9 @@
-"""Constants of the attendance model, worked out once per replication.
+"""What a contact reads that is fixed for the replication, worked out once.
 
 A contact's chance of attending adds many fixed terms on the log-odds scale
 (``log(OR)`` of each lever, the logit of each service's reference probability,
-the travel term of each trip). They depend on the scenario alone, so they are
+the travel term of each trip), and each service's contacts have a usual place, a
+knowledge gain and event names. They depend on the scenario alone, so they are
 computed here once rather than at each of the tens of thousands of contacts of a
 replication; the arithmetic is the same, so the results are identical.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from pathway_sim.engine.service import Service
 from pathway_sim.models.perinatal.odds import logit
 from pathway_sim.models.perinatal.schema import PerinatalScenario, ServiceSpec, Travel
 
@@ -80,3 +82,56 @@ def _trip_terms(scenario: PerinatalScenario, travel: Travel, place: str) -> Trip
         hours=trip.hours,
         cost_gbp=cost,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ContactTerms:
+    """What a contact with one service reads that is fixed for the replication."""
+
+    spec: ServiceSpec
+    staff: Service
+    place: str
+    """Where its contacts usually happen in this scenario ('hub' when co-located)."""
+    remote_possible: bool
+    """Whether flexible contact can make one of its contacts by phone or video."""
+    hub_aligned: bool
+    """Whether its appointments move to her weekly hub day."""
+    knowledge_gain: float
+    """What an attended contact teaches her before workload pressure: navigators more,
+    co-produced information more still."""
+    wait_begins: str
+    begins: str
+    ends: str
+    """The names of its contact events in the log."""
+
+
+def contact_terms(
+    scenario: PerinatalScenario, specs: dict[str, ServiceSpec], staff: dict[str, Service]
+) -> dict[str, ContactTerms]:
+    """The terms of each of ``scenario``'s services (those in ``specs``, staffed by ``staff``)."""
+    eng, iv = scenario.engagement, scenario.interventions
+    terms = {}
+    for service, spec in specs.items():
+        gain = eng.knowledge_gain_navigator if spec.navigator else eng.knowledge_gain
+        if iv.coproduced_information:
+            gain *= eng.coproduced_knowledge_multiplier
+        terms[service] = ContactTerms(
+            spec=spec,
+            staff=staff[service],
+            place=usual_place(spec, iv.co_located_hub),
+            remote_possible=spec.remote_eligible and iv.flexible_contact,
+            hub_aligned=iv.co_located_hub and spec.hub_hosted,
+            knowledge_gain=gain,
+            wait_begins=f"{service}_wait_begins",
+            begins=f"{service}_begins",
+            ends=f"{service}_ends",
+        )
+    return terms
+
+
+def usual_place(spec: ServiceSpec, hub: bool) -> str:
+    """Where the service's contacts happen: its location, or the hub when there is one and
+    the service is hosted there (home visits stay at home)."""
+    if hub and spec.hub_hosted and spec.location != "home":
+        return "hub"
+    return spec.location

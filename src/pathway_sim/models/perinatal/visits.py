@@ -6,7 +6,7 @@ from collections.abc import Callable, Generator, Iterable
 from typing import Any
 
 from pathway_sim.core.distributions import Distribution
-from pathway_sim.models.perinatal.contacts import ATTENDED, CANCELLED, MISSED, contact
+from pathway_sim.models.perinatal.contacts import ATTENDED, CANCELLED, MISSED, Booking, contact
 from pathway_sim.models.perinatal.engagement import wait_until_engaged
 from pathway_sim.models.perinatal.system import CareSystem
 from pathway_sim.models.perinatal.woman import Woman
@@ -19,8 +19,8 @@ def refer(system: CareSystem, woman: Woman, service: str) -> None:
         return
     rec.active = True
     if system.specs[service].named_worker:
-        rec.named_post = system.assign_named_worker(service, rec)
-    system.log(woman, "referred", service)
+        rec.named_post = system.workforce.assign_named_worker(service, rec)
+    system.events.log(woman, "referred", service)
 
 
 def first_appointment(
@@ -40,19 +40,10 @@ def first_appointment(
     """
     rec = woman.record(service)
     rebook = system.specs[service].rebook_days
+    booking = Booking(kind, hours=hours, antenatal=antenatal, align=False)
     due = day
     while True:
-        outcome = yield from contact(
-            system,
-            woman,
-            service,
-            kind,
-            day,
-            hours=hours,
-            antenatal=antenatal,
-            align=False,
-            due=due,
-        )
+        outcome = yield from contact(system, woman, service, booking, day, due=due)
         rec.first_attended += outcome == ATTENDED
         rec.first_missed += outcome == MISSED
         if outcome == ATTENDED:
@@ -79,12 +70,11 @@ def fixed_schedule(
 ) -> Generator[Any, Any, list[str]]:
     """Contacts booked for given days (an antenatal or health-visiting schedule)."""
     outcomes = []
+    booking = Booking(kind, antenatal=antenatal, needs_baby=needs_baby)
     for day in sorted(days):
         if woman.ended.triggered or (antenatal and woman.born.triggered):
             break
-        outcome = yield from contact(
-            system, woman, service, kind, day, antenatal=antenatal, needs_baby=needs_baby
-        )
+        outcome = yield from contact(system, woman, service, booking, day)
         outcomes.append(outcome)
     return outcomes
 
@@ -117,7 +107,8 @@ def regular_visits(
         if ended or not system.available(service):
             return attended
         name = kind(n) if callable(kind) else kind
-        outcome = yield from contact(system, woman, service, name, day, needs_baby=needs_baby)
+        booking = Booking(name, needs_baby=needs_baby)
+        outcome = yield from contact(system, woman, service, booking, day)
         attended += outcome == ATTENDED
         n += 1
         day += interval_days
@@ -128,17 +119,17 @@ def handover(system: CareSystem, woman: Woman, service: str, draw: float) -> flo
 
     With the preconditions, shared records alone help only as far as the receiving team
     has time to read them; a co-ordinator carries her story whatever the pressure."""
-    care, s = system.scenario.hostile_care, system.strength
-    joined_up = system.iv.shared_records or woman.has_coordinator
+    care, s = system.hostile_care, system.preconditions.strength
+    joined_up = system.interventions.shared_records or woman.has_coordinator
     p_fail = (
         care.handover_failure_probability_shared if joined_up else care.handover_failure_probability
     )
     if s > 0 and joined_up and not woman.has_coordinator:
-        rush = system.pressure[service]
+        rush = system.workload.pressure[service]
         p_fail += s * rush * (care.handover_failure_probability - p_fail)
     woman.handovers += 1
     if draw < p_fail:
         woman.handover_failures += 1
-        system.log(woman, "handover_failed", service)
+        system.events.log(woman, "handover_failed", service)
         return care.handover_delay_days
     return 0.0

@@ -175,6 +175,14 @@ class Woman:
             return False  # never removed: asked at every step of her treatment hazard
         return any(start <= day < end for start, end in self.care_spells(float("inf")))
 
+    def set_navigator(self, service: str, active: bool) -> None:
+        """Whether she has the navigator this service gives her now: her care co-ordinator
+        or her peer advocate (other services give none)."""
+        if service == "care_coordination":
+            self.has_coordinator = active
+        elif service == "peer_advocacy":
+            self.has_advocate = active
+
     def set_treatment(self, day: float, in_treatment: bool) -> None:
         if in_treatment != self.in_treatment:
             self.in_treatment = in_treatment
