@@ -42,19 +42,27 @@ def replication_kpis(
     stats: dict[str, ServiceStats],
     staff_confidence: float,
 ) -> tuple[dict[str, float], list[dict[str, Any]]]:
-    """KPI values for the replication, and one row per woman (staff confidence is the
-    care system's simulated state, averaged over the measured weeks)."""
+    """KPI values for the replication, in the catalogue's order, and one row per woman
+    (staff confidence is the care system's simulated state, averaged over the measured
+    weeks)."""
     harms = {w.id: _harms(w, scenario) for w in women}
-    n = len(women)
-    booked = [w.booking_gestation_weeks for w in women if w.booking_gestation_weeks is not None]
-    in_treatment_at_birth = [w for w in women if w.in_treatment_at_birth]
-    opioid = [w for w in women if w.opioid_use]
-    referred = [w for w in women if w.conference_deadline_day is not None]
-    conferences = [w for w in referred if w.conference_day is not None]
-    total = _totals(women)
-    ix = scenario.indices
-    community = [name for name, spec in scenario.services if spec.third_sector]
-    k: dict[str, float] = {
+    kpis: dict[str, float] = {
+        **_care_quality(women),
+        **_engagement(women, scenario),
+        "staff_confidence_index": staff_confidence,
+        **_self_efficacy_and_community(women, scenario),
+        **_impacts(women, harms, scenario),
+        **_operations(women),
+        **_per_service(women, stats),
+        **cost_kpis(women, harms, scenario),
+    }
+    rows = [woman_row(w, harms[w.id], scenario) for w in women]
+    return kpis, rows
+
+
+def _care_quality(women: list[Woman]) -> dict[str, float]:
+    """S1-S3: re-traumatisation and stigma, support network, joined-up care."""
+    return {
         "retraumatised_pct": pct(w.retraumatised > 0 for w in women),
         "retraumatising_events_per_woman": mean(w.retraumatised for w in women),
         "stigmatising_contacts_per_woman": mean(w.stigmatising for w in women),
@@ -67,11 +75,19 @@ def replication_kpis(
         "handover_failure_pct": ratio(
             sum(w.handover_failures for w in women), sum(w.handovers for w in women)
         ),
+    }
+
+
+def _engagement(women: list[Woman], scenario: PerinatalScenario) -> dict[str, float]:
+    """S4-S5: engagement with maternity and drug treatment, knowledge at birth."""
+    booked = [w.booking_gestation_weeks for w in women if w.booking_gestation_weeks is not None]
+    late = scenario.indices.late_booking_weeks
+    return {
         "antenatal_attendance_pct": ratio(
             sum(w.antenatal_attended for w in women), sum(w.antenatal_scheduled for w in women)
         ),
         "booking_gestation_weeks": mean(booked),
-        "late_booking_pct": pct(weeks > ix.late_booking_weeks for weeks in booked),
+        "late_booking_pct": pct(weeks > late for weeks in booked),
         "unbooked_pct": pct(w.booking_gestation_weeks is None for w in women),
         "drug_treatment_attendance_pct": ratio(*_attended_of_scheduled(women, "drug_treatment")),
         "in_treatment_at_birth_pct": pct(bool(w.in_treatment_at_birth) for w in women),
@@ -79,33 +95,62 @@ def replication_kpis(
             not w.in_treatment_at_birth for w in women if w.in_treatment_at_known
         ),
         "knowledge_at_birth": mean(w.knowledge_at_birth for w in women),
-        "staff_confidence_index": staff_confidence,
+    }
+
+
+def _self_efficacy_and_community(
+    women: list[Woman], scenario: PerinatalScenario
+) -> dict[str, float]:
+    """M1-M2: self-efficacy, engagement with community (third-sector) support."""
+    community = [name for name, spec in scenario.services if spec.third_sector]
+    return {
         "self_efficacy_index": mean(self_efficacy(w, scenario) for w in women),
         "community_support_engaged_pct": pct(
             _community_engaged(w, community, scenario) for w in women
         ),
+    }
+
+
+def _impacts(
+    women: list[Woman], harms: dict[int, ExpectedHarms], scenario: PerinatalScenario
+) -> dict[str, float]:
+    """I1-I4: babies with their mothers, health, deaths after removal, stability."""
+    n = len(women)
+    expected = harms.values()
+    in_treatment_at_birth = [w for w in women if w.in_treatment_at_birth]
+    in_care_window = scenario.indices.in_care_window_days
+    return {
         "baby_with_mother_at_discharge_pct": pct(
             w.placement_at_discharge in ("with_mother", "with_mother_under_plan") for w in women
         ),
-        "baby_in_care_3m_pct": pct(in_care_within(w, ix.in_care_window_days) for w in women),
+        "baby_in_care_3m_pct": pct(in_care_within(w, in_care_window) for w in women),
         "baby_with_mother_at_12m_pct": pct(not w.separated for w in women),
         "adequate_antenatal_care_pct": pct(adequate_antenatal_care(w, scenario) for w in women),
         "preterm_birth_pct": pct(born_preterm(w) for w in women),
-        "nas_treatment_pct": pct(w.nas_treated for w in opioid),
+        "nas_treatment_pct": pct(w.nas_treated for w in women if w.opioid_use),
         "treatment_retention_12m_pct": pct(w.in_treatment for w in in_treatment_at_birth),
-        "overdoses_per_1000": _per_1000(harms.values(), lambda h: h.overdoses, n),
+        "overdoses_per_1000": _per_1000(expected, lambda h: h.overdoses, n),
         "harm_after_removal_per_1000": _per_1000(
-            harms.values(), lambda h: h.overdoses_after_removal + h.suicides_after_removal, n
+            expected, lambda h: h.overdoses_after_removal + h.suicides_after_removal, n
         ),
         "deaths_after_removal_per_1000": _per_1000(
-            harms.values(), lambda h: h.overdose_deaths_after_removal + h.suicides_after_removal, n
+            expected, lambda h: h.overdose_deaths_after_removal + h.suicides_after_removal, n
         ),
-        "suicides_per_1000": _per_1000(harms.values(), lambda h: h.suicides, n),
+        "suicides_per_1000": _per_1000(expected, lambda h: h.suicides, n),
         "reunifications_per_100_removals": ratio(
             sum(len(w.return_home_days) for w in women), sum(len(w.removal_days) for w in women)
         ),
         "stable_at_12m_pct": pct(stable(w, scenario) for w in women),
-        "contacts_per_woman": ratio(total["attended"] + total["missed"], n, 1.0),
+    }
+
+
+def _operations(women: list[Woman]) -> dict[str, float]:
+    """OP: contacts and their burden, travel, child-protection deadlines, first assessments."""
+    total = _totals(women)
+    referred = [w for w in women if w.conference_deadline_day is not None]
+    conferences = [w for w in referred if w.conference_day is not None]
+    return {
+        "contacts_per_woman": ratio(total["attended"] + total["missed"], len(women), 1.0),
         "missed_contact_pct": ratio(total["missed"], total["attended"] + total["missed"]),
         "antenatal_missed_pct": ratio(
             sum(w.antenatal_missed for w in women),
@@ -123,18 +168,22 @@ def replication_kpis(
         "social_work_referral_pct": pct(w.referral_day is not None for w in women),
         "mental_health_first_missed_pct": ratio(*_first_missed_of_offered(women, "mental_health")),
     }
+
+
+def _per_service(women: list[Woman], stats: dict[str, ServiceStats]) -> dict[str, float]:
+    """OP, for every service (available or not): contacts, misses, waits, utilisation."""
+    n = len(women)
+    kpis: dict[str, float] = {}
     for service in SERVICE_LABELS:
         recs = [w.services[service] for w in women if service in w.services]
-        k[f"{service}_attended_per_woman"] = ratio(sum(r.attended for r in recs), n, 1.0)
-        k[f"{service}_missed_per_woman"] = ratio(sum(r.missed for r in recs), n, 1.0)
-        k[f"{service}_wait_days"] = ratio(
+        kpis[f"{service}_attended_per_woman"] = ratio(sum(r.attended for r in recs), n, 1.0)
+        kpis[f"{service}_missed_per_woman"] = ratio(sum(r.missed for r in recs), n, 1.0)
+        kpis[f"{service}_wait_days"] = ratio(
             sum(r.wait_days for r in recs), sum(r.attended + r.missed for r in recs), 1.0
         )
         s = stats.get(service)
-        k[f"{service}_utilisation"] = s.utilisation if s else math.nan
-    k.update(cost_kpis(women, harms, scenario))
-    rows = [woman_row(w, harms[w.id], scenario) for w in women]
-    return k, rows
+        kpis[f"{service}_utilisation"] = s.utilisation if s else math.nan
+    return kpis
 
 
 def adequate_antenatal_care(w: Woman, scenario: PerinatalScenario) -> bool:
