@@ -31,12 +31,10 @@ from pathway_sim.models.perinatal.engagement import disengage
 from pathway_sim.models.perinatal.fates import CONTACT_DRAWS, ContactDraw
 from pathway_sim.models.perinatal.odds import logistic
 from pathway_sim.models.perinatal.system import CareSystem
-from pathway_sim.models.perinatal.terms import ContactTerms
+from pathway_sim.models.perinatal.terms import NOT_TRAVELLED, ContactTerms
 from pathway_sim.models.perinatal.woman import ServiceRecord, Woman
 
 ATTENDED, MISSED, CANCELLED = "attended", "missed", "cancelled"
-NOT_TRAVELLED = ("home", "remote")
-"""Places she does not travel to."""
 
 
 @dataclass(frozen=True, slots=True)

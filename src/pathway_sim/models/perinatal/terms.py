@@ -19,6 +19,8 @@ from pathway_sim.models.perinatal.schema import PerinatalScenario, ServiceSpec, 
 
 TRIP_PLACES = ("hospital", "community", "drug_service", "social_work_office", "hub")
 """Places she travels to; a hub is reached like a community venue."""
+NOT_TRAVELLED = ("home", "remote")
+"""Where a contact happens without a trip: a home visit, or by phone or video."""
 
 
 @dataclass(frozen=True, slots=True)

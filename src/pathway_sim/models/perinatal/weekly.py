@@ -20,12 +20,13 @@ from collections.abc import Iterable
 from typing import Any
 
 from pathway_sim.core.units import DAYS_PER_WEEK
+from pathway_sim.models.perinatal.terms import NOT_TRAVELLED
 from pathway_sim.models.results import EventRow
 
 CONTACT_OUTCOMES = ("attended", "missed")
 """Outcomes of a contact that took place (a cancelled one never reached her)."""
-NOT_A_TRIP = ("", "home", "remote")
-"""Locations she did not travel to."""
+NOT_A_TRIP = ("", *NOT_TRAVELLED)
+"""Locations in the log she did not travel to (none recorded, or no trip needed)."""
 ENGAGING = {"referred": 1, "reengaged": 1, "disengaged": 0, "case_closed": 0}
 """Events that change whether she is engaged with a service, and to what."""
 
