@@ -135,3 +135,39 @@ def test_the_check_catches_upward_imports_lazy_ones_included(tmp_path: Path) -> 
         "pathway_sim.reporting",
         "pathway_sim.runs.runner",
     ]
+
+
+MODEL_CLASS_LINES = 200
+MODEL_FUNCTION_LINES = 80
+"""The model's rooms stay small: no class of ``models/`` over 200 lines (one idea each), no
+function over 80 (it reads as the domain's steps)."""
+
+
+def oversized(path: Path) -> list[str]:
+    """The classes and functions of ``path`` longer than the model's limits."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ClassDef):
+            limit = MODEL_CLASS_LINES
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            limit = MODEL_FUNCTION_LINES
+        else:
+            continue
+        lines = (node.end_lineno or node.lineno) - node.lineno + 1
+        if lines > limit:
+            found.append(f"{path.name}:{node.name} ({lines} lines)")
+    return found
+
+
+def test_the_model_has_no_oversized_class_or_function() -> None:
+    too_big = [
+        item for path in sorted((PACKAGE / "models").rglob("*.py")) for item in oversized(path)
+    ]
+    assert not too_big, too_big
+
+
+def test_the_size_check_can_fail(tmp_path: Path) -> None:
+    body = "\n".join(f"    x{i} = {i}" for i in range(MODEL_FUNCTION_LINES))
+    fake = tmp_path / "big.py"
+    fake.write_text(f"def long():\n{body}\n")
+    assert oversized(fake) == [f"big.py:long ({MODEL_FUNCTION_LINES + 1} lines)"]

@@ -8,16 +8,36 @@ import simpy
 
 from pathway_sim.core.randomness import Streams
 from pathway_sim.engine.service import Service
-from pathway_sim.models.perinatal.care_quality import retell_probability
-from pathway_sim.models.perinatal.contacts import aligned_day, attendance_probability
-from pathway_sim.models.perinatal.fates import FATES
-from pathway_sim.models.perinatal.maternity import antenatal_weeks
+from pathway_sim.models.perinatal.care_quality import (
+    retell_probability,
+    retraumatise,
+    stigmatise,
+)
+from pathway_sim.models.perinatal.contacts import (
+    ATTENDED,
+    MISSED,
+    Booking,
+    aligned_day,
+    attendance_probability,
+    contact,
+)
+from pathway_sim.models.perinatal.fates import (
+    CONTACT_DRAWS,
+    FATES,
+    PRETERM_WEEKS,
+    TERM_WEEKS,
+    Fate,
+)
+from pathway_sim.models.perinatal.maternity import adequate_care_so_far, antenatal_weeks
+from pathway_sim.models.perinatal.metrics import adequate_antenatal_care
 from pathway_sim.models.perinatal.odds import logistic, logit, per_period, with_odds_ratio
 from pathway_sim.models.perinatal.schema import PerinatalScenario
 from pathway_sim.models.perinatal.social_work import assessment_plan, conference_deadline
 from pathway_sim.models.perinatal.system import CareSystem
 from pathway_sim.models.perinatal.woman import ServiceRecord, Woman, draw_woman
 from pathway_sim.models.perinatal.workload import pressure
+
+from .pathway_helpers import small
 
 DEFAULTS = PerinatalScenario(model="perinatal", name="t")
 
@@ -211,3 +231,93 @@ def test_requests_queued_for_a_post_can_be_withdrawn_to_go_elsewhere():
     staff.withdraw_waiting_for(0)
     env.run(until=2)
     assert got == [None] and staff.waiting.value == 0
+
+
+def _scenario_system(**sections) -> CareSystem:
+    scenario = PerinatalScenario(model="perinatal", name="s", **sections)
+    return CareSystem(simpy.Environment(), scenario, Streams(1, 0), event_log=False)
+
+
+def _loaded_system(*changes: str) -> CareSystem:
+    return CareSystem(simpy.Environment(), small(*changes), Streams(1, 0), event_log=False)
+
+
+def test_service_traits_are_fields_of_the_spec():
+    """The hub, navigator and third-sector traits are read from each service's spec."""
+    hub = "interventions.co_located_hub=true"
+    default = _loaded_system(hub)
+    assert default.contact_terms["drug_treatment"].place == "hub"
+    assert default.contact_terms["drug_treatment"].hub_aligned
+    kept_out = _loaded_system(hub, "services.drug_treatment.hub_hosted=false")
+    assert kept_out.contact_terms["drug_treatment"].place == "drug_service"
+    assert not kept_out.contact_terms["drug_treatment"].hub_aligned
+    engagement = DEFAULTS.engagement
+    navigator = _loaded_system("services.midwifery.navigator=true")
+    assert default.contact_terms["midwifery"].knowledge_gain == engagement.knowledge_gain
+    assert navigator.contact_terms["midwifery"].knowledge_gain == (
+        engagement.knowledge_gain_navigator
+    )
+    assert [name for name, spec in DEFAULTS.services if spec.third_sector] == [
+        "peer_advocacy",
+        "parenting_support",
+        "post_removal_support",
+    ]
+
+
+def test_funding_ends_on_its_day_for_any_service():
+    system = _loaded_system("services.health_visiting.funding_end_day=30")
+    assert system.available("health_visiting")
+    system.env.run(until=30.0)
+    assert not system.available("health_visiting") and system.available("midwifery")
+
+
+def test_one_adequacy_threshold_read_by_both_definitions():
+    """Adequate care so far (the preterm risk) and adequate antenatal care (the KPI) differ
+    in what they count but read the same threshold, ``birth.adequate_attendance_share``."""
+    woman = _woman(booking_gestation_weeks=12.0, antenatal_attended=6, antenatal_scheduled=10)
+    rec = woman.record("midwifery")
+    rec.attended, rec.missed = 6, 4
+    for share, adequate in ((0.7, False), (0.6, True)):
+        scenario = PerinatalScenario(
+            model="perinatal", name="s", birth={"adequate_attendance_share": share}
+        )
+        assert adequate_care_so_far(woman, scenario.birth.adequate_attendance_share) is adequate
+        assert adequate_antenatal_care(woman, scenario) is adequate
+    late = _woman(booking_gestation_weeks=21.0, antenatal_attended=10, antenatal_scheduled=10)
+    assert not adequate_antenatal_care(late, DEFAULTS)  # booked after 20 weeks
+    later = PerinatalScenario(model="perinatal", name="s", indices={"late_booking_weeks": 22.0})
+    assert adequate_antenatal_care(late, later)
+
+
+def test_a_stigmatising_contact_costs_trust_once_even_when_it_retraumatises():
+    """The stigma's trust loss stands for the event: its re-traumatisation adds no loss."""
+    system = _scenario_system(hostile_care={"stigma_retraumatise_probability": 1.0})
+    woman = _woman(trust=0.8)
+    stigmatise(system, woman, "midwifery")
+    assert (woman.stigmatising, woman.retraumatised) == (1, 1)
+    assert woman.trust == pytest.approx(0.8 - DEFAULTS.engagement.trust_loss_stigma)
+    other = _woman(trust=0.8)
+    retraumatise(system, other, "conference")
+    assert other.trust == pytest.approx(0.8 - DEFAULTS.engagement.trust_loss_retraumatised)
+
+
+def test_a_contact_takes_the_same_numbers_whatever_happens_in_it():
+    """Attended or missed, a contact reads its named draws (``ContactDraw``) and no more, so
+    what happens in one contact never shifts the numbers of the next."""
+    taken = []
+    for certain in (0.0, 1.0):
+        system = _scenario_system(services={"health_visiting": {"attendance_probability": certain}})
+        woman = _woman()
+        woman.record("health_visiting")
+        booking = Booking("visit", align=False)
+        process = system.env.process(contact(system, woman, "health_visiting", booking, 1.0))
+        system.env.run(until=process)
+        assert process.value == (ATTENDED if certain else MISSED)
+        taken.append(woman.contact_uniforms.take(1))
+    assert taken[0] == taken[1] == _woman().contact_uniforms.take(CONTACT_DRAWS + 1)[-1:]
+
+
+def test_each_woman_draws_one_number_per_preterm_week():
+    woman = draw_woman(0, simpy.Environment(), True, DEFAULTS, Streams(1, 0))
+    assert len(woman.fate) == FATES == Fate.PRETERM_WEEK + len(PRETERM_WEEKS)
+    assert PRETERM_WEEKS[-1] + 1 == TERM_WEEKS == 37

@@ -4,8 +4,11 @@ import json
 
 import pytest
 
+from pathway_sim.app import levers
 from pathway_sim.core.errors import ScenarioError
 from pathway_sim.inputs.loading import json_schema, load_scenario, to_yaml
+from pathway_sim.models.perinatal.schema import PerinatalScenario
+from pathway_sim.models.perinatal.toc import KEY_REQUIREMENTS
 
 from .conftest import SCENARIOS, write
 
@@ -166,3 +169,13 @@ def test_missing_model_key(tmp_path):
 def test_top_level_must_be_a_mapping(tmp_path):
     f = write(tmp_path / "list.yaml", "- 1\n- 2\n")
     assert "expected a mapping" in _error(f)
+
+
+def test_key_requirements_have_one_home():
+    """The ToC's table of key requirements is the one list: the schema accepts its ids, the
+    app groups levers by them, and an id outside it is refused."""
+    schema = PerinatalScenario.model_json_schema()["properties"]["key_requirements"]
+    assert schema["items"]["enum"] == list(KEY_REQUIREMENTS)
+    assert levers.KEY_REQUIREMENTS is KEY_REQUIREMENTS
+    with pytest.raises(ValueError, match="KR9"):
+        PerinatalScenario(model="perinatal", name="s", key_requirements=["KR9"])
