@@ -91,8 +91,10 @@ def contact(
         return booked.cancel()
     draws = woman.contact_uniforms.take(CONTACT_DRAWS)
     booked.choose_place(draws)
-    post = yield from booked.reach()
+    post = booked.queue()
     if post is None:
+        post = yield from booked.wait()
+    if post is None or not booked.still_wanted(post):
         return booked.cancel()
     return booked.hold(post, due, draws)
 
@@ -112,7 +114,10 @@ def aligned_day(system: CareSystem, woman: Woman, service: str, day: float) -> f
 class _Contact:
     """A contact on its day: booked (counted as scheduled), then reached, then held."""
 
-    __slots__ = ("booking", "rec", "service", "system", "terms", "where", "woman")
+    __slots__ = (
+        "antenatal", "booking", "logged", "queued", "rec", "service", "system", "terms",
+        "wanted_post", "where", "woman",
+    )  # fmt: skip
 
     def __init__(
         self,
@@ -128,14 +133,16 @@ class _Contact:
         self.booking = booking
         self.rec = rec
         self.terms: ContactTerms = system.contact_terms[service]
+        self.antenatal = booking.antenatal and service == "midwifery"
+        """Whether it counts as antenatal care (a midwifery contact before birth)."""
+        self.logged = system.events.keeps(woman)
         self.where = ""
         """Where it happens, once chosen."""
+        self.queued = 0.0
+        self.wanted_post: int | None = None
+        """Her named worker's post, where the service has named workers."""
         rec.scheduled += 1
-        woman.antenatal_scheduled += self._antenatal()
-
-    def _antenatal(self) -> bool:
-        """Whether it counts as antenatal care (a midwifery contact before birth)."""
-        return self.booking.antenatal and self.service == "midwifery"
+        woman.antenatal_scheduled += self.antenatal
 
     def wanted(self) -> bool:
         """Whether it still goes ahead: her follow-up goes on, she is engaged (or it is
@@ -170,43 +177,51 @@ class _Contact:
         )
         self.where = "remote" if remote else (self.booking.place or self.terms.place)
 
-    def reach(self) -> Generator[Any, Any, Post | None]:
-        """Queue for her named worker (any free post where the service has none) and return
-        the post; None if it is no longer wanted by the time a post is free."""
-        system, woman, rec, terms = self.system, self.woman, self.rec, self.terms
-        queued = system.env.now
-        abort = woman.born if self.booking.antenatal else woman.ended
-        staff = terms.staff
-        wanted = rec.named_post if terms.spec.named_worker else None
-        if system.events.keeps(woman):
-            system.events.log(
-                woman,
+    def queue(self) -> Post | None:
+        """She queues for her named worker (any post where the service has none): the post
+        if it is free now (most are), else None."""
+        terms = self.terms
+        self.queued = self.system.env.now
+        self.wanted_post = self.rec.named_post if terms.spec.named_worker else None
+        if self.logged:
+            self.system.events.log(
+                self.woman,
                 terms.wait_begins,
                 self.service,
                 self.where,
                 event_type="queue",
                 detail=self.booking.kind,
             )
-        post = staff.take_free(wanted)
-        if post is None:
-            post = yield from staff.acquire(wanted, abort)
+        return terms.staff.take_free(self.wanted_post)
+
+    def wait(self) -> Generator[Any, Any, Post | None]:
+        """Wait for the post; if her worker leaves and her case moves, wait for the new one.
+        None if she stops waiting (follow-up over, or birth for an antenatal contact)."""
+        rec, staff = self.rec, self.terms.staff
+        abort = self.woman.born if self.booking.antenatal else self.woman.ended
+        wanted = self.wanted_post
+        post = yield from staff.acquire(wanted, abort)
         while post is None and wanted is not None and rec.named_post != wanted:
             wanted = rec.named_post  # her worker left and her case moved: queue for the new one
             if abort.triggered:
                 break
             post = yield from staff.acquire(wanted, abort)
-        if post is None or not self.wanted():
-            if post is not None:
-                staff.release(post)
-            return None
-        rec.wait_days += system.env.now - queued
         return post
+
+    def still_wanted(self, post: Post) -> bool:
+        """Whether she still has the contact now that a post is free; if not, the post goes
+        back at once."""
+        if self.wanted():
+            return True
+        self.terms.staff.release(post)
+        return False
 
     def hold(self, post: Post, due: float, draws: list[float]) -> str:
         """She attends or misses (she may have given up waiting); what happens follows, and
         the post's time is spent. The clock stands still in here."""
         system, woman, rec, place = self.system, self.woman, self.rec, self.where
         now = system.env.now
+        rec.wait_days += now - self.queued
         rec.last_contact_day = now
         _forget_old_contacts(woman, now, system.attendance.burden_window_days)
         overdue = max(0.0, now - due - system.capacity.wait_grace_days)
@@ -216,7 +231,8 @@ class _Contact:
         )
         woman.recent.append(now)
         outcome = ATTENDED if attended else MISSED
-        self._log_use(post, "resource_use", self.terms.begins, now, outcome)
+        if self.logged:
+            self._log_use(post, "resource_use", self.terms.begins, now, outcome)
         if attended:
             _attended(system, woman, rec, self.terms, place, post, draws)
         else:
@@ -230,7 +246,7 @@ class _Contact:
 
     def _count_in_pregnancy(self, attended: bool, now: float) -> None:
         woman = self.woman
-        if self._antenatal():
+        if self.antenatal:
             woman.antenatal_attended += attended
             woman.antenatal_missed += not attended
         if not woman.born.triggered:
@@ -247,24 +263,24 @@ class _Contact:
             hours *= system.hostile_care.relational_time_multiplier
         hours *= 1 - system.capacity.rushed_time_cut * system.workload.pressure[self.service]
         busy_days = system.workforce.staff_days(self.service, hours)
-        self._log_use(post, "resource_use_end", self.terms.ends, now + busy_days)
+        if self.logged:
+            self._log_use(post, "resource_use_end", self.terms.ends, now + busy_days)
         self.terms.staff.release_after(post, busy_days)
 
     def _log_use(
         self, post: Post, event_type: str, event: str, time: float, outcome: str = ""
     ) -> None:
-        if self.system.events.keeps(self.woman):
-            self.system.events.log(
-                self.woman,
-                event,
-                self.service,
-                self.where,
-                event_type=event_type,
-                resource_id=post.index + 1,
-                outcome=outcome,
-                detail=self.booking.kind,
-                time=time,
-            )
+        self.system.events.log(
+            self.woman,
+            event,
+            self.service,
+            self.where,
+            event_type=event_type,
+            resource_id=post.index + 1,
+            outcome=outcome,
+            detail=self.booking.kind,
+            time=time,
+        )
 
 
 def _waited(system: CareSystem, woman: Woman, overdue: float) -> bool:
