@@ -69,9 +69,8 @@ class WiderSystem:
         the week's wider-team contacts."""
         s, pre, training = self._strength, self._pre, self._training
         self.fear = self._fear_log_odds * (1 - training.coverage)
-        system_works = pre.hostile_system_floor + (1 - pre.hostile_system_floor) * (
-            training.wider_stock
-        )
+        floor = pre.hostile_system_floor
+        system_works = floor + (1 - floor) * training.wider_stock
         self.hub = self._terms.hub * (1 - s + s * system_works)
         self.coordinator = self._terms.coordinator * (1 - s + s * system_works)
         self._wider_team_week()
