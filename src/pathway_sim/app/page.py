@@ -20,7 +20,9 @@ from pathway_sim.app import jobs, levers, presets, results, server
 from pathway_sim.core.errors import ScenarioError, UsageError
 from pathway_sim.inputs.loading import to_yaml
 from pathway_sim.models.perinatal.toc import KEY_REQUIREMENTS
+from pathway_sim.runs import layout
 from pathway_sim.runs.executors import ExecutorSpec
+from pathway_sim.runs.reader import ResultsDir
 
 MAX_REPS = 100
 DEFAULT_REPS = 30
@@ -291,11 +293,12 @@ def files_of(job: jobs.Job) -> dict[str, tuple[bytes, str]]:
                           [[job.base_results[i] for i in pairs],
                            [job.whatif_results[i] for i in pairs]])  # fmt: skip
     report = build_report(folder)
+    written = ResultsDir(folder)
     return {
         f"{job.whatif.name}_results.zip": (results.zipped(folder), "application/zip"),
-        "report.html": (report.read_bytes(), "text/html"),
-        "report.xlsx": ((folder / "report.xlsx").read_bytes(),
-                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        layout.REPORT: (report.read_bytes(), "text/html"),
+        layout.WORKBOOK: (written.data(layout.WORKBOOK),
+                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     }  # fmt: skip
 
 

@@ -185,6 +185,7 @@ def cmd_animate(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     from pathway_sim.runs.lock import locked
+    from pathway_sim.runs.reader import check_results_dir
 
     if not args.results_dir.is_dir():
         raise UsageError(f"{args.results_dir}: no such results directory")
@@ -192,47 +193,6 @@ def cmd_report(args: argparse.Namespace) -> int:
     with locked(args.results_dir):
         write_report(args.results_dir, args.out, quiet=False)
     return 0
-
-
-def check_results_dir(root: Path) -> None:
-    """Refuse a results directory whose scenario names could not have been written by a
-    run (a tampered or hand-made directory): the report joins them into paths."""
-    from pathway_sim.core.schema import name_problem
-
-    comparison = root / "comparison.csv"
-    if comparison.is_file() and not (root / "manifest.json").is_file():
-        names = read_result_table(comparison, ["scenario"])["scenario"]
-        for name in dict.fromkeys(names):
-            if name_problem(name):
-                raise UsageError(f"{comparison}: scenario: {name_problem(name)}")
-            check_run_dir(root / str(name))
-    else:
-        check_run_dir(root)
-
-
-def check_run_dir(path: Path) -> None:
-    from pathway_sim.core.schema import name_problem
-    from pathway_sim.inputs.yaml_files import read_mapping
-
-    scenario = path / "scenario.yaml"
-    if not scenario.is_file():
-        return  # the report says what is missing
-    _, data = read_mapping(scenario, "resolved scenario")
-    if name_problem(data.get("name")):
-        raise UsageError(f"{scenario}: name: {name_problem(data.get('name'))}")
-
-
-def read_result_table(path: Path, columns: list[str]) -> pd.DataFrame:
-    import pandas as pd
-
-    try:
-        table = pd.read_csv(path)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{path}: not a table pathway-sim wrote ({exc})") from None
-    missing = [c for c in columns if c not in table.columns]
-    if missing:
-        raise UsageError(f"{path}: expected the columns {', '.join(missing)}")
-    return table
 
 
 REPORT_INPUT_ERRORS = (KeyError, ValueError, TypeError, IndexError, UnicodeDecodeError)
@@ -296,12 +256,14 @@ def cmd_calibration(args: argparse.Namespace) -> int:
 def write_calibration(out: Path, table: pd.DataFrame) -> None:
     """``calibration.csv`` beside the run, then the run's manifest again, so that the
     manifest is the last file written (a directory with a manifest is whole)."""
+    from pathway_sim.runs import layout
     from pathway_sim.runs.outputs import write_csv, write_json
+    from pathway_sim.runs.reader import ResultsDir
 
-    manifest_path = out / "manifest.json"
-    info = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest_path = out / layout.MANIFEST
+    info = ResultsDir(out).manifest()
     manifest_path.unlink()
-    write_csv(out / "calibration.csv", table)
+    write_csv(out / layout.CALIBRATION, table)
     info["calibration"] = {"targets": len(table), "in_range": int(table["in_range"].sum())}
     write_json(manifest_path, info)
 

@@ -33,6 +33,7 @@ from pathway_sim.inputs.loading import with_changes
 from pathway_sim.models import Scenario
 from pathway_sim.models.perinatal.toc import HEADLINE_KPIS
 from pathway_sim.models.results import ReplicationResult
+from pathway_sim.runs import layout
 from pathway_sim.runs.executors import Executor, ExecutorSpec, executing
 from pathway_sim.runs.formats import chosen_event_log_format
 from pathway_sim.runs.outputs import manifest, remove_stale, write_csv, write_run, write_text
@@ -314,7 +315,7 @@ def choose_replications(
     wall = time.perf_counter() - started
     precision = tracker.report(replications_table(scenario.name, run.results(chosen)))
     if out is not None:
-        write_csv(out / "precision.csv", precision)
+        write_csv(out / layout.PRECISION, precision)
     method = {"method": "Hoad, Robinson and Davies (2010)", "target": goal.target,
               "kpis": list(tracker.paths), "max_reps": goal.max_reps, "k_limit": goal.k_limit,
               "run": reps, "met": needed is not None}  # fmt: skip
@@ -385,7 +386,7 @@ def compare_scenarios(
     outs = [within(out, out / s.name) if out else None for s in scenarios]
     check_resumable(scenarios, outs, event_log, resume)
     if out is not None:
-        remove_stale(out, COMPARISON_FILES)
+        remove_stale(out, layout.COMPARISON_FILES)
     runs = run_scenarios(
         scenarios, outs, spec, event_log=event_log, resume=resume, progress=progress
     )
@@ -393,9 +394,9 @@ def compare_scenarios(
     table = comparison_table(replications, scenarios[0].name, correction)
     comparison = Comparison(runs, table, correction, out)
     if out is not None:
-        write_csv(out / "comparison.csv", table)
-        write_csv(out / "scorecard.csv", comparison.scorecard)
-        write_csv(out / "cost_effectiveness.csv", comparison.cost_effectiveness)
+        write_csv(out / layout.COMPARISON, table)
+        write_csv(out / layout.SCORECARD, comparison.scorecard)
+        write_csv(out / layout.COST_EFFECTIVENESS, comparison.cost_effectiveness)
     return comparison
 
 
@@ -433,13 +434,6 @@ def _on_common_random_numbers(scenarios: Sequence[Any]) -> list[Any]:
     return aligned
 
 
-EXPERIMENT_FILES = ("experiment.csv", "effects.csv", "experiment.yaml")
-COMPARISON_FILES = (
-    "comparison.csv", "scorecard.csv", "cost_effectiveness.csv", "report.html", "report.xlsx",
-    "figures",
-)  # fmt: skip
-
-
 @dataclass(frozen=True)
 class ExperimentResult:
     """An experiment's tidy table, its comparison and (for a factorial) its effects."""
@@ -470,7 +464,7 @@ def run_experiment(
     if out is not None:
         outs = [within(out, out / s.name) for s in scenarios]
         check_resumable(scenarios, outs, event_log, resume)
-        remove_stale(out, EXPERIMENT_FILES)
+        remove_stale(out, layout.EXPERIMENT_FILES)
     comparison = compare_scenarios(
         scenarios, out, spec, correction=experiment.correction,
         event_log=event_log, resume=resume, progress=progress,
@@ -482,10 +476,10 @@ def run_experiment(
             comparison.replications, experiment.levels, experiment.correction
         )
     if out is not None:
-        write_csv(out / "experiment.csv", table)
+        write_csv(out / layout.EXPERIMENT, table)
         if effects is not None:
-            write_csv(out / "effects.csv", effects)
-        write_text(out / "experiment.yaml", experiment.source_text)
+            write_csv(out / layout.EFFECTS, effects)
+        write_text(out / layout.EXPERIMENT_FILE, experiment.source_text)
     return ExperimentResult(experiment, table, comparison, effects)
 
 

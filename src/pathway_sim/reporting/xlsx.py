@@ -18,9 +18,9 @@ from openpyxl.styles import Font
 
 from pathway_sim.inputs.register import register_table
 from pathway_sim.models.kpis import kpi
+from pathway_sim.runs import layout
 from pathway_sim.runs.outputs import atomic_write
 
-XLSX_NAME = "report.xlsx"
 MAX_WIDTH = 60
 """Widest column, in characters: long sources and notes wrap rather than run on."""
 
@@ -73,6 +73,6 @@ def write_workbook(
     book.remove(book.active)
     for title, table in workbook_tables(comparison, scorecard, cost_effect).items():
         _sheet(book, title, table)
-    path = Path(out) / XLSX_NAME
+    path = Path(out) / layout.WORKBOOK
     atomic_write(path, book.save, binary=True)
     return path

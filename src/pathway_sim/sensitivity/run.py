@@ -28,6 +28,7 @@ from pathway_sim.core.errors import ScenarioError, UsageError
 from pathway_sim.experiments.run import SERIAL, Run, check_resumable, progress_bar, replicate
 from pathway_sim.inputs.loading import to_yaml, with_changes
 from pathway_sim.models import Scenario
+from pathway_sim.runs import layout
 from pathway_sim.runs.executors import ExecutorSpec, executing
 from pathway_sim.runs.outputs import (
     manifest,
@@ -52,13 +53,6 @@ from pathway_sim.sensitivity.methods import (
 from pathway_sim.sensitivity.spec import SensitivitySpec
 
 log = logging.getLogger("pathway_sim")
-
-POINTS_DIR = "points"
-SENSITIVITY_FILES = (
-    "manifest.json", "sensitivity.yaml", "scenario.yaml", "parameters.csv", "samples.csv",
-    "indices.csv",
-    "tornado.csv", "uncertainty.csv", "figures",
-)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -102,7 +96,7 @@ def run_sensitivity(
         values["oat"] = oat_points(factors)
     points = plan_points(spec, values)
     if out is not None:
-        stores = {key: out / POINTS_DIR / key for key in points.scenarios}
+        stores = {key: out / layout.POINTS / key for key in points.scenarios}
         check_resumable(list(points.scenarios.values()), list(stores.values()), False, resume)
         _prepare(out, resume)
     started = time.perf_counter()
@@ -137,8 +131,8 @@ def _check_kpis(spec: SensitivitySpec) -> None:
 
 def _prepare(out: Path, resume: bool) -> None:
     """Clear an earlier run's files; without ``resume`` also its stored points."""
-    remove_stale(out, SENSITIVITY_FILES)
-    points = within(out, out / POINTS_DIR)
+    remove_stale(out, layout.SENSITIVITY_FILES)
+    points = within(out, out / layout.POINTS)
     if not resume and points.is_dir() and any(points.iterdir()):
         log.info(
             "starting afresh: discarding the stored points in %s (--resume reuses them)", points
@@ -197,7 +191,7 @@ def _run_points(
     keys = points.keys
     runs: dict[str, Run] = {}
     for key, scenario in points.scenarios.items():
-        where = out / POINTS_DIR / key if out is not None else None
+        where = out / layout.POINTS / key if out is not None else None
         runs[key] = Run.start(scenario, where, False, resume)
     reps = spec.file.replications
     executor = capped(executor, len(runs) * reps)
@@ -252,17 +246,17 @@ def _write(
     figures: FigureWriter | None,
 ) -> None:
     spec, f = result.spec, result.spec.file
-    write_text(out / "sensitivity.yaml", spec.source_text)
-    write_text(out / "scenario.yaml", to_yaml(spec.base))
-    write_csv(out / "parameters.csv", parameters_table(spec))
-    write_csv(out / "samples.csv", result.samples)
-    write_csv(out / "indices.csv", result.indices)
+    write_text(out / layout.SENSITIVITY_FILE, spec.source_text)
+    write_text(out / layout.SCENARIO, to_yaml(spec.base))
+    write_csv(out / layout.PARAMETERS, parameters_table(spec))
+    write_csv(out / layout.SAMPLES, result.samples)
+    write_csv(out / layout.INDICES, result.indices)
     if result.tornado is not None:
-        write_csv(out / "tornado.csv", result.tornado)
+        write_csv(out / layout.TORNADO, result.tornado)
     if result.uncertainty is not None:
-        write_csv(out / "uncertainty.csv", result.uncertainty)
+        write_csv(out / layout.UNCERTAINTY, result.uncertainty)
     if figures is not None:
-        figures(result, out / "figures")
+        figures(result, out / layout.FIGURES)
     sensitivity = {
         "name": f.name, "method": f.method, "samples": f.samples, "levels": f.levels,
         "second_order": f.second_order, "parameters": spec.names, "points": points,
@@ -272,4 +266,4 @@ def _write(
     info = manifest(
         spec.base, f.seed, f.replications, wall, **executor.manifest(), sensitivity=sensitivity
     )
-    write_json(out / "manifest.json", info)
+    write_json(out / layout.MANIFEST, info)
