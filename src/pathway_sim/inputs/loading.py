@@ -57,7 +57,7 @@ def load_scenario(
         data["name"] = path.stem
         origins[("name",)] = str(path)
     for text in overrides:
-        dotted, value = _parse_override(text)
+        dotted, value = parse_override(text)
         _apply(model, data, dotted, value, f"--set {text}", origins)
     for option, (dotted, value) in (settings or {}).items():
         _apply(model, data, dotted.split("."), value, option, origins)
@@ -226,7 +226,7 @@ def _mark(origins: dict[tuple, str], path: tuple, value: Any, source: str) -> No
 # --- overrides ---------------------------------------------------------------------------
 
 
-def _parse_override(text: str) -> tuple[list[str], Any]:
+def parse_override(text: str) -> tuple[list[str], Any]:
     dotted, sep, raw = text.partition("=")
     if not sep or not dotted.strip():
         raise ScenarioError(f"--set {text}: expected PATH=VALUE, e.g. services.midwifery.staff=6")

@@ -34,7 +34,7 @@ from pathway_sim.models import Scenario
 from pathway_sim.models.perinatal.schema import PerinatalScenario
 from pathway_sim.models.results import EVENT_COLUMNS, ReplicationResult
 from pathway_sim.runs import layout
-from pathway_sim.runs.formats import EVENT_LOG_FORMATS, chosen_event_log_format
+from pathway_sim.runs.formats import DEFAULT_EVENT_LOG_FORMAT, EVENT_LOG_FORMATS
 from pathway_sim.runs.runner import (
     replications_table,
     services_table,
@@ -146,12 +146,11 @@ def parquet_bytes(table: pa.Table) -> bytes:
     return sink.getvalue().to_pybytes()
 
 
-def write_events(out: Path, parts: Iterable[pa.Table], fmt: str | None = None) -> Path:
+def write_events(out: Path, parts: Iterable[pa.Table], fmt: str) -> Path:
     """Write the event log into ``out`` from its parts (one table per replication, in
     replication order), holding one part at a time: Parquet (zstd, dictionary-encoded
     categories, a row group per replication) or gzip CSV (missing values empty; no
     timestamp in the header, so equal logs give equal bytes); return its path."""
-    fmt = fmt or chosen_event_log_format()
     path = out / EVENT_LOG_FORMATS[fmt]
 
     def write_parquet(handle: IO[bytes]) -> None:
@@ -172,7 +171,7 @@ def write_events(out: Path, parts: Iterable[pa.Table], fmt: str | None = None) -
     return path
 
 
-def write_json(path: Path, data: Any) -> None:
+def write_json(path: Path, data: object) -> None:
     write_text(path, json.dumps(data, indent=2, sort_keys=False) + "\n")
 
 
@@ -182,9 +181,10 @@ def scenario_digest(scenario: Scenario) -> str:
 
 
 def manifest(
-    scenario: Scenario, seed: int, replications: int, wall_seconds: float, **extra: Any
+    scenario: Scenario, seed: int, replications: int, wall_seconds: float, **extra: object
 ) -> dict[str, Any]:
-    """Provenance of a run: what ran, from which seed, with what software."""
+    """Provenance of a run: what ran, from which seed, with what software; ``extra`` adds
+    what the command records (JSON values)."""
     versions: dict[str, str | None] = {}
     for name in LIBRARIES:
         try:
@@ -213,10 +213,12 @@ def write_run(
     results: Sequence[ReplicationResult],
     run_manifest: dict[str, Any],
     event_parts: Iterable[pa.Table] | None = None,
+    event_log_format: str = DEFAULT_EVENT_LOG_FORMAT,
 ) -> pd.DataFrame:
     """Write the ``run`` output contract into ``out``; return the summary table.
     ``event_parts``, each replication's event log in order, are streamed into the
-    event log when given (else it was written already, or not asked for).
+    event log, in ``event_log_format``, when given (else it was written already, or not
+    asked for).
 
     A perinatal run also gets ``kpi_evidence.csv``: which KPIs rest mainly on
     assumption-status parameters of the register.
@@ -231,7 +233,7 @@ def write_run(
     if not women.empty:
         write_csv(out / layout.WOMEN, women)
     if event_parts is not None:
-        write_events(out, event_parts)
+        write_events(out, event_parts, event_log_format)
     for name, table in weekly_tables(scenario.name, results).items():
         if not table.empty:  # only with the event log
             write_csv(out / name, table)
