@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.state import SessionStateProxy
 
 from pathway_sim.app import jobs, levers, presets, results, server
 from pathway_sim.core.errors import ScenarioError, UsageError
@@ -37,7 +38,7 @@ def executor() -> ExecutorSpec:
     return ExecutorSpec("processes", workers) if workers > 1 else ExecutorSpec()
 
 
-def state() -> dict[str, Any]:
+def state() -> SessionStateProxy:
     """This browser session's runs (name -> job, in the order run) and messages."""
     st.session_state.setdefault("runs", {})
     st.session_state.setdefault("current", None)
@@ -97,8 +98,8 @@ def _number(key: str, path: str, value: float, scenario: Any) -> float:
     limit = levers.bounds(scenario, path)
     label = f"{path} ({limit.low:g} to {limit.high:g})"
     if limit.integer:
-        got = st.number_input(label, int(limit.low), int(limit.high), int(value), 1, key=key)
-        return int(got)
+        whole = st.number_input(label, int(limit.low), int(limit.high), int(value), 1, key=key)
+        return int(whole)
     got = st.number_input(label, limit.low, limit.high, float(value), 0.05, key=key)
     return float(got)
 

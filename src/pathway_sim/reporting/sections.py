@@ -9,7 +9,7 @@ the event logs (``EventLogTables``), read once for every section.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 from markupsafe import Markup
@@ -23,9 +23,6 @@ from pathway_sim.reporting import eventlog, headline, plots, toc_panel
 from pathway_sim.reporting.templating import FigureWriter, render
 from pathway_sim.runs.reader import Results, RunResults
 
-if TYPE_CHECKING:
-    from pandas.core.groupby import DataFrameGroupBy
-
 MAX_JOURNEY_SCENARIOS = 5
 DEADLINE_KPIS = ("assessment_late_pct", "conference_late_pct")
 NEEDS_EVENTS = (
@@ -37,12 +34,13 @@ NEEDS_EVENTS = (
 )
 
 
-def _interval_rows(groups: DataFrameGroupBy[Any, bool], value: str) -> pd.DataFrame:
-    """Mean and 95% t-interval over replications for each group."""
+def _interval_rows(table: pd.DataFrame, by: str, value: str, sort: bool) -> pd.DataFrame:
+    """Mean and 95% t-interval of ``value`` over replications for each ``by`` group
+    (in the table's order unless ``sort``)."""
     rows = []
-    for key, group in groups:
+    for (key,), group in table.groupby([by], sort=sort):
         ci = t_interval(group[value].to_numpy(dtype=float))
-        rows.append((*key, ci.mean, ci.low, ci.high))
+        rows.append((key, ci.mean, ci.low, ci.high))
     return pd.DataFrame(rows)
 
 
@@ -362,7 +360,7 @@ def travel_table(ctx: Context) -> tuple[pd.DataFrame, dict[str, str]] | None:
             .mean()
             .reset_index()
         )
-        table = _interval_rows(per_rep.groupby(["home"]), "travel_hours")
+        table = _interval_rows(per_rep, "home", "travel_hours", sort=True)
         table.columns = ["home", "mean", "low", "high"]
         frames.append(table.assign(scenario=f"{ctx.label(s.name)} ({s.archetype})"))
     travel = pd.concat(frames, ignore_index=True)
@@ -386,7 +384,7 @@ WAITS_TEXT = (
 def section_waits(ctx: Context) -> str:
     waits = []
     for s in ctx.results.scenarios:
-        table = _interval_rows(s.services.groupby(["service"], sort=False), "wait_mean_days")
+        table = _interval_rows(s.services, "service", "wait_mean_days", sort=False)
         table.columns = ["service", "mean", "low", "high"]
         waits.append(
             table.assign(scenario=ctx.label(s.name),

@@ -70,7 +70,7 @@ def write_workbook(
 ) -> Path:
     """Write ``out/report.xlsx`` (whole or not at all) and return its path."""
     book = Workbook()
-    book.remove(book.active)
+    book.remove(book.worksheets[0])  # the empty sheet a new workbook starts with
     for title, table in workbook_tables(comparison, scorecard, cost_effect).items():
         _sheet(book, title, table)
     path = Path(out) / layout.WORKBOOK

@@ -89,6 +89,13 @@ def write_text(path: Path, text: str) -> None:
     atomic_write(path, write)
 
 
+def write_bytes(path: Path, data: bytes) -> None:
+    def write(handle: IO[bytes]) -> None:
+        handle.write(data)
+
+    atomic_write(path, write, binary=True)
+
+
 def write_csv(path: Path, table: pd.DataFrame) -> None:
     """CSV with shortest round-trip floats, so identical results give identical bytes."""
     atomic_write(path, lambda h: table.to_csv(h, index=False, lineterminator="\n"))

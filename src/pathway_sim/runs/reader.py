@@ -242,7 +242,7 @@ def read_result_table(path: Path, columns: list[str]) -> pd.DataFrame:
 def read_event_log(
     path: Path,
     columns: Sequence[str] | None = None,
-    rows: Mapping[str, Sequence[Any]] | None = None,
+    rows: Mapping[str, Sequence[object]] | None = None,
 ) -> pd.DataFrame:
     """An event log in any of ``EVENT_LOG_FILES``' formats (a file, or a results directory
     holding one), with its typed columns; with ``rows`` (column -> values), only the rows
@@ -271,7 +271,7 @@ def read_event_log(
     return typed_events(events)
 
 
-def _matching(chunk: pd.DataFrame, rows: Mapping[str, Sequence[Any]]) -> pd.DataFrame:
+def _matching(chunk: pd.DataFrame, rows: Mapping[str, Sequence[object]]) -> pd.DataFrame:
     keep = pd.Series(True, index=chunk.index)
     for column, values in rows.items():
         keep &= chunk[column].isin(values)
