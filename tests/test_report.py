@@ -287,6 +287,7 @@ def test_a_factorial_report_plots_main_effects_and_interactions_from_effects_csv
     )
 
 
+@pytest.mark.slow
 def test_a_comparison_report_has_no_factorial_section(report):
     page, _ = parse(report)
     assert FACTORIAL_SECTION not in page.ids
