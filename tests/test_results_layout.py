@@ -31,11 +31,11 @@ def test_no_module_but_the_layout_spells_a_results_file_name():
     for path in sorted(PACKAGE.rglob("*.py")):
         if path in HOMES:
             continue
+        where = str(path.relative_to(PACKAGE))
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            where = str(path.relative_to(PACKAGE))
-            if isinstance(node, ast.Constant) and node.value in files:
-                if (where, node.value) not in PACKAGE_DATA:
-                    found.append(f"{where}:{node.lineno} {node.value}")
+            spelt = isinstance(node, ast.Constant) and node.value in files
+            if spelt and (where, node.value) not in PACKAGE_DATA:
+                found.append(f"{where}:{node.lineno} {node.value}")
     assert not found, found
 
 
