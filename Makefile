@@ -1,7 +1,7 @@
 # Two commands set everything up on a fresh machine with Python 3.11+ and make:
 #   make run    installs into .venv and runs the default comparison
 #   make test   installs with test extras and runs the whole test suite
-#   make lint   ruff (format and rules) over src, tests and benchmarks; mypy on the lower layers
+#   make lint   ruff (format and rules) over src, tests and benchmarks; mypy over the whole package
 #   make app    serves the workshop what-if app on localhost (PORT=8501, RESULTS=presets dir)
 #   make bench  measures speed, scaling, parallel efficiency and memory against their targets
 PYTHON ?= python3
@@ -43,11 +43,10 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.bench
 
 LINTED := src tests benchmarks
-TYPED := $(addprefix src/pathway_sim/,core engine models runs)
 lint: $(STAMP)
 	$(BIN)/ruff format --check $(LINTED)
 	$(BIN)/ruff check $(LINTED)
-	$(BIN)/mypy $(TYPED)
+	$(BIN)/mypy src/pathway_sim
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -n $(WORKERS) -q -m "not slow"

@@ -13,7 +13,7 @@ import pytest
 
 import pathway_sim as ps
 from pathway_sim.core.errors import UsageError
-from pathway_sim.runs.outputs import read_event_log
+from pathway_sim.runs.reader import read_event_log
 
 from .conftest import MMC, SHORT, short_options
 

@@ -122,6 +122,7 @@ def test_a_what_if_is_the_site_with_the_levers_laid_over_and_the_base_seed():
 # --- running and comparing -------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_run_shows_progress_the_toc_panel_and_verdicts(app):
     choose(app)
     job = run_to_end(app)
@@ -136,6 +137,7 @@ def test_run_shows_progress_the_toc_panel_and_verdicts(app):
     assert not app.error and not app.exception
 
 
+@pytest.mark.slow
 def test_the_live_estimate_is_the_paired_comparison_of_the_pairs_done(app):
     choose(app)
     job = run_to_end(app)
@@ -149,6 +151,7 @@ def test_the_live_estimate_is_the_paired_comparison_of_the_pairs_done(app):
     assert row["diff_vs_base"].iloc[0] == pytest.approx(paired)
 
 
+@pytest.mark.slow
 def test_each_run_is_kept_and_compared_side_by_side(app):
     choose(app, name="Reminders")
     run_to_end(app)
@@ -176,6 +179,7 @@ def test_a_failed_run_shows_its_message_not_a_traceback(app, monkeypatch):
     assert not app.exception
 
 
+@pytest.mark.slow
 def test_run_while_running_stops_the_first_cleanly_and_stop_stops(app):
     choose(app, reps=60, name="Long")
     app.button(key="run").click().run()
@@ -201,6 +205,7 @@ def finished() -> jobs.Job:
     return job
 
 
+@pytest.mark.slow
 def test_the_scenario_yaml_runs_with_pathway_sim_run_to_the_same_numbers(finished, tmp_path):
     path = tmp_path / "whatif.yaml"
     path.write_text(to_yaml(finished.whatif))
@@ -213,6 +218,7 @@ def test_the_scenario_yaml_runs_with_pathway_sim_run_to_the_same_numbers(finishe
     )
 
 
+@pytest.mark.slow
 def test_results_zip_report_and_workbook_are_offered(finished):
     files = page.files_of(finished)
     names = zipfile.ZipFile(io.BytesIO(files["Reminders_results.zip"][0])).namelist()
@@ -221,6 +227,7 @@ def test_results_zip_report_and_workbook_are_offered(finished):
     assert files["report.xlsx"][0][:2] == b"PK"
 
 
+@pytest.mark.slow
 def test_precomputed_presets_load_into_the_compare_list(tmp_path, monkeypatch):
     presets.precompute(tmp_path / "presets", reps=2, sites=[SITE], lever_names=[LEVER])
     found = presets.load(tmp_path / "presets")
@@ -260,6 +267,7 @@ def test_side_by_side_keeps_one_base_and_at_most_four(finished):
     assert len(merged) == len(table) + 3 * (table["scenario"] != base).sum()
 
 
+@pytest.mark.slow
 def test_example_journeys_on_demand_show_the_same_women_in_both(app):
     choose(app)
     run_to_end(app)

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from pathway_sim.models.results import EVENT_COLUMNS
-from pathway_sim.runs.outputs import read_event_log
+from pathway_sim.runs.reader import read_event_log
 
 from .conftest import SCENARIOS, write
 

@@ -20,6 +20,7 @@ from pathway_sim.runs.executors import (
     executing,
     process_context,
 )
+from pathway_sim.runs.options import RunOptions
 from pathway_sim.runs.runner import run_replication
 
 from .conftest import MMC, SCENARIOS, SHORT
@@ -107,10 +108,10 @@ def test_process_pool_gives_serial_bytes_whatever_the_completion_order(
     if start == "fork" and threading.active_count() > 1:
         pytest.skip("a thread left by an earlier test rules out forking here")
     scenario = api.resolve(MMC, SHORT, reps=6, seed=4)
-    spec = ExecutorSpec("processes", 2)
+    options = RunOptions(executor="processes", workers=2)
     with another_thread() if start == "forkserver" else contextlib.nullcontext():
         assert process_context().get_start_method() == start
-        run_scenarios([scenario], [tmp_path], spec, replicate_fn=slow_early_replications)
+        run_scenarios([scenario], [tmp_path], options, replicate_fn=slow_early_replications)
     order = completion_order(tmp_path)
     assert sorted(order) == list(range(6)) and order != sorted(order)  # really out of order
     assert {name: (tmp_path / name).read_bytes() for name in CONTRACT} == serial_bytes

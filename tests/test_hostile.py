@@ -499,7 +499,6 @@ def test_workers_are_capped_at_the_number_of_replications(cli, tmp_path):
 
 
 def test_every_experiment_and_sensitivity_file_of_the_repository_is_within_the_limits():
-    from pathway_sim.api import _sensitivity_workload
     from pathway_sim.experiments.spec import load_experiment
     from pathway_sim.runs.preflight import check_workload, workload
     from pathway_sim.sensitivity.spec import load_sensitivity
@@ -508,7 +507,7 @@ def test_every_experiment_and_sensitivity_file_of_the_repository_is_within_the_l
     assert files
     for path in files:
         if path.name.startswith("sensitivity"):
-            load = _sensitivity_workload(load_sensitivity(path))
+            load = load_sensitivity(path).workload()
         else:
             experiment = load_experiment(path)
             reps = [experiment.scenarios[0].run.replications] * len(experiment.scenarios)

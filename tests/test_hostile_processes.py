@@ -77,6 +77,7 @@ def test_killing_the_main_process_ends_its_pool_workers(tmp_path, how):
                 process.kill()
 
 
+@pytest.mark.slow
 def test_a_dead_worker_says_so_in_one_line_and_resume_continues(tmp_path):
     out = tmp_path / "R"
     proc = start_run(out, "--workers", "2")
@@ -105,7 +106,9 @@ def test_a_dead_worker_says_so_in_one_line_and_resume_continues(tmp_path):
         assert (out / name).read_bytes() == (tmp_path / "ref" / name).read_bytes()
 
 
-@pytest.mark.parametrize("executor", ["processes", "dask"])
+@pytest.mark.parametrize(
+    "executor", ["processes", pytest.param("dask", marks=pytest.mark.slow)]
+)  # a local dask cluster takes seconds to start
 def test_ctrl_c_exits_130_with_one_line(tmp_path, executor):
     out = tmp_path / "R"
     proc = start_run(out, "--workers", "2", "--executor", executor)

@@ -18,15 +18,9 @@ from PIL import Image
 
 import pathway_sim as ps
 from pathway_sim.models.perinatal.toc import HEADLINE_KPIS
-from pathway_sim.reporting.report import (
-    FACTORIAL_SECTION,
-    FIGURES_DIR,
-    NEEDS_EVENTS,
-    SECTIONS,
-    build_report,
-    effects_table,
-    interaction_verdict,
-)
+from pathway_sim.reporting.report import FACTORIAL_SECTION, SECTIONS, build_report
+from pathway_sim.reporting.sections import NEEDS_EVENTS, effects_table, interaction_verdict
+from pathway_sim.runs.layout import FIGURES as FIGURES_DIR
 from tests.conftest import MMC, SCENARIOS, short_options
 
 SMALL = ("population.women_per_year=40", "population.cohort_days=120", "run.warmup_days=60")
@@ -293,6 +287,7 @@ def test_a_factorial_report_plots_main_effects_and_interactions_from_effects_csv
     )
 
 
+@pytest.mark.slow
 def test_a_comparison_report_has_no_factorial_section(report):
     page, _ = parse(report)
     assert FACTORIAL_SECTION not in page.ids

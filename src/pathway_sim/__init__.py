@@ -1,7 +1,8 @@
 """pathway-sim: discrete-event simulation of perinatal care pathways for women who use drugs.
 
 The notebook API (``run``, ``compare``, ``run_experiment``, ``run_sensitivity``,
-``load_scenario``, ``load_experiment``, ``load_sensitivity``, ``PrecisionGoal``) is
+``load_scenario``, ``load_experiment``, ``load_sensitivity``, ``PrecisionGoal``,
+``RunOptions``) is
 imported on first use, so that ``import pathway_sim`` stays light for worker processes.
 """
 
@@ -19,9 +20,11 @@ _API = {
     "load_scenario": "pathway_sim.inputs.loading",
     "load_experiment": "pathway_sim.experiments.spec",
     "PrecisionGoal": "pathway_sim.runs.precision",
+    "RunOptions": "pathway_sim.runs.options",
 }
 __all__ = [
     "PrecisionGoal",
+    "RunOptions",
     "__version__",
     "compare",
     "load_experiment",

@@ -2,12 +2,14 @@
 mirroring the CLI.
 
 Each takes what the matching command takes (scenario files or scenario objects,
-``reps``, ``seed``, ``overrides`` as ``--set`` strings, ``out``, ``workers``,
-``executor``, ``scheduler``, ``resume``, ``allow_large``) and returns its tables as
-pandas DataFrames. Without ``out`` nothing is written. Everything is checked before
-``out`` is touched (``runs/preflight.py``): a run larger than the documented limits
-is refused unless ``allow_large=True``, and ``out`` is locked while the run writes it.
-Example::
+``reps``, ``seed``, ``overrides`` as ``--set`` strings) and the run options, as
+keywords (``out``, ``workers``, ``executor``, ``scheduler``, ``event_log``,
+``event_log_format``, ``resume``, ``progress``, ``allow_large``: ``RunSettings``) or as
+one ``RunOptions`` given as ``options=`` (keywords replace its fields), and returns its
+tables as pandas DataFrames. Without ``out`` nothing is written. Everything is checked
+before ``out`` is touched (``runs/preflight.py``): a run larger than the documented
+limits is refused unless ``allow_large=True``, and ``out`` is locked while the run
+writes it. Example::
 
     import pathway_sim as ps
     result = ps.run("scenarios/verification/mmc.yaml", reps=10, workers=2)
@@ -20,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal, Unpack
 
 import pandas as pd
 
@@ -37,34 +39,18 @@ from pathway_sim.experiments.run import (
 )
 from pathway_sim.experiments.spec import Experiment, load_experiment
 from pathway_sim.inputs import library
-from pathway_sim.inputs.loading import (
-    _parse_override,
-    load_scenario,
-    scenario_sources,
-    with_changes,
-)
+from pathway_sim.inputs.loading import load_scenario, parse_override, scenario_sources, with_changes
 from pathway_sim.models import Scenario
-from pathway_sim.runs import formats
-from pathway_sim.runs.executors import ExecutorSpec, choose_executor
-from pathway_sim.runs.lock import locked
+from pathway_sim.runs.options import RunOptions, RunSettings, run_options, split_settings
 from pathway_sim.runs.precision import PrecisionGoal
-from pathway_sim.runs.preflight import (
-    Workload,
-    check_inputs_outside,
-    check_kpis,
-    check_out,
-    check_scheduler,
-    check_workload,
-    entities_per_replication,
-    workload,
-)
+from pathway_sim.runs.preflight import check_kpis, preflight, workload
 from pathway_sim.sensitivity.spec import SensitivitySpec, load_sensitivity
 
 if TYPE_CHECKING:
     from pathway_sim.sensitivity.run import SensitivityResult
 
-ScenarioLike = str | Path | Any
-"""A scenario file, or a scenario object (e.g. from ``load_scenario``)."""
+ScenarioLike = str | Path | Scenario
+"""A scenario file (or library name), or a scenario object (e.g. from ``load_scenario``)."""
 
 Reps = int | Literal["auto"] | PrecisionGoal | None
 
@@ -87,7 +73,7 @@ def resolve(
     overrides: Sequence[str] = (),
     reps: int | None = None,
     seed: int | None = None,
-) -> Any:
+) -> Scenario:
     """A validated scenario: a file (or library name) resolved with ``overrides``
     (``--set`` strings), then ``reps`` and ``seed``; or a scenario object with the same
     changes applied."""
@@ -98,34 +84,10 @@ def resolve(
         settings["--seed"] = ("run.seed", seed)
     if isinstance(scenario, (str, Path)):
         return load_scenario(library.resolve(scenario, "scenario"), overrides, settings)
-    parsed = (_parse_override(text) for text in overrides)
+    parsed = (parse_override(text) for text in overrides)
     changes = {".".join(path): value for path, value in parsed}
     changes.update(dict(settings.values()))
     return with_changes(scenario, changes, "overrides") if changes else scenario
-
-
-def executor_spec(
-    workers: int | None = None, executor: str | None = None, scheduler: str | None = None
-) -> ExecutorSpec:
-    """The executor the CLI options ask for (see ``executors.choose_executor``)."""
-    return choose_executor(executor, workers, scheduler)
-
-
-def preflight(
-    out: Path | None,
-    sources: Sequence[Path],
-    spec: ExecutorSpec,
-    scenarios: Sequence[Any],
-    reps: Sequence[int],
-    allow_large: bool,
-) -> None:
-    """Everything checked before ``out`` is touched: the directory (and that it holds
-    none of the inputs), the scheduler's address and the size of the work."""
-    if out is not None:
-        check_out(out)
-        check_inputs_outside(out, sources)
-    check_workload(workload(scenarios, reps), allow_large)
-    check_scheduler(spec.scheduler)
 
 
 def _files(*scenarios: ScenarioLike) -> list[Path]:
@@ -139,15 +101,8 @@ def run(
     reps: Reps = None,
     seed: int | None = None,
     overrides: Sequence[str] = (),
-    out: str | Path | None = None,
-    event_log: bool = False,
-    event_log_format: str | None = None,
-    workers: int | None = None,
-    executor: str | None = None,
-    scheduler: str | None = None,
-    resume: bool = False,
-    progress: bool = False,
-    allow_large: bool = False,
+    options: RunOptions | None = None,
+    **settings: Unpack[RunSettings],
 ) -> RunResult:
     """Run replications of one scenario, like ``pathway-sim run``.
 
@@ -158,29 +113,19 @@ def run(
     finished replications stored in ``out``. ``event_log_format`` is ``"parquet"`` (the
     default) or ``"csv.gz"``, as ``--event-log-format``.
     """
-    spec = executor_spec(workers, executor, scheduler)
+    chosen = run_options(options, **settings)
     goal = PrecisionGoal() if reps == "auto" else reps if isinstance(reps, PrecisionGoal) else None
-    resolved = resolve(scenario, overrides, None if goal else reps, seed)
+    resolved = resolve(scenario, overrides, reps if isinstance(reps, int) else None, seed)
     if goal is not None and goal.kpis:
         check_kpis(resolved, goal.kpis, "--kpis")
-    where = _path(out)
     planned = goal.max_reps if goal else resolved.run.replications
-    preflight(where, _files(scenario), spec, [resolved], [planned], allow_large)
-    options = {"event_log": event_log, "resume": resume, "progress": progress}
     precision = None
-    with formats.event_log_format(event_log_format), locked(where):
+    with preflight(chosen, _files(scenario), workload([resolved], [planned])):
         if goal is not None:
-            ran, precision = choose_replications(resolved, where, goal, spec, **options)
+            ran, precision = choose_replications(resolved, goal, chosen)
         else:
-            (ran,) = run_scenarios([resolved], [where], spec, **options)
+            (ran,) = run_scenarios([resolved], [chosen.out], chosen)
     return RunResult(ran.scenario, ran.replications, ran.summary, ran.services, precision, ran.out)
-
-
-def _path(out: str | Path | None) -> Path | None:
-    """``out`` as a path; an empty string would mean the working directory: refused."""
-    if isinstance(out, str) and not out.strip():
-        raise UsageError("out: expected a directory name, got an empty one")
-    return Path(out) if out is not None else None
 
 
 def compare(
@@ -189,16 +134,9 @@ def compare(
     reps: int | None = None,
     seed: int | None = None,
     overrides: Sequence[str] = (),
-    out: str | Path | None = None,
     correction: str = "none",
-    event_log: bool = False,
-    event_log_format: str | None = None,
-    workers: int | None = None,
-    executor: str | None = None,
-    scheduler: str | None = None,
-    resume: bool = False,
-    progress: bool = False,
-    allow_large: bool = False,
+    options: RunOptions | None = None,
+    **settings: Unpack[RunSettings],
 ) -> Comparison:
     """Run the base and each other scenario on common random numbers, like
     ``pathway-sim compare``; ``.table`` is ``comparison.csv`` (paired differences
@@ -206,19 +144,14 @@ def compare(
     each scenario's run and ``.replications`` all their replications.
 
     Every scenario runs with the base's seed and replications unless ``seed`` and
-    ``reps`` are given; ``overrides`` apply to every scenario; ``event_log_format`` as
-    for ``run``.
+    ``reps`` are given; ``overrides`` apply to every scenario; the run options as for
+    ``run``.
     """
-    spec = executor_spec(workers, executor, scheduler)
+    chosen = run_options(options, **settings)
     scenarios = [resolve(s, overrides, reps, seed) for s in (base, *others)]
-    where = _path(out)
     each = [scenarios[0].run.replications] * len(scenarios)  # the base's, for every scenario
-    preflight(where, _files(base, *others), spec, scenarios, each, allow_large)
-    with formats.event_log_format(event_log_format), locked(where):
-        comparison = compare_scenarios(
-            scenarios, where, spec, correction=correction,
-            event_log=event_log, resume=resume, progress=progress,
-        )  # fmt: skip
+    with preflight(chosen, _files(base, *others), workload(scenarios, each)):
+        comparison = compare_scenarios(scenarios, chosen, correction=correction)
         _write_workbook(comparison)
     return comparison
 
@@ -240,38 +173,26 @@ def run_experiment(
     reps: int | None = None,
     seed: int | None = None,
     overrides: Sequence[str] = (),
-    out: str | Path | None = None,
-    event_log: bool = False,
-    event_log_format: str | None = None,
-    workers: int | None = None,
-    executor: str | None = None,
-    scheduler: str | None = None,
-    resume: bool = False,
-    progress: bool = False,
-    allow_large: bool = False,
+    options: RunOptions | None = None,
+    **settings: Unpack[RunSettings],
 ) -> ExperimentResult:
     """Run an experiment file, like ``pathway-sim experiment``; ``.table`` is the tidy
     ``experiment.csv``, ``.effects`` the factorial effects (None for a plain list)
     and ``.comparison`` the comparison with the base. ``event_log`` keeps each
-    scenario's event log, ``events.parquet`` (or ``.csv.gz`` with ``event_log_format="csv.gz"``;
-    the report's week-by-week figures need it). ``reps``,
+    scenario's event log (the report's week-by-week figures need it). ``reps``,
     ``seed`` and ``overrides`` (``--set`` strings) change every scenario, e.g. a smaller
-    cohort for a quick look."""
+    cohort for a quick look; the run options as for ``run``."""
+    chosen = run_options(options, **settings)
     if isinstance(experiment, Experiment):
         loaded = experiment
     else:
-        loaded = load_experiment(experiment, allow_large=allow_large)
+        loaded = load_experiment(experiment, allow_large=chosen.allow_large)
     if reps is not None or seed is not None or overrides:
         scenarios = [resolve(s, overrides, reps, seed) for s in loaded.scenarios]
         loaded = replace(loaded, scenarios=scenarios)
-    spec = executor_spec(workers, executor, scheduler)
-    where = _path(out)
     each = [loaded.scenarios[0].run.replications] * len(loaded.scenarios)
-    preflight(where, loaded.sources, spec, loaded.scenarios, each, allow_large)
-    with formats.event_log_format(event_log_format), locked(where):
-        result = run_loaded_experiment(
-            loaded, where, spec, event_log=event_log, resume=resume, progress=progress
-        )
+    with preflight(chosen, loaded.sources, workload(loaded.scenarios, each)):
+        result = run_loaded_experiment(loaded, chosen)
         _write_workbook(result.comparison)
     return result
 
@@ -279,43 +200,27 @@ def run_experiment(
 def run_sensitivity(
     sensitivity: str | Path | SensitivitySpec,
     *,
-    out: str | Path | None = None,
-    workers: int | None = None,
-    executor: str | None = None,
-    scheduler: str | None = None,
-    resume: bool = False,
-    progress: bool = False,
-    allow_large: bool = False,
-    **changes: Any,
+    options: RunOptions | None = None,
+    **settings: object,
 ) -> SensitivityResult:
-    """Run a sensitivity file, like ``pathway-sim sensitivity``; ``changes`` replace the
-    file's fields (``samples=4``, ``replications=1``, ``parameters=[...]``). Returns
+    """Run a sensitivity file, like ``pathway-sim sensitivity``. ``settings`` are run
+    options as for ``run`` (the points keep no event log) or fields of the file, which
+    they replace (``samples=4``, ``replications=1``, ``parameters=[...]``). Returns
     ``.indices`` (``param, kpi, method, index, value, conf``), ``.samples`` (one row per
     point: values run and KPI means), ``.tornado`` and, for ``lhs``, ``.uncertainty``;
     with ``out`` it also writes them, the figures and the manifest."""
+    chosen, changes = split_settings(options, settings)
+    if chosen.event_log:
+        raise UsageError("run_sensitivity: the sample points keep no event log (event_log)")
     if isinstance(sensitivity, SensitivitySpec):
         if changes:
             raise TypeError("changes go with a file path: load_sensitivity(path, **changes)")
         spec = sensitivity
     else:
         spec = load_sensitivity(sensitivity, **changes)
-    where = _path(out)
-    execution = executor_spec(workers, executor, scheduler)
-    if where is not None:
-        check_out(where)
-        check_inputs_outside(where, spec.sources)
     check_kpis(spec.base, spec.file.kpis, f"{spec.file.name}: kpis")
-    check_workload(_sensitivity_workload(spec), allow_large)
-    check_scheduler(execution.scheduler)
     from pathway_sim.reporting.sensitivity_plots import save_figures  # matplotlib is slow to import
     from pathway_sim.sensitivity.run import run_sensitivity as run_loaded_sensitivity  # SALib too
 
-    with locked(where):
-        return run_loaded_sensitivity(
-            spec, where, execution, resume=resume, progress=progress, figures=save_figures
-        )
-
-
-def _sensitivity_workload(spec: SensitivitySpec) -> Workload:
-    points, reps = spec.points, spec.file.replications
-    return Workload(points, points * reps, points * reps * entities_per_replication(spec.base))
+    with preflight(chosen, spec.sources, spec.workload()):
+        return run_loaded_sensitivity(spec, chosen, figures=save_figures)

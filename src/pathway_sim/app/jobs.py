@@ -20,6 +20,7 @@ from pathway_sim.core.errors import ScenarioError, UsageError
 from pathway_sim.core.statistics import comparison_table
 from pathway_sim.inputs.loading import to_yaml
 from pathway_sim.models import Scenario
+from pathway_sim.models.perinatal.schema import PerinatalScenario
 from pathway_sim.models.results import ReplicationResult
 from pathway_sim.runs.executors import ExecutorSpec, executing
 from pathway_sim.runs.runner import replications_table, run_replication
@@ -60,8 +61,8 @@ def warm(spec: ExecutorSpec) -> None:
 class Job:
     """One what-if against its base: the replications finished so far and the state."""
 
-    base: Scenario
-    whatif: Scenario
+    base: PerinatalScenario
+    whatif: PerinatalScenario
     spec: ExecutorSpec
     base_results: dict[int, ReplicationResult] = field(default_factory=dict)
     whatif_results: dict[int, ReplicationResult] = field(default_factory=dict)

@@ -9,25 +9,29 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+
+from matplotlib.figure import Figure
 
 from pathway_sim import api
+from pathway_sim.models import Scenario
 from pathway_sim.reporting import eventlog, plots
-from pathway_sim.reporting.report import load_results
+from pathway_sim.runs.reader import read_results
 
 EXAMPLES = 2
 
 
 def journey_figures(
-    base: Any, whatif: Any, labels: Mapping[str, str], count: int = EXAMPLES
-) -> Iterator[tuple[str, Any]]:
+    base: Scenario, whatif: Scenario, labels: Mapping[str, str], count: int = EXAMPLES
+) -> Iterator[tuple[str, Figure]]:
     """(title, matplotlib figure) for up to ``count`` example women of replication 0."""
     folder = Path(tempfile.mkdtemp(prefix="pathway-sim-journeys-")) / "run"
     api.compare(base, whatif, reps=1, out=folder, event_log=True)
-    found = load_results(folder)
-    logs = {s.name: (eventlog.read_events(s.events_path, 0), s.women) for s in found.scenarios}
-    events, women = logs[base.name]
-    for rep, woman, why in eventlog.example_women(events, women, count):
-        paths = {labels.get(n, n): eventlog.journey(*logs[n], rep, woman) for n in logs}
+    logs = {s.name: s.events for s in read_results(folder).scenarios if s.events is not None}
+    events = {name: eventlog.read_events(log.path, 0) for name, log in logs.items()}
+    for rep, woman, why in eventlog.example_women(events[base.name], logs[base.name].women, count):
+        paths = {
+            labels.get(n, n): eventlog.journey(events[n], log.women, rep, woman)
+            for n, log in logs.items()
+        }
         title = f"Woman {woman}: chosen because in the base {why}"
         yield title, plots.swimlanes(paths, eventlog.lanes_used(list(paths.values())), title)

@@ -22,7 +22,7 @@ from pathway_sim.core.errors import UsageError
 from pathway_sim.inputs import library
 from pathway_sim.inputs.loading import load_scenario, overlay_file, with_changes
 from pathway_sim.inputs.register import load_register, numeric_leaves
-from pathway_sim.models import Scenario
+from pathway_sim.models.perinatal.schema import PerinatalScenario
 from pathway_sim.models.perinatal.toc import KEY_REQUIREMENTS
 
 WHOLE_SYSTEM = "whole_system"
@@ -104,12 +104,15 @@ def by_requirement() -> dict[str, list[Lever]]:
 
 
 @lru_cache(maxsize=8)
-def site_scenario(site: str) -> Scenario:
+def site_scenario(site: str) -> PerinatalScenario:
     """The site archetype's resolved scenario: the base every what-if is compared with."""
     path = library.locate(site, "scenario")
     if path is None:
         raise UsageError(f"{site}: not a site of the library ({', '.join(sites())})")
-    return load_scenario(path)
+    scenario = load_scenario(path)
+    if not isinstance(scenario, PerinatalScenario):
+        raise UsageError(f"{path}: a site is a perinatal scenario (model: perinatal)")
+    return scenario
 
 
 def _field(scenario: BaseModel, dotted: str) -> tuple[type[BaseModel], str]:
@@ -130,18 +133,25 @@ def bounds(scenario: BaseModel, dotted: str) -> Bounds:
     low, high = float("-inf"), float("inf")
     for rule in info.metadata:
         if isinstance(rule, Ge):
-            low = float(rule.ge)
+            low = _number(rule.ge)
         elif isinstance(rule, Gt):
-            low = float(rule.gt) + (1 if integer else 1e-6)
+            low = _number(rule.gt) + (1 if integer else 1e-6)
         elif isinstance(rule, Le):
-            high = float(rule.le)
+            high = _number(rule.le)
         elif isinstance(rule, Lt):
-            high = float(rule.lt)
+            high = _number(rule.lt)
     if high == float("inf"):
         row = load_register().get(dotted)
         value = float(_value(scenario, dotted))
         high = HEADROOM * max(row.high if row else 0.0, value, 1.0)
     return Bounds(max(low, 0.0), high, integer)
+
+
+def _number(bound: object) -> float:
+    """A schema bound (``Field(ge=...)``) as a float: the schema bounds numbers only."""
+    if not isinstance(bound, (int, float)):
+        raise TypeError(f"a numeric field bounded by {bound!r}")
+    return float(bound)
 
 
 def _value(scenario: BaseModel, dotted: str) -> Any:
@@ -151,7 +161,7 @@ def _value(scenario: BaseModel, dotted: str) -> Any:
     return node
 
 
-def staffed_services(scenario: Scenario) -> list[str]:
+def staffed_services(scenario: PerinatalScenario) -> list[str]:
     """The site's services, in schema order (staff can be set for any)."""
     return list(type(scenario.services).model_fields)
 
@@ -174,7 +184,7 @@ def slug(text: str) -> str:
     return cleaned[:60] or "what_if"
 
 
-def build(choice: WhatIf) -> tuple[Scenario, Scenario]:
+def build(choice: WhatIf) -> tuple[PerinatalScenario, PerinatalScenario]:
     """The site's base and the what-if (the levers' files laid over the site, then the
     intensities and staffing), both with ``choice.reps`` replications and the base's
     seed (common random numbers). Raises ``ScenarioError``/``UsageError`` with the

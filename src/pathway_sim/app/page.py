@@ -15,12 +15,15 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.state import SessionStateProxy
 
 from pathway_sim.app import jobs, levers, presets, results, server
 from pathway_sim.core.errors import ScenarioError, UsageError
 from pathway_sim.inputs.loading import to_yaml
 from pathway_sim.models.perinatal.toc import KEY_REQUIREMENTS
+from pathway_sim.runs import layout
 from pathway_sim.runs.executors import ExecutorSpec
+from pathway_sim.runs.reader import ResultsDir
 
 MAX_REPS = 100
 DEFAULT_REPS = 30
@@ -35,7 +38,7 @@ def executor() -> ExecutorSpec:
     return ExecutorSpec("processes", workers) if workers > 1 else ExecutorSpec()
 
 
-def state() -> dict[str, Any]:
+def state() -> SessionStateProxy:
     """This browser session's runs (name -> job, in the order run) and messages."""
     st.session_state.setdefault("runs", {})
     st.session_state.setdefault("current", None)
@@ -95,8 +98,8 @@ def _number(key: str, path: str, value: float, scenario: Any) -> float:
     limit = levers.bounds(scenario, path)
     label = f"{path} ({limit.low:g} to {limit.high:g})"
     if limit.integer:
-        got = st.number_input(label, int(limit.low), int(limit.high), int(value), 1, key=key)
-        return int(got)
+        whole = st.number_input(label, int(limit.low), int(limit.high), int(value), 1, key=key)
+        return int(whole)
     got = st.number_input(label, limit.low, limit.high, float(value), 0.05, key=key)
     return float(got)
 
@@ -291,11 +294,12 @@ def files_of(job: jobs.Job) -> dict[str, tuple[bytes, str]]:
                           [[job.base_results[i] for i in pairs],
                            [job.whatif_results[i] for i in pairs]])  # fmt: skip
     report = build_report(folder)
+    written = ResultsDir(folder)
     return {
         f"{job.whatif.name}_results.zip": (results.zipped(folder), "application/zip"),
-        "report.html": (report.read_bytes(), "text/html"),
-        "report.xlsx": ((folder / "report.xlsx").read_bytes(),
-                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        layout.REPORT: (report.read_bytes(), "text/html"),
+        layout.WORKBOOK: (written.data(layout.WORKBOOK),
+                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     }  # fmt: skip
 
 

@@ -17,6 +17,8 @@ from pathway_sim import api
 from pathway_sim.app import levers
 from pathway_sim.core.errors import UsageError
 from pathway_sim.inputs.loading import overlay_file
+from pathway_sim.runs import layout
+from pathway_sim.runs.reader import read_comparison
 
 WORKSHOP_REPS = 10
 
@@ -61,8 +63,8 @@ def load(root: Path) -> list[Preset]:
     if not root.is_dir():
         raise UsageError(f"--results {root}: no such directory (write it with precompute)")
     found = []
-    for table_path in sorted(root.glob("*/comparison.csv")):
-        table = pd.read_csv(table_path)
+    for site in sorted(p.parent for p in root.glob(f"*/{layout.COMPARISON}")):
+        table = read_comparison(site)
         base = table["scenario"].iloc[0]
         for name in dict.fromkeys(table["scenario"]):
             if name == base:
@@ -71,7 +73,7 @@ def load(root: Path) -> list[Preset]:
             lever = _known(name)
             label = lever.label if lever else name
             requirements = lever.key_requirements if lever else ()
-            found.append(Preset(table_path.parent.name, name, label, rows, requirements))
+            found.append(Preset(site.name, name, label, rows, requirements))
     if not found:
         raise UsageError(
             f"--results {root}: no comparison.csv in its site folders "

@@ -23,7 +23,8 @@ from pathway_sim.models import Scenario
 from pathway_sim.models.perinatal.toc import HEADLINE_KPIS
 from pathway_sim.models.results import ReplicationResult
 from pathway_sim.reporting import toc_panel
-from pathway_sim.reporting.report import render, templates
+from pathway_sim.reporting.templating import render, stylesheet
+from pathway_sim.runs import layout
 from pathway_sim.runs.outputs import write_csv
 
 OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#F0E442")
@@ -42,8 +43,7 @@ def colours(labels: Sequence[str]) -> dict[str, str]:
 def panel_css() -> str:
     """The report stylesheet's class rules (not its page, heading or print rules), so the
     panel looks as in the report without restyling the app."""
-    source = templates().loader.get_source(templates(), "report.css")[0]  # type: ignore[union-attr]
-    screen = source.split("@media print", 1)[0]
+    screen = stylesheet().split("@media print", 1)[0]
     return "\n".join(line for line in screen.splitlines() if line.startswith("."))
 
 
@@ -113,9 +113,9 @@ def write_results(
         runs.append(finish(run, len(done), SERIAL, time.perf_counter() - started))
     replications = pd.concat([r.replications for r in runs], ignore_index=True)
     table = comparison_table(replications, scenarios[0].name)
-    write_csv(out / "comparison.csv", table)
-    write_csv(out / "scorecard.csv", scorecard_table(table))
-    write_csv(out / "cost_effectiveness.csv", cost_effectiveness(table))
+    write_csv(out / layout.COMPARISON, table)
+    write_csv(out / layout.SCORECARD, scorecard_table(table))
+    write_csv(out / layout.COST_EFFECTIVENESS, cost_effectiveness(table))
     write_workbook(out, table, scorecard_table(table), cost_effectiveness(table))
     return table
 

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from pathway_sim.core.errors import UsageError
+from pathway_sim.runs import layout
 
 PAGE = Path(__file__).with_name("page.py")
 DEFAULT_PORT = 8501
@@ -34,7 +35,7 @@ def environment(results: Path | None) -> dict[str, str]:
     """This process's environment plus the presets directory, checked first."""
     env = dict(os.environ)
     if results is not None:
-        if not (results.is_dir() and any(results.glob("*/comparison.csv"))):
+        if not (results.is_dir() and any(results.glob(f"*/{layout.COMPARISON}"))):
             raise UsageError(
                 f"--results {results}: expected a directory written by "
                 "pathway-sim precompute --out DIR (site folders with comparison.csv)"

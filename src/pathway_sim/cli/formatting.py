@@ -13,11 +13,10 @@ def format_summary(summary: pd.DataFrame, flagged: frozenset[str] = frozenset())
     """A plain table of KPI means with their 95% confidence intervals; ``flagged`` KPIs get a *."""
     width = max(len(k) for k in summary["kpi"]) if len(summary) else 10
     lines = [f"{'KPI':<{width}}  {'mean':>12}  95% CI"]
-    for row in summary.itertuples():
-        mark = " *" if row.kpi in flagged else ""
-        lines.append(
-            f"{row.kpi:<{width}}  {row.mean:>12.4g}  {interval(row.ci_low, row.ci_high)}{mark}"
-        )
+    for row in summary.to_dict("records"):
+        mark = " *" if row["kpi"] in flagged else ""
+        ci = interval(row["ci_low"], row["ci_high"])
+        lines.append(f"{row['kpi']:<{width}}  {row['mean']:>12.4g}  {ci}{mark}")
     if flagged:
         lines.append(
             "\n* rest mainly on assumption-status parameters (kpi_evidence.csv, pathway-sim params)"
@@ -28,13 +27,13 @@ def format_summary(summary: pd.DataFrame, flagged: frozenset[str] = frozenset())
 def format_precision(precision: pd.DataFrame) -> str:
     """Per KPI: the relative half-width reached against the target."""
     lines = ["Precision (95% CI half-width / |mean|; Hoad, Robinson & Davies 2010):"]
-    for row in precision.itertuples():
-        needed = (
-            "undecided" if pd.isna(row.replications_needed) else f"needs {row.replications_needed}"
-        )
-        verdict = "met" if row.met else "NOT met"
+    for row in precision.to_dict("records"):
+        n = row["replications_needed"]
+        needed = "undecided" if pd.isna(n) else f"needs {n}"
+        verdict = "met" if row["met"] else "NOT met"
         lines.append(
-            f"  {row.kpi:<30} {row.precision:8.4f}  target {row.target:g}: {verdict} ({needed})"
+            f"  {row['kpi']:<30} {row['precision']:8.4f}  target {row['target']:g}: "
+            f"{verdict} ({needed})"
         )
     return "\n".join(lines)
 
@@ -60,19 +59,16 @@ def format_comparison(table: pd.DataFrame) -> str:
         f"{'KPI / scenario':<{width}}  {'mean':>10}  {'95% CI':<22}  {'diff vs base':>12}  CI"
     )
     for kpi, rows in table.groupby("kpi", sort=False):
-        lines.append(kpi)
-        for i, row in enumerate(rows.itertuples()):
-            if pd.isna(row.mean):  # e.g. a service this scenario does not have
-                lines.append(f"  {row.scenario:<{width - 2}}  {'not measured':>10}")
+        lines.append(str(kpi))
+        for i, row in enumerate(rows.to_dict("records")):
+            if pd.isna(row["mean"]):  # e.g. a service this scenario does not have
+                lines.append(f"  {row['scenario']:<{width - 2}}  {'not measured':>10}")
                 continue
-            diff = (
-                f"{'(base)':>12}"
-                if i == 0
-                else f"{row.diff_vs_base:>12.4g}  {interval(row.diff_ci_low, row.diff_ci_high)}"
-            )
+            change = interval(row["diff_ci_low"], row["diff_ci_high"])
+            diff = f"{'(base)':>12}" if i == 0 else f"{row['diff_vs_base']:>12.4g}  {change}"
             lines.append(
-                f"  {row.scenario:<{width - 2}}  {row.mean:>10.4g}  "
-                f"{interval(row.ci_low, row.ci_high):<22}  {diff}"
+                f"  {row['scenario']:<{width - 2}}  {row['mean']:>10.4g}  "
+                f"{interval(row['ci_low'], row['ci_high']):<22}  {diff}"
             )
     return "\n".join(lines)
 
@@ -82,11 +78,10 @@ def format_effects(effects: pd.DataFrame) -> str:
     level = f"{effects['confidence'].iloc[0]:.4g}"
     lines = [f"Factorial effects (paired over replications; intervals at {level}):"]
     for kpi, rows in effects.groupby("kpi", sort=False):
-        lines.append(kpi)
-        for row in rows.itertuples():
-            lines.append(
-                f"  {row.effect:<30} {row.estimate:>10.4g}  {interval(row.ci_low, row.ci_high)}"
-            )
+        lines.append(str(kpi))
+        for row in rows.to_dict("records"):
+            ci = interval(row["ci_low"], row["ci_high"])
+            lines.append(f"  {row['effect']:<30} {row['estimate']:>10.4g}  {ci}")
     return "\n".join(lines)
 
 
@@ -99,11 +94,9 @@ def format_sensitivity(indices: pd.DataFrame, method: str, top: int = 5) -> str:
         value = rows.pivot(index="param", columns="index", values="value")
         conf = rows.pivot(index="param", columns="index", values="conf")
         ranked = value[shown[0]].abs().sort_values(ascending=False).index[:top]
-        lines.append(kpi)
+        lines.append(str(kpi))
         for param in ranked:
-            cells = [
-                f"{ix} {value.at[param, ix]:.3g}" + _half_width(conf.at[param, ix]) for ix in shown
-            ]
+            cells = [f"{ix} {value[ix][param]:.3g}" + _half_width(conf[ix][param]) for ix in shown]
             lines.append(f"  {param:<48} " + "  ".join(f"{c:<22}" for c in cells).rstrip())
     return "\n".join(lines)
 

@@ -19,7 +19,6 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 from tqdm import tqdm
@@ -33,8 +32,10 @@ from pathway_sim.inputs.loading import with_changes
 from pathway_sim.models import Scenario
 from pathway_sim.models.perinatal.toc import HEADLINE_KPIS
 from pathway_sim.models.results import ReplicationResult
+from pathway_sim.runs import layout
 from pathway_sim.runs.executors import Executor, ExecutorSpec, executing
-from pathway_sim.runs.formats import chosen_event_log_format
+from pathway_sim.runs.formats import DEFAULT_EVENT_LOG_FORMAT
+from pathway_sim.runs.options import RunOptions
 from pathway_sim.runs.outputs import manifest, remove_stale, write_csv, write_run, write_text
 from pathway_sim.runs.precision import PrecisionGoal, PrecisionTracker
 from pathway_sim.runs.preflight import capped, within
@@ -50,9 +51,10 @@ from pathway_sim.runs.store import (
 log = logging.getLogger("pathway_sim")
 
 SERIAL = ExecutorSpec()
+DEFAULTS = RunOptions()
 AUTO = PrecisionGoal()
 
-Replicate = Callable[[Any, int, int, bool], ReplicationResult]
+Replicate = Callable[[Scenario, int, int, bool], ReplicationResult]
 """``run_replication``'s signature: (scenario, seed, index, event_log) -> result."""
 
 
@@ -120,7 +122,7 @@ class Run:
 
 
 def check_resumable(
-    scenarios: Sequence[Any], outs: Sequence[Path | None], event_log: bool, resume: bool
+    scenarios: Sequence[Scenario], outs: Sequence[Path | None], event_log: bool, resume: bool
 ) -> None:
     """Refuse, before any directory is changed, a resume that one of the stores cannot
     serve (a changed scenario among several, a missing identity, a tampered store)."""
@@ -173,10 +175,12 @@ def replicate(
         bar.update(1)
 
 
-def assemble_event_logs(runs: Sequence[Run], reps: Sequence[int], executor: Executor) -> None:
-    """Have the executor's workers assemble each run's event log from its stored parts,
-    when they can reach the store (local executors; else ``finish`` does it here)."""
-    fmt = chosen_event_log_format()
+def assemble_event_logs(
+    runs: Sequence[Run], reps: Sequence[int], executor: Executor, fmt: str
+) -> None:
+    """Have the executor's workers assemble each run's event log (in format ``fmt``) from
+    its stored parts, when they can reach the store (local executors; else ``finish``
+    does it here)."""
     calls = [
         (k, (run.store.directory, run.out, n, fmt))
         for k, (run, n) in enumerate(zip(runs, reps))
@@ -187,10 +191,16 @@ def assemble_event_logs(runs: Sequence[Run], reps: Sequence[int], executor: Exec
 
 
 def finish(
-    run: Run, reps: int, spec: ExecutorSpec, wall_seconds: float, **extra: Any
+    run: Run,
+    reps: int,
+    spec: ExecutorSpec,
+    wall_seconds: float,
+    event_log_format: str = DEFAULT_EVENT_LOG_FORMAT,
+    **extra: object,
 ) -> ScenarioRun:
     """The first ``reps`` replications as the run contract, written to ``run.out`` if set
-    (``manifest.json`` last, so a directory with a manifest holds a whole run)."""
+    (``manifest.json`` last, so a directory with a manifest holds a whole run); ``extra``
+    goes into the manifest."""
     scenario = run.scenario
     if scenario.run.replications != reps:
         scenario = with_changes(scenario, {"run.replications": reps}, "--reps auto")
@@ -210,9 +220,10 @@ def finish(
         resumed_replications=len(run.reused & set(range(reps))),
         **extra,
     )
-    written = run.event_log_written or not run.event_log or run.store is None
-    parts = None if written else run.store.event_parts(reps)
-    summary = write_run(run.out, scenario, run.rows(reps), info, parts)
+    parts = None
+    if run.event_log and not run.event_log_written and run.store is not None:
+        parts = run.store.event_parts(reps)  # not yet assembled where the workers ran
+    summary = write_run(run.out, scenario, run.rows(reps), info, parts, event_log_format)
     return ScenarioRun(scenario, results, summary, run.out)
 
 
@@ -248,56 +259,53 @@ def progress_bar(total: int, done: int, enabled: bool) -> tqdm:
 
 
 def run_scenarios(
-    scenarios: Sequence[Any],
+    scenarios: Sequence[Scenario],
     outs: Sequence[Path | None],
-    spec: ExecutorSpec = SERIAL,
+    options: RunOptions = DEFAULTS,
     *,
-    event_log: bool = False,
-    resume: bool = False,
-    progress: bool = False,
     replicate_fn: Replicate = run_replication,
 ) -> list[ScenarioRun]:
     """Replicate each scenario ``run.replications`` times from its ``run.seed``, on one
-    executor (so a pool or cluster starts once), writing each to its ``outs`` entry."""
+    executor (so a pool or cluster starts once), writing each to its ``outs`` entry
+    (``options.out`` is where the caller put them)."""
+    event_log, resume = options.event_log, options.resume
     check_resumable(scenarios, outs, event_log, resume)
     runs = [Run.start(s, out, event_log, resume) for s, out in zip(scenarios, outs, strict=True)]
     reps = [s.run.replications for s in scenarios]
-    spec = capped(spec, sum(reps))
+    spec = capped(options.executor_spec, sum(reps))
     done = sum(run.done(n) for run, n in zip(runs, reps))
     started = time.perf_counter()
-    with executing(spec) as executor, progress_bar(sum(reps), done, progress) as bar:
+    with executing(spec) as executor, progress_bar(sum(reps), done, options.progress) as bar:
         replicate(runs, reps, executor, bar, replicate_fn)
-        assemble_event_logs(runs, reps, executor)
+        assemble_event_logs(runs, reps, executor, options.log_format)
     wall = time.perf_counter() - started
-    return [finish(run, n, spec, wall) for run, n in zip(runs, reps)]
+    return [finish(run, n, spec, wall, options.log_format) for run, n in zip(runs, reps)]
 
 
 # --- --reps auto ---------------------------------------------------------------------------
 
 
 def choose_replications(
-    scenario: Scenario,
-    out: Path | None,
-    goal: PrecisionGoal = AUTO,
-    spec: ExecutorSpec = SERIAL,
-    *,
-    event_log: bool = False,
-    resume: bool = False,
-    progress: bool = False,
+    scenario: Scenario, goal: PrecisionGoal = AUTO, options: RunOptions = DEFAULTS
 ) -> tuple[ScenarioRun, pd.DataFrame]:
     """Run as many replications as the goal's KPIs need (Hoad et al. 2010), up to
-    ``goal.max_reps``; return the run and the precision reached per KPI.
+    ``goal.max_reps``, into ``options.out``; return the run and the precision reached
+    per KPI.
 
-    Replications are added in batches of ``spec.workers`` but judged in index
-    order, so the number chosen does not depend on the executor.
+    Replications are added in batches of as many as the executor has workers but judged
+    in index order, so the number chosen does not depend on the executor.
     """
-    check_resumable([scenario], [out], event_log, resume)
-    spec = capped(spec, goal.max_reps)
-    run = Run.start(scenario, out, event_log, resume)
+    out = options.out
+    check_resumable([scenario], [out], options.event_log, options.resume)
+    spec = capped(options.executor_spec, goal.max_reps)
+    run = Run.start(scenario, out, options.event_log, options.resume)
     reps = goal.initial + goal.k_limit
     tracker: PrecisionTracker | None = None
     started = time.perf_counter()
-    with executing(spec) as executor, progress_bar(reps, run.done(reps), progress) as bar:
+    with (
+        executing(spec) as executor,
+        progress_bar(reps, run.done(reps), options.progress) as bar,
+    ):
         while True:
             replicate([run], [reps], executor, bar)
             table = replications_table(scenario.name, run.results(reps))
@@ -310,15 +318,16 @@ def choose_replications(
             bar.total = reps
             bar.refresh()
         chosen = needed or reps
-        assemble_event_logs([run], [chosen], executor)
+        assemble_event_logs([run], [chosen], executor, options.log_format)
     wall = time.perf_counter() - started
     precision = tracker.report(replications_table(scenario.name, run.results(chosen)))
     if out is not None:
-        write_csv(out / "precision.csv", precision)
+        write_csv(out / layout.PRECISION, precision)
     method = {"method": "Hoad, Robinson and Davies (2010)", "target": goal.target,
               "kpis": list(tracker.paths), "max_reps": goal.max_reps, "k_limit": goal.k_limit,
               "run": reps, "met": needed is not None}  # fmt: skip
-    return finish(run, chosen, spec, wall, replications_algorithm=method), precision
+    ran = finish(run, chosen, spec, wall, options.log_format, replications_algorithm=method)
+    return ran, precision
 
 
 def _goal_kpis(goal: PrecisionGoal, table: pd.DataFrame) -> list[str]:
@@ -370,36 +379,29 @@ class Comparison:
 
 
 def compare_scenarios(
-    scenarios: Sequence[Any],
-    out: Path | None,
-    spec: ExecutorSpec = SERIAL,
-    *,
-    correction: str = "none",
-    event_log: bool = False,
-    resume: bool = False,
-    progress: bool = False,
+    scenarios: Sequence[Scenario], options: RunOptions = DEFAULTS, *, correction: str = "none"
 ) -> Comparison:
     """Run the base (first) and every other scenario with the same seed and replications,
-    one sub-directory each, then ``comparison.csv`` of paired differences from the base."""
+    one sub-directory of ``options.out`` each, then ``comparison.csv`` of paired
+    differences from the base."""
+    out = options.out
     scenarios = _on_common_random_numbers(scenarios)
     outs = [within(out, out / s.name) if out else None for s in scenarios]
-    check_resumable(scenarios, outs, event_log, resume)
+    check_resumable(scenarios, outs, options.event_log, options.resume)
     if out is not None:
-        remove_stale(out, COMPARISON_FILES)
-    runs = run_scenarios(
-        scenarios, outs, spec, event_log=event_log, resume=resume, progress=progress
-    )
+        remove_stale(out, layout.COMPARISON_FILES)
+    runs = run_scenarios(scenarios, outs, options)
     replications = pd.concat([r.replications for r in runs], ignore_index=True)
     table = comparison_table(replications, scenarios[0].name, correction)
     comparison = Comparison(runs, table, correction, out)
     if out is not None:
-        write_csv(out / "comparison.csv", table)
-        write_csv(out / "scorecard.csv", comparison.scorecard)
-        write_csv(out / "cost_effectiveness.csv", comparison.cost_effectiveness)
+        write_csv(out / layout.COMPARISON, table)
+        write_csv(out / layout.SCORECARD, comparison.scorecard)
+        write_csv(out / layout.COST_EFFECTIVENESS, comparison.cost_effectiveness)
     return comparison
 
 
-def _on_common_random_numbers(scenarios: Sequence[Any]) -> list[Any]:
+def _on_common_random_numbers(scenarios: Sequence[Scenario]) -> list[Scenario]:
     """The scenarios with the base's seed and replications, so each replication of each
     scenario meets the same random numbers (and names unique, one directory each)."""
     if len(scenarios) < 2:
@@ -433,13 +435,6 @@ def _on_common_random_numbers(scenarios: Sequence[Any]) -> list[Any]:
     return aligned
 
 
-EXPERIMENT_FILES = ("experiment.csv", "effects.csv", "experiment.yaml")
-COMPARISON_FILES = (
-    "comparison.csv", "scorecard.csv", "cost_effectiveness.csv", "report.html", "report.xlsx",
-    "figures",
-)  # fmt: skip
-
-
 @dataclass(frozen=True)
 class ExperimentResult:
     """An experiment's tidy table, its comparison and (for a factorial) its effects."""
@@ -454,27 +449,17 @@ class ExperimentResult:
         return self.comparison.out
 
 
-def run_experiment(
-    experiment: Experiment,
-    out: Path | None,
-    spec: ExecutorSpec = SERIAL,
-    *,
-    event_log: bool = False,
-    resume: bool = False,
-    progress: bool = False,
-) -> ExperimentResult:
-    """Run every scenario of the experiment against its base; write ``experiment.csv``
-    (one row per scenario and KPI, with its factor levels) and, for a factorial,
-    ``effects.csv`` (main effects and two-way interactions per KPI)."""
+def run_experiment(experiment: Experiment, options: RunOptions = DEFAULTS) -> ExperimentResult:
+    """Run every scenario of the experiment against its base into ``options.out``; write
+    ``experiment.csv`` (one row per scenario and KPI, with its factor levels) and, for a
+    factorial, ``effects.csv`` (main effects and two-way interactions per KPI)."""
+    out = options.out
     scenarios = _on_common_random_numbers(experiment.scenarios)
     if out is not None:
-        outs = [within(out, out / s.name) for s in scenarios]
-        check_resumable(scenarios, outs, event_log, resume)
-        remove_stale(out, EXPERIMENT_FILES)
-    comparison = compare_scenarios(
-        scenarios, out, spec, correction=experiment.correction,
-        event_log=event_log, resume=resume, progress=progress,
-    )  # fmt: skip
+        outs: list[Path | None] = [within(out, out / s.name) for s in scenarios]
+        check_resumable(scenarios, outs, options.event_log, options.resume)
+        remove_stale(out, layout.EXPERIMENT_FILES)
+    comparison = compare_scenarios(scenarios, options, correction=experiment.correction)
     table = experiment_table(comparison.table, experiment)
     effects = None
     if experiment.factors:
@@ -482,10 +467,10 @@ def run_experiment(
             comparison.replications, experiment.levels, experiment.correction
         )
     if out is not None:
-        write_csv(out / "experiment.csv", table)
+        write_csv(out / layout.EXPERIMENT, table)
         if effects is not None:
-            write_csv(out / "effects.csv", effects)
-        write_text(out / "experiment.yaml", experiment.source_text)
+            write_csv(out / layout.EFFECTS, effects)
+        write_text(out / layout.EXPERIMENT_FILE, experiment.source_text)
     return ExperimentResult(experiment, table, comparison, effects)
 
 

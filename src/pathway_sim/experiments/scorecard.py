@@ -149,11 +149,11 @@ def format_scorecard(
     indexed = scorecard.set_index(["kpi", "scenario"])
     for name in kpis:
         rows = indexed.loc[name]
-        first = rows.iloc[0]
-        base_value = _base_text(first["base"], name in COST_KPIS)
+        top = rows.iloc[0]
+        base_value = _base_text(top["base"], name in COST_KPIS)
         cells = [cell(rows.loc[s], name in COST_KPIS) if s in rows.index else "" for s in scenarios]
         lines.append(
-            f"{_row_label(first, label_width):<{label_width}}{base_value:>9}  "
+            f"{_row_label(top, label_width):<{label_width}}{base_value:>9}  "
             + "".join(f"{c:<{column_width}}" for c in cells).rstrip()
         )
     if cost_effect is not None and len(cost_effect):
@@ -176,8 +176,8 @@ def _ratio_lines(
     """One line per effect: each scenario's cost per unit gained, or dominant/dominated."""
     lines = []
     for effect, rows in cost_effect.groupby("effect", sort=False):
-        by_scenario = rows.set_index("scenario")
-        cells = [ce.short(by_scenario.loc[s]) if s in by_scenario.index else "" for s in scenarios]
+        by_scenario = {str(row["scenario"]): row for _, row in rows.iterrows()}
+        cells = [ce.short(by_scenario[s]) if s in by_scenario else "" for s in scenarios]
         label = f"CE Cost per {effect}"
         label = label if len(label) <= label_width else label[: label_width - 1] + "\u2026"
         lines.append(

@@ -75,9 +75,11 @@ def format_table(table: pd.DataFrame) -> str:
     """The calibration table as plain text: target, range, simulated mean and CI, met or not."""
     width = max((len(t) for t in table["target"]), default=6)
     lines = [f"{'target':<{width}}  {'range':>11}  {'simulated':>9}  {'95% CI':<17}  in range"]
-    for row in table.itertuples():
-        ci = "n/a" if pd.isna(row.ci_low) else f"[{row.ci_low:.1f}, {row.ci_high:.1f}]"
-        mark = "yes" if row.in_range else "NO"
-        span = f"{row.low:>5g}-{row.high:<5g}"
-        lines.append(f"{row.target:<{width}}  {span}  {row.simulated_mean:>9.1f}  {ci:<17}  {mark}")
+    for row in table.to_dict("records"):
+        low, high = row["ci_low"], row["ci_high"]
+        ci = "n/a" if pd.isna(low) else f"[{low:.1f}, {high:.1f}]"
+        mark = "yes" if row["in_range"] else "NO"
+        span = f"{row['low']:>5g}-{row['high']:<5g}"
+        simulated = row["simulated_mean"]
+        lines.append(f"{row['target']:<{width}}  {span}  {simulated:>9.1f}  {ci:<17}  {mark}")
     return "\n".join(lines)

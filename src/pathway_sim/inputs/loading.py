@@ -17,7 +17,7 @@ import types
 import typing
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Annotated, Any, Union
+from typing import Annotated, Any, TypeVar, Union
 
 import yaml
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
@@ -27,6 +27,8 @@ from pathway_sim.core.schema import name_problem
 from pathway_sim.inputs.yaml_files import parse_value, read_mapping
 from pathway_sim.models import MODELS, Scenario
 
+SameScenario = TypeVar("SameScenario", bound=Scenario)
+"""A scenario of one model, which a change keeps (a change never moves it to another model)."""
 _DISCRIMINATORS = ("dist", "process", "model")
 _MAX_ERRORS = 12
 _MAX_CHAIN = 32
@@ -36,7 +38,7 @@ _MAX_CHAIN = 32
 def load_scenario(
     path: str | Path,
     overrides: Sequence[str] = (),
-    settings: Mapping[str, Any] | None = None,
+    settings: Mapping[str, tuple[str, object]] | None = None,
 ) -> Scenario:
     """Resolve and validate a scenario file.
 
@@ -57,10 +59,10 @@ def load_scenario(
         data["name"] = path.stem
         origins[("name",)] = str(path)
     for text in overrides:
-        dotted, value = _parse_override(text)
-        _apply(model, data, dotted, value, f"--set {text}", origins)
-    for option, (dotted, value) in (settings or {}).items():
-        _apply(model, data, dotted.split("."), value, option, origins)
+        parts, value = parse_override(text)
+        _apply(model, data, parts, value, f"--set {text}", origins)
+    for option, (dotted, setting) in (settings or {}).items():
+        _apply(model, data, dotted.split("."), setting, option, origins)
     data.pop("extends", None)
     return _validate(model, data, origins, str(path))
 
@@ -76,20 +78,9 @@ def scenario_sources(path: str | Path) -> list[Path]:
     return chain
 
 
-def scenario_from_dict(data: Mapping[str, Any], source: str = "<dict>") -> Scenario:
-    """Validate an already resolved scenario (e.g. a results directory's ``scenario.yaml``)."""
-    name = data.get("model")
-    if name not in MODELS:
-        raise ScenarioError(f"{source}: model: expected one of {sorted(MODELS)}, got {name!r}")
-    model = MODELS[name].schema
-    merged: dict[str, Any] = {}
-    origins: dict[tuple, str] = {}
-    _overlay(merged, _defaults(model), "built-in defaults", origins)
-    _overlay(merged, dict(data), source, origins)
-    return _validate(model, merged, origins, source)
-
-
-def with_changes(scenario: Scenario, changes: Mapping[str, Any], source: str) -> Scenario:
+def with_changes(
+    scenario: SameScenario, changes: Mapping[str, object], source: str
+) -> SameScenario:
     """A new scenario: ``scenario`` with dotted-path ``changes`` applied and validated."""
     model = type(scenario)
     data = scenario.model_dump(mode="json")
@@ -99,7 +90,7 @@ def with_changes(scenario: Scenario, changes: Mapping[str, Any], source: str) ->
     return _validate(model, data, origins, source)
 
 
-def overlay_file(scenario: Scenario, path: str | Path) -> Scenario:
+def overlay_file(scenario: SameScenario, path: str | Path) -> SameScenario:
     """``scenario`` with what the file at ``path`` writes itself laid over it.
 
     The file's own ``extends`` is ignored, so an intervention written against one
@@ -226,7 +217,8 @@ def _mark(origins: dict[tuple, str], path: tuple, value: Any, source: str) -> No
 # --- overrides ---------------------------------------------------------------------------
 
 
-def _parse_override(text: str) -> tuple[list[str], Any]:
+def parse_override(text: str) -> tuple[list[str], Any]:
+    """A ``--set PATH=VALUE``: the dotted path's parts and the value, parsed as YAML."""
     dotted, sep, raw = text.partition("=")
     if not sep or not dotted.strip():
         raise ScenarioError(f"--set {text}: expected PATH=VALUE, e.g. services.midwifery.staff=6")
@@ -316,8 +308,8 @@ def _suggest(key: str, choices: Sequence[str] | Mapping[str, Any]) -> str:
 
 
 def _validate(
-    model: type[BaseModel], data: dict[str, Any], origins: dict[tuple, str], top: str
-) -> Any:
+    model: type[SameScenario], data: dict[str, Any], origins: dict[tuple, str], top: str
+) -> SameScenario:
     try:
         scenario = model.model_validate(data)
     except ValidationError as exc:
@@ -325,6 +317,8 @@ def _validate(
             "scenario is not valid:\n  " + validation_message(model, data, exc, origins, top)
         ) from None
     _check_name(scenario.name, origins, top)
+    if not isinstance(scenario, model):  # never: it narrows the schemas' union to ``model``
+        raise TypeError(f"{top}: {type(scenario).__name__} is not a {model.__name__}")
     return scenario
 
 

@@ -185,15 +185,14 @@ def format_table(table: pd.DataFrame, source_width: int = 60) -> str:
     lines = [
         f"{'name':<{width}}  {'default':>10}  {'range':<17}  {'unit':<20}  {'status':<10}  source"
     ]
-    for row in table.itertuples():
-        default = row.default if len(row.default) <= 10 else row.default[:9] + "…"
-        span = f"{row.low}-{row.high}"
-        source = (
-            row.source if len(row.source) <= source_width else row.source[: source_width - 1] + "…"
-        )
+    for row in table.to_dict("records"):
+        default, source = row["default"], row["source"]
+        default = default if len(default) <= 10 else default[:9] + "…"
+        source = source if len(source) <= source_width else source[: source_width - 1] + "…"
+        span = f"{row['low']}-{row['high']}"
         lines.append(
-            f"{row.name:<{width}}  {default:>10}  {span:<17}  {row.unit:<20}  "
-            f"{row.status:<10}  {source}"
+            f"{row['name']:<{width}}  {default:>10}  {span:<17}  {row['unit']:<20}  "
+            f"{row['status']:<10}  {source}"
         )
     counts = table["status"].value_counts()
     tally = ", ".join(f"{counts.get(s, 0)} {s}" for s in STATUSES)

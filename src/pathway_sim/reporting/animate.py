@@ -14,11 +14,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from pathway_sim.core.errors import UsageError
 from pathway_sim.core.units import DAYS_PER_WEEK
-from pathway_sim.runs.outputs import event_log_path, read_event_log, write_text
+from pathway_sim.runs.outputs import write_text
+from pathway_sim.runs.reader import ResultsDir, read_event_log
 
 FLOW_TYPES = ("arrival_departure", "queue", "resource_use", "resource_use_end")
 """The event types vidigi animates (``other`` events move no one)."""
@@ -26,20 +26,21 @@ ROW_HEIGHT = 70
 QUEUE_X, POSTS_X, SEEN_X = 420, 470, 900
 
 
-def find_scenario(results_dir: Path, scenario: str | None) -> Path:
-    """The directory holding the event log: ``results_dir`` itself (a run), or its
-    ``scenario`` subdirectory (a comparison; the first in name order when not given)."""
-    if scenario is None and event_log_path(results_dir) is not None:
-        return results_dir
+def find_scenario(results: ResultsDir, scenario: str | None) -> tuple[str, ...]:
+    """Where the event log is below ``results``: at its top (a run), or in its ``scenario``
+    sub-directory (a comparison; the first in name order when not given)."""
+    if scenario is None and results.event_log() is not None:
+        return ()
     if scenario is not None:
-        chosen = results_dir / scenario
-        if event_log_path(chosen) is None:
-            raise UsageError(f"{chosen}: no event log (run with --event-log)")
-        return chosen
-    found = sorted(p for p in results_dir.iterdir() if p.is_dir() and event_log_path(p))
+        if results.event_log(scenario) is None:
+            raise UsageError(f"{results.path(scenario)}: no event log (run with --event-log)")
+        return (scenario,)
+    found = sorted(
+        p.name for p in results.root.iterdir() if p.is_dir() and results.event_log(p.name)
+    )
     if not found:
-        raise UsageError(f"{results_dir}: no event log (run with --event-log)")
-    return found[0]
+        raise UsageError(f"{results.root}: no event log (run with --event-log)")
+    return (found[0],)
 
 
 def parse_weeks(text: str) -> tuple[float, float]:
@@ -91,13 +92,14 @@ def build(
         raise UsageError(
             "pathway-sim animate needs vidigi: pip install 'pathway-sim[animate]'"
         ) from None
-    where = find_scenario(results_dir, scenario)
-    events = read_event_log(where)
+    results = ResultsDir(results_dir)
+    where = find_scenario(results, scenario)
+    events = read_event_log(results.path(*where))
     runs = sorted(int(r) for r in events["run"].unique())
     run = runs[0] if replication is None else replication
     if run not in runs:
         raise UsageError(f"--replication {run}: the event log holds {runs[0]}-{runs[-1]}")
-    spec = yaml.safe_load((where / "scenario.yaml").read_text())
+    spec = results.scenario(*where)
     staff = {name: int(s.get("staff", 1)) for name, s in spec["services"].items()}
     start, end = (w * DAYS_PER_WEEK for w in weeks)
     shown = window(events[events["run"] == run], end)

@@ -16,7 +16,7 @@ import pandas as pd
 from pathway_sim.core.units import DAYS_PER_WEEK
 from pathway_sim.models.perinatal.kpis import SERVICE_LABELS
 from pathway_sim.models.perinatal.weekly import CONTACT_OUTCOMES
-from pathway_sim.runs.outputs import read_event_log
+from pathway_sim.runs.reader import read_event_log
 
 MIN_WOMEN_PER_WEEK = 10
 """Weeks with fewer women than this (per scenario) are left out of the curves: too noisy."""

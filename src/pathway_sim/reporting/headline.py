@@ -16,7 +16,7 @@ from pathway_sim.core import verdicts
 from pathway_sim.experiments import cost_effectiveness as ce
 from pathway_sim.experiments.scorecard import COST_KPIS, compact_kpis, scorecard_table
 from pathway_sim.inputs.register import register_table
-from pathway_sim.models import kpi
+from pathway_sim.models import label as kpi_label
 from pathway_sim.models.perinatal.costs import COST_COMPONENTS
 
 MAX_WORDS = 4
@@ -103,7 +103,8 @@ def headline_cards(
     headline = [k for k in compact_kpis(card) if k not in COST_KPIS]
     ratios = ce.cost_effectiveness(comparison)
     cards = []
-    for name, rows in card.groupby("scenario", sort=False):
+    for scenario, rows in card.groupby("scenario", sort=False):
+        name = str(scenario)
         main = rows[rows["kpi"].isin(headline)]
         label = labels.get(name, name)
         cards.append({
@@ -117,13 +118,13 @@ def headline_cards(
 
 
 def _cells(rows: pd.DataFrame, scenarios: list[str], money: bool) -> list[dict[str, str]]:
-    by = rows.set_index("scenario")
+    by = {str(row["scenario"]): row for _, row in rows.iterrows()}
     cells = []
     for s in scenarios:
-        if s not in by.index or pd.isna(by.loc[s, "difference"]):
+        r = by.get(s)
+        if r is None or pd.isna(r["difference"]):
             cells.append({"text": "n/a", "css": "unclear"})
             continue
-        r = by.loc[s]
         text = gbp_interval(r) if money else f"{change_text(r)} {SHORT_MARK[r['verdict']]}"
         cells.append({"text": text.strip(), "css": CSS[r["verdict"]]})
     return cells
@@ -179,7 +180,7 @@ def costs_data(
         if kpi_rows.empty:
             continue
         rows.append({
-            "label": kpi(name).label, "base": gbp(kpi_rows.iloc[0]["base"]),
+            "label": kpi_label(name), "base": gbp(kpi_rows.iloc[0]["base"]),
             "cells": _cells(kpi_rows, scenarios, money=True),
             "css": "total" if name == "total_cost_per_woman" else "",
         })  # fmt: skip
@@ -200,7 +201,7 @@ def _unit_costs() -> list[dict[str, str]]:
     table = register_table()
     rows = table[table["name"].str.startswith("costs.")]
     return [
-        {"name": r.name.removeprefix("costs."), "default": r.default, "unit": r.unit,
-         "status": r.status, "source": r.source if r.source != "assumption" else r.note}
-        for r in rows.itertuples()
+        {"name": r["name"].removeprefix("costs."), "default": r["default"], "unit": r["unit"],
+         "status": r["status"], "source": r["source"] if r["source"] != "assumption" else r["note"]}
+        for r in rows.to_dict("records")
     ]  # fmt: skip

@@ -29,7 +29,7 @@ from matplotlib.transforms import blended_transform_factory
 
 from pathway_sim.models.perinatal.kpis import SERVICE_LABELS
 from pathway_sim.models.perinatal.toc import TOC_OUTCOMES
-from pathway_sim.runs.outputs import atomic_write
+from pathway_sim.runs.outputs import write_bytes
 
 BASE_COLOUR = "#000000"
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
@@ -78,7 +78,8 @@ def use_theme() -> None:
 def _colours_beyond(count: int) -> list[str]:
     """Colours after Okabe-Ito's seven: matplotlib's tab10, distinct from them (too many
     scenarios for any palette to stay distinguishable under colour blindness)."""
-    tab10 = [to_hex(c) for c in matplotlib.colormaps["tab10"].colors]
+    colormap = matplotlib.colormaps["tab10"]
+    tab10 = [to_hex(colormap(i)) for i in range(colormap.N)]
     return [tab10[i % len(tab10)] for i in range(max(0, count))]
 
 
@@ -89,10 +90,8 @@ def save_figure(fig: Figure, directory: Path, stem: str) -> bytes:
     fig.savefig(png, format="png")
     fig.savefig(svg, format="svg", metadata={"Date": None})
     plt.close(fig)
-    for suffix, data in ((".png", png), (".svg", svg)):
-        atomic_write(
-            directory / f"{stem}{suffix}", lambda h, d=data: h.write(d.getvalue()), binary=True
-        )
+    write_bytes(directory / f"{stem}.png", png.getvalue())
+    write_bytes(directory / f"{stem}.svg", svg.getvalue())
     return png.getvalue()
 
 

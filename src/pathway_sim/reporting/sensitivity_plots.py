@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 
 from pathway_sim.models import kpi as kpi_entry
 from pathway_sim.models import label as kpi_label
@@ -58,14 +59,14 @@ def plot_kpis(kpis: Sequence[str], chosen: Sequence[str] = ()) -> list[str]:
     return (headlines or list(kpis))[:MAX_PANELS]
 
 
-def _panels(n: int, width: float = 5.2, height: float = 3.6) -> tuple[Figure, np.ndarray]:
+def _panels(n: int, width: float = 5.2, height: float = 3.6) -> tuple[Figure, list[Axes]]:
     use_theme()
     cols = min(n, 2)
     rows = math.ceil(n / cols)
     fig, axes = plt.subplots(rows, cols, figsize=(width * cols, height * rows), squeeze=False)
     for ax in axes.flat[n:]:
         ax.set_visible(False)
-    return fig, axes.flat
+    return fig, list(axes.flat)
 
 
 def _legend(fig: Figure, ax: plt.Axes) -> None:
@@ -100,9 +101,10 @@ def morris_chart(indices: pd.DataFrame, kpis: Sequence[str], label_top: int = 5)
         )
         ax.scatter(wide["mu_star"], wide["sigma"], color=OKABE_ITO[0], s=30)
         for name, row in wide.nlargest(label_top, "mu_star").iterrows():
-            ax.annotate(param_label(name), (row["mu_star"], row["sigma"]), fontsize=7,
+            ax.annotate(param_label(str(name)), (row["mu_star"], row["sigma"]), fontsize=7,
                         xytext=(3, 3), textcoords="offset points")  # fmt: skip
-        unit = kpi_entry(kpi).unit if kpi_entry(kpi) else "KPI units"
+        entry = kpi_entry(kpi)
+        unit = entry.unit if entry else "KPI units"
         ax.set_xlabel(f"μ*: mean |elementary effect| ({unit})")
         ax.set_ylabel(f"σ: spread of effects ({unit})")  # noqa: RUF001 Morris sigma, intended
         ax.set_title(kpi_label(kpi), loc="left")
@@ -161,7 +163,7 @@ def uncertainty_chart(samples: pd.DataFrame, kpis: Sequence[str]) -> Figure:
         values = samples[kpi].dropna()
         ax.hist(values, bins=min(20, max(5, len(values) // 4)), color=OKABE_ITO[0], alpha=0.8)
         for q, style in ((0.05, ":"), (0.5, "-"), (0.95, ":")):
-            ax.axvline(values.quantile(q), color="black", linestyle=style, linewidth=1)
+            ax.axvline(float(values.quantile(q)), color="black", linestyle=style, linewidth=1)
         ax.set_xlabel(kpi_title(kpi))
         ax.set_ylabel("Sample points")
         ax.set_title(f"{kpi_label(kpi)} (lines: 5%, 50%, 95%)", loc="left")

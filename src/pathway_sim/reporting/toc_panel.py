@@ -18,6 +18,7 @@ import pandas as pd
 
 from pathway_sim.core import verdicts
 from pathway_sim.models import kpi
+from pathway_sim.models.kpis import KPI
 from pathway_sim.models.mids import kpi_verdict
 from pathway_sim.models.perinatal.toc import (
     HEADLINE_KPIS,
@@ -56,18 +57,26 @@ def number(x: float | None, signed: bool = False) -> str:
     return text.replace("-", "\u2212")
 
 
+def headline_entry(name: str) -> KPI:
+    """The catalogue entry of a headline KPI, which the catalogue always holds."""
+    entry = kpi(name)
+    if entry is None:
+        raise KeyError(f"{name}: a headline KPI missing from the KPI catalogue")
+    return entry
+
+
 def difference_cells(
     table: pd.DataFrame, kpi_name: str, colours: dict[str, str]
 ) -> list[dict[str, str]]:
     """Each other scenario's paired difference from the base (``comparison.csv`` rows)."""
     rows = table[(table["kpi"] == kpi_name) & (table["scenario"] != table["scenario"].iloc[0])]
     cells = []
-    for r in rows.itertuples():
-        said = kpi_verdict(kpi_name, r.diff_vs_base, r.diff_ci_low, r.diff_ci_high)
-        places = verdicts.decimals(r.diff_ci_low, r.diff_ci_high)
+    for r in rows.to_dict("records"):
+        said = kpi_verdict(kpi_name, r["diff_vs_base"], r["diff_ci_low"], r["diff_ci_high"])
+        places = verdicts.decimals(r["diff_ci_low"], r["diff_ci_high"])
         cells.append({
-            "scenario": r.scenario, "colour": colours[r.scenario], "css": CSS[said],
-            "text": verdicts.rounded(r.diff_vs_base, places, signed=True),
+            "scenario": r["scenario"], "colour": colours[r["scenario"]], "css": CSS[said],
+            "text": verdicts.rounded(r["diff_vs_base"], places, signed=True),
             "mark": MARKS.get(said, ""),
         })  # fmt: skip
     return cells
@@ -79,9 +88,9 @@ def level_cells(
     """Each scenario's mean (a single run has no differences)."""
     rows = summary[summary["kpi"] == kpi_name]
     return [
-        {"scenario": r.scenario, "colour": colours[r.scenario], "css": "unclear",
-         "text": number(r.mean), "mark": ""}
-        for r in rows.itertuples()
+        {"scenario": r["scenario"], "colour": colours[r["scenario"]], "css": "unclear",
+         "text": number(r["mean"]), "mark": ""}
+        for r in rows.to_dict("records")
     ]  # fmt: skip
 
 
@@ -91,7 +100,7 @@ def _outcome_box(
     if outcome == OUTSIDE_MODEL:
         return {"id": outcome, "title": TOC_OUTCOMES[outcome], "outside": True}
     name = HEADLINE_KPIS[outcome]
-    entry = kpi(name)
+    entry = headline_entry(name)
     return {
         "id": outcome, "title": TOC_OUTCOMES[outcome], "outside": False,
         "kpi_label": entry.label, "unit": entry.unit, "assumption": name in assumption_kpis,

@@ -18,9 +18,9 @@ from openpyxl.styles import Font
 
 from pathway_sim.inputs.register import register_table
 from pathway_sim.models import kpi
+from pathway_sim.runs import layout
 from pathway_sim.runs.outputs import atomic_write
 
-XLSX_NAME = "report.xlsx"
 MAX_WIDTH = 60
 """Widest column, in characters: long sources and notes wrap rather than run on."""
 
@@ -70,9 +70,9 @@ def write_workbook(
 ) -> Path:
     """Write ``out/report.xlsx`` (whole or not at all) and return its path."""
     book = Workbook()
-    book.remove(book.active)
+    book.remove(book.worksheets[0])  # the empty sheet a new workbook starts with
     for title, table in workbook_tables(comparison, scorecard, cost_effect).items():
         _sheet(book, title, table)
-    path = Path(out) / XLSX_NAME
+    path = Path(out) / layout.WORKBOOK
     atomic_write(path, book.save, binary=True)
     return path

@@ -21,14 +21,16 @@ from collections.abc import Callable, Hashable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, TypeVar
 
 from pathway_sim.core.errors import UsageError
 
 ExecutorKind = Literal["serial", "processes", "dask"]
 EXECUTORS: tuple[ExecutorKind, ...] = ("serial", "processes", "dask")
 
-Call = tuple[Hashable, tuple[Any, ...]]
+Tag = TypeVar("Tag", bound=Hashable)
+Result = TypeVar("Result")
+Call = tuple[Tag, tuple[object, ...]]
 """A tag chosen by the caller, and the arguments of one call."""
 
 PR_SET_PDEATHSIG = 1
@@ -142,8 +144,8 @@ class Executor(Protocol):
     """Whether its workers can write to this machine's results directory."""
 
     def completed(
-        self, fn: Callable[..., Any], calls: Sequence[Call]
-    ) -> Iterator[tuple[Hashable, Any]]: ...
+        self, fn: Callable[..., Result], calls: Sequence[Call[Tag]]
+    ) -> Iterator[tuple[Tag, Result]]: ...
 
 
 class SerialExecutor:
@@ -152,8 +154,8 @@ class SerialExecutor:
     local = True
 
     def completed(
-        self, fn: Callable[..., Any], calls: Sequence[Call]
-    ) -> Iterator[tuple[Hashable, Any]]:
+        self, fn: Callable[..., Result], calls: Sequence[Call[Tag]]
+    ) -> Iterator[tuple[Tag, Result]]:
         for tag, args in calls:
             yield tag, fn(*args)
 
@@ -167,8 +169,8 @@ class ProcessExecutor:
         self.pool = pool
 
     def completed(
-        self, fn: Callable[..., Any], calls: Sequence[Call]
-    ) -> Iterator[tuple[Hashable, Any]]:
+        self, fn: Callable[..., Result], calls: Sequence[Call[Tag]]
+    ) -> Iterator[tuple[Tag, Result]]:
         futures = {self.pool.submit(fn, *args): tag for tag, args in calls}
         try:
             for future in as_completed(futures):
@@ -189,8 +191,8 @@ class DaskExecutor:
         self.client = client
 
     def completed(
-        self, fn: Callable[..., Any], calls: Sequence[Call]
-    ) -> Iterator[tuple[Hashable, Any]]:
+        self, fn: Callable[..., Result], calls: Sequence[Call[Tag]]
+    ) -> Iterator[tuple[Tag, Result]]:
         # pure=False: equal arguments must still run as separate tasks.
         from distributed import KilledWorker
         from distributed import as_completed as dask_completed

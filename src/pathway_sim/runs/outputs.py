@@ -1,7 +1,8 @@
-"""The results directory: every file written whole or not at all.
+"""Writing the results directory: every file written whole or not at all.
 
 Each file is written to a hidden temporary name in the same directory, flushed
-to disk and renamed over its final name, so a file that exists is complete.
+to disk and renamed over its final name, so a file that exists is complete. The
+files' names are ``runs/layout.py``'s; ``runs/reader.py`` reads them back.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import os
 import platform
 import shutil
 import sys
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import IO, Any
@@ -32,7 +33,8 @@ from pathway_sim.inputs.loading import to_yaml
 from pathway_sim.models import Scenario
 from pathway_sim.models.perinatal.schema import PerinatalScenario
 from pathway_sim.models.results import EVENT_COLUMNS, ReplicationResult
-from pathway_sim.runs.formats import EVENT_LOG_FILES, EVENT_LOG_FORMATS, chosen_event_log_format
+from pathway_sim.runs import layout
+from pathway_sim.runs.formats import DEFAULT_EVENT_LOG_FORMAT, EVENT_LOG_FORMATS
 from pathway_sim.runs.runner import (
     replications_table,
     services_table,
@@ -42,28 +44,6 @@ from pathway_sim.runs.runner import (
 
 LIBRARIES = ("simpy", "numpy", "pandas", "pydantic", "scipy", "PyYAML", "dask", "distributed")
 TEMPORARY_SUFFIX = ".tmp"
-RUN_FILES = (
-    "manifest.json",
-    "scenario.yaml",
-    "replications.csv",
-    "summary.csv",
-    "services.csv",
-    "women.csv",
-    "engagement_weekly.csv",
-    "burden_weekly.csv",
-    "events.parquet",
-    "events.csv.gz",
-    "events.csv",
-    "precision.csv",
-    "kpi_evidence.csv",
-    "calibration.csv",
-    "report.html",
-    "report.xlsx",
-    "scorecard.csv",
-    "figures",
-)
-"""What a run (and ``calibration`` or a report after it) may leave in its directory, all
-cleared when the next run starts (the manifest first); ``manifest.json`` is written last."""
 
 
 def atomic_write(path: Path, write: Callable[[IO[Any]], None], binary: bool = False) -> None:
@@ -80,7 +60,7 @@ def atomic_write(path: Path, write: Callable[[IO[Any]], None], binary: bool = Fa
         tmp.unlink(missing_ok=True)
 
 
-def remove_stale(out: Path, names: Sequence[str] = RUN_FILES) -> None:
+def remove_stale(out: Path, names: Sequence[str] = layout.RUN_FILES) -> None:
     """Remove the files of an earlier run in ``out`` (and temporary files a killed run
     left), so that the directory never mixes whole files from two runs. A symlink is
     removed, never followed, so nothing outside ``out`` is deleted."""
@@ -109,6 +89,13 @@ def write_text(path: Path, text: str) -> None:
     atomic_write(path, write)
 
 
+def write_bytes(path: Path, data: bytes) -> None:
+    def write(handle: IO[bytes]) -> None:
+        handle.write(data)
+
+    atomic_write(path, write, binary=True)
+
+
 def write_csv(path: Path, table: pd.DataFrame) -> None:
     """CSV with shortest round-trip floats, so identical results give identical bytes."""
     atomic_write(path, lambda h: table.to_csv(h, index=False, lineterminator="\n"))
@@ -125,15 +112,7 @@ EVENT_DTYPES: dict[str, Any] = {
 """The event log's column types (``data/event_log.schema.json``): the others categories."""
 
 
-def event_log_path(out: Path) -> Path | None:
-    """The event log of results directory ``out``, in whichever format it was written."""
-    for name in EVENT_LOG_FILES:
-        if (out / name).is_file():
-            return out / name
-    return None
-
-
-def _typed(events: pd.DataFrame) -> pd.DataFrame:
+def typed_events(events: pd.DataFrame) -> pd.DataFrame:
     """The event log's columns with their types: integers, floats, categories."""
     for column in events.columns:
         if column in CATEGORICAL_EVENT_COLUMNS:
@@ -146,7 +125,7 @@ def _typed(events: pd.DataFrame) -> pd.DataFrame:
 def events_frame(results: Sequence[ReplicationResult]) -> pd.DataFrame:
     """The event log of ``results`` as one typed table, in replication order."""
     rows = [row for r in sorted(results, key=lambda r: r.replication) for row in r.events]
-    return _typed(pd.DataFrame(rows, columns=list(EVENT_COLUMNS)))
+    return typed_events(pd.DataFrame(rows, columns=list(EVENT_COLUMNS)))
 
 
 def _event_schema() -> pa.Schema:
@@ -174,12 +153,11 @@ def parquet_bytes(table: pa.Table) -> bytes:
     return sink.getvalue().to_pybytes()
 
 
-def write_events(out: Path, parts: Iterable[pa.Table], fmt: str | None = None) -> Path:
+def write_events(out: Path, parts: Iterable[pa.Table], fmt: str) -> Path:
     """Write the event log into ``out`` from its parts (one table per replication, in
     replication order), holding one part at a time: Parquet (zstd, dictionary-encoded
     categories, a row group per replication) or gzip CSV (missing values empty; no
     timestamp in the header, so equal logs give equal bytes); return its path."""
-    fmt = fmt or chosen_event_log_format()
     path = out / EVENT_LOG_FORMATS[fmt]
 
     def write_parquet(handle: IO[bytes]) -> None:
@@ -200,50 +178,7 @@ def write_events(out: Path, parts: Iterable[pa.Table], fmt: str | None = None) -
     return path
 
 
-def read_event_log(
-    path: Path,
-    columns: Sequence[str] | None = None,
-    rows: Mapping[str, Sequence[Any]] | None = None,
-) -> pd.DataFrame:
-    """An event log in any of ``EVENT_LOG_FILES``' formats (a file, or a results directory
-    holding one), with its typed columns; with ``rows`` (column -> values), only the rows
-    whose values are among those (Parquet skips the other replications' row groups; gzip
-    CSV is filtered as it streams), so a few women's journeys never load the whole log."""
-    path = Path(path)
-    if path.is_dir():
-        found = event_log_path(path)
-        if found is None:
-            raise UsageError(f"{path}: no event log (run with --event-log)")
-        path = found
-    wanted = list(columns or EVENT_COLUMNS)
-    rows = dict(rows or {})
-    if path.name.endswith(".parquet"):
-        filters = [(column, "in", list(values)) for column, values in rows.items()] or None
-        return pd.read_parquet(path, columns=wanted, filters=filters).reset_index(drop=True)
-    text = [c for c in wanted if c in CATEGORICAL_EVENT_COLUMNS]
-    chunks = pd.read_csv(
-        path, usecols=sorted({*wanted, *rows}), dtype=dict.fromkeys(text, "str"),
-        keep_default_na=False, na_values={"resource_id": [""], "value": [""]},
-        chunksize=CSV_CHUNK_ROWS,
-    )  # fmt: skip
-    kept = [_matching(chunk, rows)[wanted] for chunk in chunks]
-    empty = pd.DataFrame({c: pd.Series(dtype=object) for c in wanted})
-    events = pd.concat(kept, ignore_index=True) if kept else empty
-    return _typed(events)
-
-
-CSV_CHUNK_ROWS = 200_000
-"""Rows of a gzip CSV event log read at a time."""
-
-
-def _matching(chunk: pd.DataFrame, rows: Mapping[str, Sequence[Any]]) -> pd.DataFrame:
-    keep = pd.Series(True, index=chunk.index)
-    for column, values in rows.items():
-        keep &= chunk[column].isin(values)
-    return chunk[keep]
-
-
-def write_json(path: Path, data: Any) -> None:
+def write_json(path: Path, data: object) -> None:
     write_text(path, json.dumps(data, indent=2, sort_keys=False) + "\n")
 
 
@@ -253,9 +188,10 @@ def scenario_digest(scenario: Scenario) -> str:
 
 
 def manifest(
-    scenario: Scenario, seed: int, replications: int, wall_seconds: float, **extra: Any
+    scenario: Scenario, seed: int, replications: int, wall_seconds: float, **extra: object
 ) -> dict[str, Any]:
-    """Provenance of a run: what ran, from which seed, with what software."""
+    """Provenance of a run: what ran, from which seed, with what software; ``extra`` adds
+    what the command records (JSON values)."""
     versions: dict[str, str | None] = {}
     for name in LIBRARIES:
         try:
@@ -284,29 +220,31 @@ def write_run(
     results: Sequence[ReplicationResult],
     run_manifest: dict[str, Any],
     event_parts: Iterable[pa.Table] | None = None,
+    event_log_format: str = DEFAULT_EVENT_LOG_FORMAT,
 ) -> pd.DataFrame:
     """Write the ``run`` output contract into ``out``; return the summary table.
     ``event_parts``, each replication's event log in order, are streamed into the
-    event log when given (else it was written already, or not asked for).
+    event log, in ``event_log_format``, when given (else it was written already, or not
+    asked for).
 
     A perinatal run also gets ``kpi_evidence.csv``: which KPIs rest mainly on
     assumption-status parameters of the register.
     """
     reps = replications_table(scenario.name, results)
     summary = summarise(reps)
-    write_text(out / "scenario.yaml", to_yaml(scenario))
-    write_csv(out / "replications.csv", reps)
-    write_csv(out / "summary.csv", summary)
-    write_csv(out / "services.csv", services_table(scenario.name, results))
+    write_text(out / layout.SCENARIO, to_yaml(scenario))
+    write_csv(out / layout.REPLICATIONS, reps)
+    write_csv(out / layout.SUMMARY, summary)
+    write_csv(out / layout.SERVICES, services_table(scenario.name, results))
     women = women_table(scenario.name, results)
     if not women.empty:
-        write_csv(out / "women.csv", women)
+        write_csv(out / layout.WOMEN, women)
     if event_parts is not None:
-        write_events(out, event_parts)
+        write_events(out, event_parts, event_log_format)
     for name, table in weekly_tables(scenario.name, results).items():
         if not table.empty:  # only with the event log
-            write_csv(out / f"{name}.csv", table)
+            write_csv(out / name, table)
     if isinstance(scenario, PerinatalScenario):
-        write_csv(out / "kpi_evidence.csv", kpi_evidence())
-    write_json(out / "manifest.json", run_manifest)
+        write_csv(out / layout.KPI_EVIDENCE, kpi_evidence())
+    write_json(out / layout.MANIFEST, run_manifest)
     return summary

@@ -13,17 +13,20 @@ refused unless ``--allow-large`` (``allow_large=True`` in the API) says it is me
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 from pathway_sim.core.errors import UsageError
+from pathway_sim.models import Scenario
 from pathway_sim.models.perinatal.kpis import PATHWAY_KPIS
 from pathway_sim.models.queueing.kpis import QUEUE_KPIS
 from pathway_sim.models.queueing.network import QueueNetworkScenario
 from pathway_sim.runs.executors import ExecutorSpec
+from pathway_sim.runs.lock import locked
+from pathway_sim.runs.options import RunOptions
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,7 @@ class Workload:
     entities: float
 
 
-def entities_per_replication(scenario: Any) -> float:
+def entities_per_replication(scenario: Scenario) -> float:
     """Expected women (perinatal) or arrivals (queue network) of one replication."""
     if isinstance(scenario, QueueNetworkScenario):
         arrivals = scenario.arrivals
@@ -60,7 +63,7 @@ def entities_per_replication(scenario: Any) -> float:
     return population.women_per_year * (scenario.run.warmup_days + population.cohort_days) / 365
 
 
-def workload(scenarios: Sequence[Any], reps: Sequence[int]) -> Workload:
+def workload(scenarios: Sequence[Scenario], reps: Sequence[int]) -> Workload:
     """The workload of replicating each scenario ``reps[k]`` times."""
     entities = sum(n * entities_per_replication(s) for s, n in zip(scenarios, reps, strict=True))
     return Workload(len(scenarios), int(sum(reps)), entities)
@@ -87,13 +90,13 @@ def check_workload(load: Workload, allow_large: bool, limits: Limits = LIMITS) -
         )
 
 
-def known_kpis(scenario: Any) -> list[str]:
+def known_kpis(scenario: Scenario) -> list[str]:
     """The KPIs a scenario's model reports, known before anything runs."""
     kpis = QUEUE_KPIS if isinstance(scenario, QueueNetworkScenario) else PATHWAY_KPIS
     return [k.name for k in kpis]
 
 
-def check_kpis(scenario: Any, wanted: Iterable[str], option: str) -> None:
+def check_kpis(scenario: Scenario, wanted: Iterable[str], option: str) -> None:
     """Refuse KPI names the scenario's model does not report."""
     known = known_kpis(scenario)
     unknown = [k for k in wanted if k not in known]
@@ -101,6 +104,20 @@ def check_kpis(scenario: Any, wanted: Iterable[str], option: str) -> None:
         raise UsageError(
             f"{option}: unknown KPI {', '.join(unknown)}; this model reports: {', '.join(known)}"
         )
+
+
+@contextmanager
+def preflight(options: RunOptions, sources: Iterable[Path], load: Workload) -> Iterator[None]:
+    """``with preflight(...):`` everything checked before ``options.out`` is touched (the
+    directory, and that it holds none of the input files ``sources``; the size of the
+    work; the scheduler's address), then ``options.out`` locked while the run writes it."""
+    if options.out is not None:
+        check_out(options.out)
+        check_inputs_outside(options.out, sources)
+    check_workload(load, options.allow_large)
+    check_scheduler(options.scheduler)
+    with locked(options.out):
+        yield
 
 
 def check_out(out: Path) -> None:

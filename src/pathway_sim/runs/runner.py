@@ -11,6 +11,7 @@ import pandas as pd
 from pathway_sim.core.randomness import Streams
 from pathway_sim.models import Scenario, model_of
 from pathway_sim.models.results import ReplicationResult
+from pathway_sim.runs import layout
 
 
 def run_replication(
@@ -79,12 +80,12 @@ def women_table(scenario_name: str, results: Iterable[ReplicationResult]) -> pd.
 def weekly_tables(
     scenario_name: str, results: Iterable[ReplicationResult]
 ) -> dict[str, pd.DataFrame]:
-    """``engagement_weekly.csv`` and ``burden_weekly.csv``: each replication's weekly counts
-    (with the event log; empty tables without it)."""
+    """``engagement_weekly.csv`` and ``burden_weekly.csv`` by file name: each replication's
+    weekly counts (with the event log; empty tables without it)."""
     results = list(results)
     return {
-        "engagement_weekly": _rows_table(scenario_name, results, "engagement_weeks"),
-        "burden_weekly": _rows_table(scenario_name, results, "burden_weeks"),
+        layout.ENGAGEMENT_WEEKLY: _rows_table(scenario_name, results, "engagement_weeks"),
+        layout.BURDEN_WEEKLY: _rows_table(scenario_name, results, "burden_weeks"),
     }
 
 

@@ -35,6 +35,7 @@ from pathway_sim.core.errors import UsageError
 from pathway_sim.core.version import __version__
 from pathway_sim.models import Scenario
 from pathway_sim.models.results import ReplicationResult
+from pathway_sim.runs import layout
 from pathway_sim.runs.outputs import (
     TEMPORARY_SUFFIX,
     atomic_write,
@@ -47,7 +48,8 @@ from pathway_sim.runs.outputs import (
 
 log = logging.getLogger("pathway_sim")
 
-STORE_DIR = "replications"
+IDENTITY = "identity.json"
+"""What was being run, at the top of the store (``identity``)."""
 FORMAT = "pathway-sim replication v4"
 """v4: the event log's weekly counts in the JSON; v3 had event-log rows in a Parquet part beside
 it, v2 held them in it (v1-v3 refused)."""
@@ -179,7 +181,7 @@ class ReplicationStore:
     """The finished replications of one run directory."""
 
     def __init__(self, out: Path) -> None:
-        self.directory = out / STORE_DIR
+        self.directory = out / layout.STORE
         self._digest = ""
 
     def check(self, wanted: dict[str, Any], resume: bool) -> None:
@@ -230,7 +232,7 @@ class ReplicationStore:
                 self.directory,
             )
         self._clear()
-        write_json(self.directory / "identity.json", wanted)
+        write_json(self.directory / IDENTITY, wanted)
         return {}
 
     def save(self, result: ReplicationResult) -> ReplicationResult:
@@ -263,7 +265,7 @@ class ReplicationStore:
         return sorted(self.directory.glob("rep-*.pkl")) if self.directory.is_dir() else []
 
     def _identity(self) -> dict[str, Any] | None:
-        path = self.directory / "identity.json"
+        path = self.directory / IDENTITY
         if not path.is_file():
             return None
         try:

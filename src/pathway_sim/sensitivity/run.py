@@ -19,16 +19,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from pathway_sim.core.errors import ScenarioError, UsageError
-from pathway_sim.experiments.run import SERIAL, Run, check_resumable, progress_bar, replicate
+from pathway_sim.experiments.run import DEFAULTS, Run, check_resumable, progress_bar, replicate
 from pathway_sim.inputs.loading import to_yaml, with_changes
 from pathway_sim.models import Scenario
-from pathway_sim.runs.executors import ExecutorSpec, executing
+from pathway_sim.runs import layout
+from pathway_sim.runs.executors import executing
+from pathway_sim.runs.options import RunOptions
 from pathway_sim.runs.outputs import (
     manifest,
     remove_entry,
@@ -53,13 +54,6 @@ from pathway_sim.sensitivity.spec import SensitivitySpec
 
 log = logging.getLogger("pathway_sim")
 
-POINTS_DIR = "points"
-SENSITIVITY_FILES = (
-    "manifest.json", "sensitivity.yaml", "scenario.yaml", "parameters.csv", "samples.csv",
-    "indices.csv",
-    "tornado.csv", "uncertainty.csv", "figures",
-)  # fmt: skip
-
 
 @dataclass(frozen=True)
 class SensitivityResult:
@@ -78,16 +72,11 @@ FigureWriter = Callable[[SensitivityResult, Path], object]
 
 
 def run_sensitivity(
-    spec: SensitivitySpec,
-    out: Path | None,
-    executor: ExecutorSpec = SERIAL,
-    *,
-    resume: bool = False,
-    progress: bool = False,
-    figures: FigureWriter | None = None,
+    spec: SensitivitySpec, options: RunOptions = DEFAULTS, *, figures: FigureWriter | None = None
 ) -> SensitivityResult:
     """Sample, run every point, analyse; write the tables, then ``figures`` (drawn by a
-    caller in the reporting layer), then ``manifest.json`` last, to ``out`` if given."""
+    caller in the reporting layer), then ``manifest.json`` last, to ``options.out`` if
+    given. The points keep no event log."""
     f = spec.file
     _check_kpis(spec)
     factors, prob = spec.factors, problem(spec.factors)
@@ -97,16 +86,17 @@ def run_sensitivity(
             "rounded to whole numbers (each equally likely in its range): %s", ", ".join(rounded)
         )
     design = sample(f.method, prob, f.samples, f.seed, f.levels, f.second_order)
-    values = {f.method: to_values(design, factors)}
+    values: dict[str, np.ndarray] = {f.method: to_values(design, factors)}
     if f.tornado:
         values["oat"] = oat_points(factors)
     points = plan_points(spec, values)
+    out = options.out
     if out is not None:
-        stores = {key: out / POINTS_DIR / key for key in points.scenarios}
-        check_resumable(list(points.scenarios.values()), list(stores.values()), False, resume)
-        _prepare(out, resume)
+        stores: list[Path | None] = [out / layout.POINTS / key for key in points.scenarios]
+        check_resumable(list(points.scenarios.values()), stores, False, options.resume)
+        _prepare(out, options.resume)
     started = time.perf_counter()
-    means = _run_points(spec, points, out, executor, resume, progress)
+    means = _run_points(spec, points, options)
     wall = time.perf_counter() - started
     kpis = _kpis(f.kpis, list(means[f.method].columns))
     samples = _samples_table(spec, values, means, kpis)
@@ -117,7 +107,7 @@ def run_sensitivity(
     uncertainty = uncertainty_table(means["lhs"][kpis]) if f.method == "lhs" else None
     result = SensitivityResult(spec, samples, indices, tornado, uncertainty, out)
     if out is not None:
-        _write(result, out, executor, wall, len(samples), figures)
+        _write(result, out, options, wall, len(samples), figures)
     return result
 
 
@@ -137,8 +127,8 @@ def _check_kpis(spec: SensitivitySpec) -> None:
 
 def _prepare(out: Path, resume: bool) -> None:
     """Clear an earlier run's files; without ``resume`` also its stored points."""
-    remove_stale(out, SENSITIVITY_FILES)
-    points = within(out, out / POINTS_DIR)
+    remove_stale(out, layout.SENSITIVITY_FILES)
+    points = within(out, out / layout.POINTS)
     if not resume and points.is_dir() and any(points.iterdir()):
         log.info(
             "starting afresh: discarding the stored points in %s (--resume reuses them)", points
@@ -146,7 +136,7 @@ def _prepare(out: Path, resume: bool) -> None:
         remove_entry(out, points)
 
 
-def point_scenario(spec: SensitivitySpec, row: np.ndarray, label: str) -> Any:
+def point_scenario(spec: SensitivitySpec, row: np.ndarray, label: str) -> Scenario:
     """The base with one point's values (whole numbers for integer parameters)."""
     changes = {
         f.name: int(v) if f.integer else float(v) for f, v in zip(spec.factors, row, strict=True)
@@ -168,13 +158,13 @@ class Points:
     """Every design's points as keys, and each distinct point's validated scenario."""
 
     keys: dict[str, list[str]]
-    scenarios: dict[str, Any]
+    scenarios: dict[str, Scenario]
 
 
 def plan_points(spec: SensitivitySpec, values: dict[str, np.ndarray]) -> Points:
     """Validate every point of every design (before any directory is touched)."""
     keys: dict[str, list[str]] = {}
-    scenarios: dict[str, Any] = {}
+    scenarios: dict[str, Scenario] = {}
     for design, rows in values.items():
         keys[design] = []
         for i, row in enumerate(rows):
@@ -186,24 +176,20 @@ def plan_points(spec: SensitivitySpec, values: dict[str, np.ndarray]) -> Points:
 
 
 def _run_points(
-    spec: SensitivitySpec,
-    points: Points,
-    out: Path | None,
-    executor: ExecutorSpec,
-    resume: bool,
-    progress: bool,
+    spec: SensitivitySpec, points: Points, options: RunOptions
 ) -> dict[str, pd.DataFrame]:
     """Each design's KPI means, one row per point in design order."""
-    keys = points.keys
+    keys, out = points.keys, options.out
     runs: dict[str, Run] = {}
     for key, scenario in points.scenarios.items():
-        where = out / POINTS_DIR / key if out is not None else None
-        runs[key] = Run.start(scenario, where, False, resume)
+        where = out / layout.POINTS / key if out is not None else None
+        runs[key] = Run.start(scenario, where, False, options.resume)
     reps = spec.file.replications
-    executor = capped(executor, len(runs) * reps)
+    executor = capped(options.executor_spec, len(runs) * reps)
     ordered = list(runs.values())
     done = sum(r.done(reps) for r in ordered)
-    with executing(executor) as pool, progress_bar(len(ordered) * reps, done, progress) as bar:
+    total = len(ordered) * reps
+    with executing(executor) as pool, progress_bar(total, done, options.progress) as bar:
         replicate(ordered, [reps] * len(ordered), pool, bar)
     means = {k: _kpi_means(r, reps) for k, r in runs.items()}
     return {d: pd.DataFrame([means[k] for k in ks]) for d, ks in keys.items()}
@@ -246,23 +232,23 @@ def parameters_table(spec: SensitivitySpec) -> pd.DataFrame:
 def _write(
     result: SensitivityResult,
     out: Path,
-    executor: ExecutorSpec,
+    options: RunOptions,
     wall: float,
     points: int,
     figures: FigureWriter | None,
 ) -> None:
     spec, f = result.spec, result.spec.file
-    write_text(out / "sensitivity.yaml", spec.source_text)
-    write_text(out / "scenario.yaml", to_yaml(spec.base))
-    write_csv(out / "parameters.csv", parameters_table(spec))
-    write_csv(out / "samples.csv", result.samples)
-    write_csv(out / "indices.csv", result.indices)
+    write_text(out / layout.SENSITIVITY_FILE, spec.source_text)
+    write_text(out / layout.SCENARIO, to_yaml(spec.base))
+    write_csv(out / layout.PARAMETERS, parameters_table(spec))
+    write_csv(out / layout.SAMPLES, result.samples)
+    write_csv(out / layout.INDICES, result.indices)
     if result.tornado is not None:
-        write_csv(out / "tornado.csv", result.tornado)
+        write_csv(out / layout.TORNADO, result.tornado)
     if result.uncertainty is not None:
-        write_csv(out / "uncertainty.csv", result.uncertainty)
+        write_csv(out / layout.UNCERTAINTY, result.uncertainty)
     if figures is not None:
-        figures(result, out / "figures")
+        figures(result, out / layout.FIGURES)
     sensitivity = {
         "name": f.name, "method": f.method, "samples": f.samples, "levels": f.levels,
         "second_order": f.second_order, "parameters": spec.names, "points": points,
@@ -270,6 +256,11 @@ def _write(
         "resolved_file": f.model_dump(mode="json"),
     }  # fmt: skip
     info = manifest(
-        spec.base, f.seed, f.replications, wall, **executor.manifest(), sensitivity=sensitivity
+        spec.base,
+        f.seed,
+        f.replications,
+        wall,
+        **options.executor_spec.manifest(),
+        sensitivity=sensitivity,
     )
-    write_json(out / "manifest.json", info)
+    write_json(out / layout.MANIFEST, info)

@@ -33,6 +33,7 @@ from pathway_sim.inputs.loading import load_scenario, scenario_sources
 from pathway_sim.inputs.register import load_register, numeric_leaves
 from pathway_sim.inputs.yaml_files import read_mapping
 from pathway_sim.models import Scenario
+from pathway_sim.runs.preflight import Workload, entities_per_replication
 
 log = logging.getLogger("pathway_sim")
 
@@ -123,8 +124,13 @@ class SensitivitySpec:
         }[f.method]
         return per_method + (2 * k + 1 if f.tornado else 0)
 
+    def workload(self) -> Workload:
+        """What the design asks for: its points, their replications and the women simulated."""
+        points, reps = self.points, self.file.replications
+        return Workload(points, points * reps, points * reps * entities_per_replication(self.base))
 
-def load_sensitivity(path: str | Path, **changes: Any) -> SensitivitySpec:
+
+def load_sensitivity(path: str | Path, **changes: object) -> SensitivitySpec:
     """Read, validate and resolve a sensitivity file; ``changes`` replace its fields
     (``samples=4``, ``method="sobol"``, ``parameters=[...]``) and are validated alike."""
     path = Path(path)
