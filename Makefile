@@ -43,7 +43,7 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.bench
 
 LINTED := src tests benchmarks
-TYPED := $(addprefix src/pathway_sim/,core engine models runs)
+TYPED := $(addprefix src/pathway_sim/,core engine models runs uncertainty)
 lint: $(STAMP)
 	$(BIN)/ruff format --check $(LINTED)
 	$(BIN)/ruff check $(LINTED)
