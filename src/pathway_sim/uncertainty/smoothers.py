@@ -13,6 +13,11 @@ by regressing the draws' results on ``p`` alone, so no nested simulation is need
   chosen by maximum marginal likelihood on the first ``HYPER_DRAWS`` draws, as Strong
   et al. do for larger groups.
 
+A fit no better than noise is not used: where a group's means (an F test) or a Gaussian
+process (a likelihood-ratio test against no signal) do not explain a response at the
+``SIGNAL_LEVEL``, its fitted value is its mean, so noise does not pass for the value of
+information (with a few hundred draws a flexible fit finds pattern in pure noise).
+
 Both regress on ranks scaled to 0-1 rather than values: E[y | p] = E[y | rank of p] for
 a continuous parameter, and skewed parameters spread evenly over the basis. Both are
 linear smoothers, fitted values ``S y`` whose posterior covariance is ``sigma^2 S``;
@@ -27,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import linalg, optimize
 from scipy.interpolate import BSpline
-from scipy.stats import rankdata
+from scipy.stats import chi2, f, rankdata
 
 MAX_SEGMENTS = 20
 DRAWS_PER_SEGMENT = 10
@@ -41,6 +46,11 @@ SMOOTHING = np.logspace(-4, 8, 49)
 """Spline penalties searched by generalised cross-validation."""
 HYPER_DRAWS = 300
 """Draws the Gaussian process's hyperparameters are fitted on."""
+SHORTEST_LENGTH = 0.1
+"""Shortest Gaussian-process length-scale, on the 0-1 rank scale: wiggles narrower than a
+tenth of a parameter's range cannot be told from noise with a few hundred draws."""
+SIGNAL_LEVEL = 0.05
+"""Significance level at which a fit must beat "no signal" to be used."""
 
 
 @dataclass(frozen=True)
@@ -89,30 +99,48 @@ def means_smooth(x: np.ndarray, y: np.ndarray) -> Smooth:
     counts = indicator.sum(axis=0)
     fitted = indicator @ ((indicator.T @ y) / counts[:, None])
     dof = max(len(x) - len(levels), 1)
-    factor = indicator / np.sqrt(counts)
-    return _smooth(y, fitted, np.repeat(factor[None], y.shape[1], axis=0), dof, "means")
+    between = ((fitted - y.mean(axis=0)) ** 2).sum(axis=0) / max(len(levels) - 1, 1)
+    within = ((y - fitted) ** 2).sum(axis=0) / dof
+    with np.errstate(invalid="ignore", divide="ignore"):
+        signal = f.sf(between / within, len(levels) - 1, dof) < SIGNAL_LEVEL
+    fitted = np.where(signal, fitted, y.mean(axis=0))
+    factors = (indicator / np.sqrt(counts))[None] * signal[:, None, None]
+    return _smooth(y, fitted, factors, dof, "means")
 
 
 def spline_smooth(x: np.ndarray, y: np.ndarray) -> Smooth:
     """A P-spline on the ranks of ``x``, one penalty per response by GCV."""
     n = len(x)
     segments = int(min(MAX_SEGMENTS, max(3, n // DRAWS_PER_SEGMENT)))
-    basis = _bspline_basis(ranks(x), segments)
+    directions, stiffness = _demmler_reinsch(_bspline_basis(ranks(x), segments))
+    z = directions.T @ y
+    kept = _cross_validated_shrinkage(y, z, stiffness)
+    fitted = directions @ (kept.T * z)
+    factors = directions[None] * np.sqrt(kept)[:, None, :]
+    return _smooth(y, fitted, factors, n - kept.sum(axis=1), "spline")
+
+
+def _demmler_reinsch(basis: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Orthonormal directions of the basis's span in which the second-difference penalty
+    is diagonal, and its weight on each: the fit at penalty ``lam`` shrinks the data's
+    component along direction ``k`` by ``1 / (1 + lam * stiffness[k])``."""
     difference = np.diff(np.eye(basis.shape[1]), n=2, axis=0)
     q, r = np.linalg.qr(basis)
     r_inv = linalg.solve_triangular(r, np.eye(r.shape[0]))
     stiffness, rotation = np.linalg.eigh(r_inv.T @ difference.T @ difference @ r_inv)
-    directions = q @ rotation
-    z = directions.T @ y
-    shrink = 1.0 / (1.0 + SMOOTHING[:, None] * np.clip(stiffness, 0, None)[None])
+    return q @ rotation, np.clip(stiffness, 0, None)
+
+
+def _cross_validated_shrinkage(y: np.ndarray, z: np.ndarray, stiffness: np.ndarray) -> np.ndarray:
+    """Each response's shrinkage along each direction (responses x directions) at the
+    penalty of ``SMOOTHING`` with the least generalised cross-validation score."""
+    n = len(y)
+    shrink = 1.0 / (1.0 + SMOOTHING[:, None] * stiffness[None])
     outside = (y**2).sum(axis=0) - (z**2).sum(axis=0)
-    rss = np.clip(outside[None] + (((1 - shrink)[:, :, None] * z[None]) ** 2).sum(axis=1), 0, None)
+    rss = outside[None] + (((1 - shrink)[:, :, None] * z[None]) ** 2).sum(axis=1)
     edf = shrink.sum(axis=1)
-    best = np.argmin(n * rss / (n - edf[:, None]) ** 2, axis=0)
-    kept = shrink[best]
-    fitted = directions @ (kept.T * z)
-    factors = directions[None] * np.sqrt(kept)[:, None, :]
-    return _smooth(y, fitted, factors, n - edf[best], "spline")
+    best = np.argmin(n * np.clip(rss, 0, None) / (n - edf[:, None]) ** 2, axis=0)
+    return shrink[best]
 
 
 def _bspline_basis(u: np.ndarray, segments: int) -> np.ndarray:
@@ -141,6 +169,8 @@ def _gp_response(u: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, 
         return np.full(len(y), centre), np.zeros((len(y), len(y))), float(len(y))
     standard = (y - centre) / scale
     lengths, signal, noise = _gp_hyperparameters(u[:HYPER_DRAWS], standard[:HYPER_DRAWS])
+    if signal == 0:
+        return np.full(len(y), centre), np.zeros((len(y), len(y))), float(len(y) - 1)
     eigenvalues, vectors = np.linalg.eigh(signal * _kernel(u, lengths))
     shrink = np.clip(eigenvalues, 0, None) / (np.clip(eigenvalues, 0, None) + noise)
     fitted = centre + scale * (vectors @ (shrink * (vectors.T @ standard)))
@@ -156,24 +186,45 @@ def _kernel(u: np.ndarray, lengths: np.ndarray) -> np.ndarray:
 
 def _gp_hyperparameters(u: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float, float]:
     """Length-scales, signal and noise variance maximising the marginal likelihood of
-    ``y`` (standardised), searched on the log scale within broad bounds."""
+    ``y`` (standardised), searched on the log scale within broad bounds; signal 0 when
+    the best fit does not beat white noise (variance 1) by a likelihood-ratio test."""
     p = u.shape[1]
-
-    def negative_log_likelihood(theta: np.ndarray) -> float:
-        lengths, signal, noise = np.exp(theta[:p]), np.exp(theta[p]), np.exp(theta[p + 1])
-        covariance = signal * _kernel(u, lengths) + noise * np.eye(len(y))
-        try:
-            factor = linalg.cho_factor(covariance, lower=True)
-        except linalg.LinAlgError:
-            return 1e10
-        alpha = linalg.cho_solve(factor, y)
-        return float(0.5 * y @ alpha + np.log(np.diag(factor[0])).sum())
-
+    squared = (u[:, None, :] - u[None, :, :]) ** 2
     start = np.array([np.log(0.5)] * p + [np.log(0.5), np.log(0.5)])
-    bounds = [(np.log(0.02), np.log(50.0))] * p + [(np.log(1e-4), np.log(10.0))] * 2
-    best = optimize.minimize(negative_log_likelihood, start, method="L-BFGS-B", bounds=bounds)
+    bounds = [(np.log(SHORTEST_LENGTH), np.log(50.0))] * p + [(np.log(1e-4), np.log(10.0))] * 2
+    best = optimize.minimize(
+        _negative_log_likelihood, start, args=(squared, y), jac=True,
+        method="L-BFGS-B", bounds=bounds,
+    )  # fmt: skip
     theta = best.x
+    no_signal = 0.5 * float(y @ y)  # the likelihood with noise variance 1 and no signal
+    if 2 * (no_signal - best.fun) < chi2.ppf(1 - SIGNAL_LEVEL, p + 1):
+        return np.exp(theta[:p]), 0.0, 1.0
     return np.exp(theta[:p]), float(np.exp(theta[p])), float(np.exp(theta[p + 1]))
+
+
+def _negative_log_likelihood(
+    theta: np.ndarray, squared: np.ndarray, y: np.ndarray
+) -> tuple[float, np.ndarray]:
+    """The Gaussian process's negative log marginal likelihood (up to a constant) and its
+    gradient in ``theta`` = log length-scales, log signal variance, log noise variance
+    (Rasmussen and Williams 2006, eq. 5.9)."""
+    p = squared.shape[2]
+    lengths, signal, noise = np.exp(theta[:p]), np.exp(theta[p]), np.exp(theta[p + 1])
+    scaled = squared / lengths**2
+    kernel = signal * np.exp(-scaled.sum(axis=2))
+    try:
+        factor = linalg.cho_factor(kernel + noise * np.eye(len(y)), lower=True)
+    except linalg.LinAlgError:
+        return 1e10, np.zeros_like(theta)
+    alpha = linalg.cho_solve(factor, y)
+    inner = np.outer(alpha, alpha) - linalg.cho_solve(factor, np.eye(len(y)))
+    gradient = np.empty_like(theta)
+    gradient[:p] = -0.5 * np.einsum("ij,ij,ijd->d", inner, kernel, 2 * scaled)
+    gradient[p] = -0.5 * (inner * kernel).sum()
+    gradient[p + 1] = -0.5 * noise * np.trace(inner)
+    value = 0.5 * y @ alpha + np.log(np.diag(factor[0])).sum()
+    return float(value), gradient
 
 
 def _smooth(
