@@ -44,7 +44,7 @@ MIN_DRAWS = 30
 """Fewer draws than this cannot support a regression: no EVPPI is estimated."""
 SMOOTHING = np.logspace(-4, 8, 49)
 """Spline penalties searched by generalised cross-validation."""
-HYPER_DRAWS = 300
+HYPER_DRAWS = 200
 """Draws the Gaussian process's hyperparameters are fitted on."""
 SHORTEST_LENGTH = 0.1
 """Shortest Gaussian-process length-scale, on the 0-1 rank scale: wiggles narrower than a
