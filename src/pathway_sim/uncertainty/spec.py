@@ -126,9 +126,6 @@ class UncertaintyFile(Strict):
             raise ValueError("expected scenarios or overlays: something to compare with the base")
         if self.sampler == "sobol" and self.draws & (self.draws - 1):
             raise ValueError(f"draws: Sobol needs a power of 2 (e.g. 128, 256), got {self.draws}")
-        for name, entry in self.distributions.items():
-            if not entry.low < entry.high:
-                raise ValueError(f"distributions: {name}: expected low < high")
         return self
 
 
