@@ -159,7 +159,9 @@ def test_a_bad_experiment_file_exits_2_naming_file_and_field(cli, tmp_path, case
 @pytest.mark.parametrize(
     "path",
     sorted(
-        p for p in (ROOT / "experiments").glob("*.yaml") if not p.name.startswith("sensitivity_")
+        p
+        for p in (ROOT / "experiments").glob("*.yaml")
+        if not p.name.startswith(("sensitivity_", "uncertainty_"))
     ),
     ids=lambda p: p.name,
 )

@@ -502,12 +502,15 @@ def test_every_experiment_and_sensitivity_file_of_the_repository_is_within_the_l
     from pathway_sim.experiments.spec import load_experiment
     from pathway_sim.runs.preflight import check_workload, workload
     from pathway_sim.sensitivity.spec import load_sensitivity
+    from pathway_sim.uncertainty.spec import load_uncertainty
 
     files = sorted((ROOT / "experiments").glob("*.yaml"))
     assert files
     for path in files:
         if path.name.startswith("sensitivity"):
             load = load_sensitivity(path).workload()
+        elif path.name.startswith("uncertainty"):
+            load = load_uncertainty(path).workload()
         else:
             experiment = load_experiment(path)
             reps = [experiment.scenarios[0].run.replications] * len(experiment.scenarios)

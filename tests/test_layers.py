@@ -22,6 +22,7 @@ LAYERS: tuple[str, ...] = (
     "runs",
     "experiments",
     "sensitivity",
+    "uncertainty",
     "reporting",
     "api",
     "app",

@@ -54,6 +54,7 @@ def test_list_shows_each_file_with_what_it_is(cli) -> None:
     lines = {line.split()[0]: line for line in out.splitlines() if line.strip()}
     assert "sites" in lines["northern_city"] and "interventions" in lines["kr5_hub"]
     assert "sensitivity" in lines["sensitivity_morris_base"]
+    assert "uncertainty" in lines["uncertainty_default"]
     assert "experiment" in lines["factorial_levers"]
 
 

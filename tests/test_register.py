@@ -1,5 +1,6 @@
 """The parameter register: one row per numeric parameter, one truth for defaults, honest sources."""
 
+import csv
 import io
 import math
 from importlib import resources
@@ -7,15 +8,22 @@ from importlib import resources
 import pandas as pd
 import pytest
 
+from pathway_sim.core.marginals import RANGE_IS
 from pathway_sim.inputs.loading import load_scenario
 from pathway_sim.inputs.register import (
     COLUMNS,
+    COMPUTED,
+    HELD,
     QUALITIES,
     STATUSES,
+    Parameter,
+    check_distribution,
     load_register,
     numeric_leaves,
     parameter,
     ranges,
+    register_table,
+    rule_distribution,
 )
 from pathway_sim.models.perinatal.schema import PerinatalScenario
 
@@ -126,3 +134,117 @@ def test_params_command_prints_the_register(cli):
     code, out, _ = cli("params")
     assert code == 0 and "services.midwifery.staff" in out
     assert f"{len(REGISTER)} parameters:" in out
+
+
+def test_every_stored_line_has_the_header_s_fields():
+    """An unquoted comma in a note would push its tail into the next column unseen."""
+    stored = resources.files("pathway_sim").joinpath("data", "parameters.csv").read_text("utf-8")
+    lines = list(csv.reader(io.StringIO(stored)))
+    widths = {len(line) for line in lines}
+    assert widths == {len(lines[0])}, [line[0] for line in lines if len(line) != len(lines[0])]
+
+
+@pytest.mark.parametrize("name", sorted(REGISTER))
+def test_every_row_says_how_its_value_is_uncertain(name):
+    p = REGISTER[name]
+    assert p.distribution in (*RANGE_IS, *HELD, COMPUTED)
+    assert check_distribution(p) is None
+    if p.unit in ("posts", "hours/week per post"):
+        assert p.distribution == "decision"
+    if not p.varies or p.default is None:
+        assert not p.is_uncertain
+
+
+def test_the_rule_fills_an_empty_distribution():
+    """A new row need write nothing: no range is fixed, staffing a decision, the rest PERT."""
+    assert rule_distribution(28.0, 14, 56, "days") == "pert"
+    assert rule_distribution(90.0, 90, 90, "days") == "fixed"
+    assert rule_distribution([16, 28], 10, 42, "weeks") == "fixed"
+    assert rule_distribution(None, 180, 1095, "days") == "fixed"
+    assert rule_distribution(4, 2, 8, "posts") == "decision"
+
+
+def test_published_intervals_are_drawn_from_them():
+    """Sourced effect sizes with a 95% confidence interval are lognormal around it."""
+    for name in (
+        "birth.continuity_preterm_rr",
+        "attendance.reminder_odds_ratio",
+        "harms.removal_overdose_multiplier",
+        "harms.removal_suicide_multiplier",
+    ):
+        assert REGISTER[name].distribution == "lognormal"
+        assert REGISTER[name].range_is == "95% interval"
+    assert REGISTER["child_protection.referral_probability"].distribution == "beta"
+    assert REGISTER["attendance.hub_odds_ratio"].range_is == "bounds"
+
+
+def test_method_choices_and_decisions_are_not_drawn():
+    held = {
+        "run.warmup_days": "method",
+        "birth.follow_up_days": "method",
+        "costs.discount_rate_per_year": "method",
+        "costs.full_time_hours_per_week": "method",
+        "services.midwifery.staff": "decision",
+        "services.social_work.added_posts": "decision",
+        "services.drug_treatment.hours_per_week": "decision",
+        "interventions.training_coverage": "decision",
+        "population.women_per_year": "site",
+    }
+    assert {n: REGISTER[n].distribution for n in held} == held
+    assert not any(REGISTER[n].is_uncertain for n in held)
+
+
+def test_groups_join_rows_that_move_together():
+    groups: dict[str, list[str]] = {}
+    for p in REGISTER.values():
+        if p.group:
+            groups.setdefault(p.group, []).append(p.name)
+    assert sorted(groups["overdose_rates"]) == [
+        "harms.overdose_per_100k_days_early_postpartum",
+        "harms.overdose_per_100k_days_late_postpartum",
+        "harms.overdose_per_100k_days_pregnant",
+    ]
+    assert len(groups["staff_costs"]) == 10
+    assert all(len(members) > 1 for members in groups.values())
+
+
+def _row(**changes) -> Parameter:
+    fields = {"name": "x", "default": 2.0, "low": 1.0, "high": 3.0, "unit": "odds ratio"}
+    stated = {"source": "assumption", "status": "assumption", "quality": "", "note": ""}
+    return Parameter(**{**fields, **stated, "distribution": "pert", "group": "", **changes})
+
+
+@pytest.mark.parametrize(
+    ("changes", "problem"),
+    [
+        ({"distribution": "normal"}, "is not one of"),
+        ({"distribution": "lognormal", "low": 0.0}, "lognormal needs 0 < low"),
+        ({"distribution": "beta"}, "beta needs 0 < low"),
+        ({"default": 4.0}, "outside"),
+        ({"distribution": "decision", "group": "g"}, "joins no group"),
+        ({"distribution": "fixed"}, "say why it is not drawn"),
+        ({"distribution": "computed"}, "needs the group"),
+        ({"default": (1.0, 2.0)}, "needs one number"),
+    ],
+)
+def test_a_bad_distribution_is_named(changes, problem):
+    assert problem in check_distribution(_row(**changes))
+
+
+def test_params_table_prints_each_row_s_distribution():
+    table = register_table()
+    assert set(table["distribution"]) <= {*RANGE_IS, *HELD, COMPUTED}
+    assert table.set_index("name").loc["services.midwifery.contact_hours.mean", "distribution"] == (
+        "pert"
+    )
+
+
+def test_a_group_of_one_row_is_named():
+    from pathway_sim.inputs.register import _lone_groups
+
+    rows = [
+        _row(name="a", group="pair"),
+        _row(name="b", group="pair"),
+        _row(name="c", group="solo"),
+    ]
+    assert _lone_groups(rows) == ["group 'solo' has one row (c)"]

@@ -11,6 +11,7 @@ from pathway_sim.core.verdicts import (
     UNCLEAR,
     WORSE,
     excludes_zero,
+    point_verdict,
     verdict,
 )
 from pathway_sim.models.mids import kpi_verdict, mid, mid_value
@@ -39,6 +40,25 @@ from pathway_sim.models.queueing.kpis import QUEUE_KPIS
 )
 def test_verdict_on_hand_made_intervals(mean, low, high, mid, better, expected):
     assert verdict(mean, low, high, mid, better) == expected
+
+
+@pytest.mark.parametrize(
+    ("difference", "mid", "better", "expected"),
+    [
+        (2.0, 1.0, "higher", BETTER),
+        (-2.0, 1.0, "higher", WORSE),
+        (-2.0, 1.0, "lower", BETTER),
+        (1.0, 1.0, "higher", BETTER),  # exactly the MID counts
+        (0.5, 1.0, "higher", TOO_SMALL),
+        (0.0, 1.0, "higher", TOO_SMALL),
+        (0.0, math.nan, "higher", TOO_SMALL),  # no difference at all, even without a MID
+        (0.01, math.nan, "higher", BETTER),
+        (2.0, 1.0, "neither", DIFFERENT),
+        (math.nan, 1.0, "higher", UNCLEAR),
+    ],
+)
+def test_point_verdict_on_a_difference_taken_as_known(difference, mid, better, expected):
+    assert point_verdict(difference, mid, better) == expected
 
 
 def test_excludes_zero():

@@ -19,6 +19,8 @@ UNCLEAR = "no clear difference"
 DIFFERENT = "different"
 VERDICTS = (BETTER, WORSE, TOO_SMALL, UNCLEAR, DIFFERENT)
 """Every verdict word, best first for sorting and colouring."""
+DEPENDS = "depends"
+"""Over uncertain inputs: no one verdict holds in enough of the parameter draws."""
 
 
 def _missing(*values: float | None) -> bool:
@@ -43,6 +45,15 @@ def verdict(mean: float, low: float, high: float, mid: float, better: str) -> st
     if better not in ("higher", "lower"):
         return DIFFERENT
     return BETTER if (mean > 0) == (better == "higher") else WORSE
+
+
+def point_verdict(difference: float, mid: float, better: str) -> str:
+    """The verdict on a difference taken as known, without an interval (one parameter
+    draw's mean paired difference): "too small to matter" below the MID (and at exactly
+    zero), otherwise as ``verdict``."""
+    if not _missing(difference) and difference == 0:
+        return TOO_SMALL
+    return verdict(difference, difference, difference, mid, better)
 
 
 def decimals(low: float, high: float, most: int = 4) -> int:

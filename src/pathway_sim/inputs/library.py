@@ -39,10 +39,18 @@ class Entry:
     @property
     def label(self) -> str:
         """What the file is, in words: its group, or for an experiment folder's files
-        whether it is a sensitivity analysis (it names a ``method``) or an experiment."""
+        whether it is a sensitivity analysis (it names a ``method``), a probabilistic one
+        (it names ``draws``) or an experiment."""
         if self.kind == "scenario":
             return self.group
-        return "sensitivity" if "method" in _read(self.path) else "experiment"
+        data = _read(self.path)
+        return (
+            "sensitivity"
+            if "method" in data
+            else "uncertainty"
+            if "draws" in data
+            else "experiment"
+        )
 
 
 def root() -> Path:

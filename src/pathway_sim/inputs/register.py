@@ -10,6 +10,15 @@ says how far the evidence goes: *sourced* (read in the source), *derived*
 (worked out from a source, the working in ``note``) or *assumption*.
 List-valued schedules (antenatal weeks, visit days) are one row each, with
 ``low``/``high`` bounding every entry.
+
+``distribution`` says how a value is uncertain, for probabilistic sensitivity analysis
+(``uncertainty/``), and ``group`` names parameters drawn together. An empty
+``distribution`` takes the rule of ``rule_distribution``, so most rows write nothing:
+a row without a range is ``fixed``, staffing is a ``decision``, any other row is
+``pert`` over its range with the default as mode. A row writes its distribution
+when the rule does not fit: ``lognormal`` or ``beta`` for a published 95% interval,
+``decision``, ``site`` or ``method`` for what is chosen rather than uncertain,
+``computed`` for a value worked out from other rows in every draw.
 """
 
 from __future__ import annotations
@@ -25,17 +34,31 @@ from typing import Any
 
 import pandas as pd
 
+from pathway_sim.core.marginals import RANGE_IS, marginal_problem
 from pathway_sim.models.perinatal.schema import PerinatalScenario
 
-COLUMNS = ("name", "default", "low", "high", "unit", "source", "status", "quality", "note")
+COLUMNS = (
+    "name", "default", "low", "high", "unit", "source", "status", "quality", "note",
+    "distribution", "group",
+)  # fmt: skip
 """Columns of the register as printed (``pathway-sim params``); the file stores all but
-``default``."""
+``default``, and an empty ``distribution`` is printed as its rule gives it."""
 STATUSES = ("sourced", "derived", "assumption")
 QUALITIES = ("H", "M", "L")
 NOT_PARAMETERS = frozenset({"extends", "run.seed", "run.replications"})
 """Leaves that say how to read or run a scenario, not what the system is like."""
 
 Default = float | tuple[float, ...] | None
+
+HELD: dict[str, str] = {
+    "decision": "chosen by the planner: staffing, posts, hours, lever settings, service standards",
+    "site": "describes the planner's own site (its size, its rural share), which she knows",
+    "method": "a modelling or costing convention, or the definition of an output measure",
+    "fixed": "no range to draw from (low = high, a schedule or an unset value)",
+}
+"""What is not drawn in probabilistic sensitivity analysis, and why."""
+COMPUTED = "computed"
+"""A value worked out from other rows of its group in every draw (``uncertainty/computed.py``)."""
 
 
 @dataclass(frozen=True)
@@ -51,6 +74,20 @@ class Parameter:
     status: str
     quality: str
     note: str
+    distribution: str = ""
+    """As stated in the file or, if empty there, as ``rule_distribution`` gives it."""
+    group: str = ""
+    """Rows of one group are drawn together (one shared quantile); empty: drawn alone."""
+
+    @property
+    def is_uncertain(self) -> bool:
+        """Whether probabilistic sensitivity analysis draws this value."""
+        return self.distribution in RANGE_IS or self.distribution == COMPUTED
+
+    @property
+    def range_is(self) -> str:
+        """What ``low``-``high`` means for the draws: bounds, a 95% interval or nothing."""
+        return RANGE_IS.get(self.distribution, "")
 
     @property
     def is_assumption(self) -> bool:
@@ -69,14 +106,34 @@ class Parameter:
 
 def _read_rows() -> list[dict[str, str]]:
     """The stored rows, each with its default from the schema (empty for an unset number,
-    a schedule written ``[16, 28, 34]``)."""
+    a schedule written ``[16, 28, 34]``) and its distribution resolved by the rule where
+    the file leaves it empty (a row appended without the last columns reads as empty)."""
     text = resources.files("pathway_sim").joinpath("data", "parameters.csv").read_text("utf-8")
     defaults = builtin_defaults()
     rows = []
     for row in csv.DictReader(text.splitlines()):
         value = defaults.get(row["name"])
-        rows.append({**row, "default": _shown(value)})
+        stated = {key: row.get(key) or "" for key in ("distribution", "group")}
+        if not stated["distribution"]:
+            stated["distribution"] = rule_distribution(
+                value, float(row["low"]), float(row["high"]), row["unit"]
+            )
+        rows.append({**row, **stated, "default": _shown(value)})
     return rows
+
+
+DECISION_UNITS = frozenset({"posts", "hours/week per post"})
+"""Units of staffing: what a planner decides, never drawn."""
+
+
+def rule_distribution(default: Any, low: float, high: float, unit: str) -> str:
+    """The distribution of a row whose file leaves it empty: ``fixed`` without a range (low
+    = high, a schedule, an unset number), ``decision`` for staffing, else ``pert``."""
+    if default is None or isinstance(default, list) or low >= high:
+        return "fixed"
+    if unit in DECISION_UNITS:
+        return "decision"
+    return "pert"
 
 
 def _shown(value: Any) -> str:
@@ -102,8 +159,9 @@ def _default(name: str) -> Default:
 
 @lru_cache(maxsize=1)
 def load_register() -> dict[str, Parameter]:
-    """Every register row by name, in the register's order."""
-    return {
+    """Every register row by name, in the register's order (``ValueError`` if a row's
+    distribution or group breaks the rules ``check_distribution`` holds)."""
+    register = {
         r["name"]: Parameter(
             r["name"],
             _default(r["name"]),
@@ -114,9 +172,47 @@ def load_register() -> dict[str, Parameter]:
             r["status"],
             r["quality"],
             r["note"],
+            r["distribution"],
+            r["group"],
         )
         for r in _read_rows()
     }
+    problems = [f"{p.name}: {why}" for p in register.values() if (why := check_distribution(p))]
+    problems += _lone_groups(register.values())
+    if problems:
+        raise ValueError("parameters.csv: " + "; ".join(problems))
+    return register
+
+
+def check_distribution(p: Parameter) -> str | None:
+    """What is wrong with a row's distribution and group, if anything: the name must be
+    known, the range must suit it (``core/marginals.py``), and only drawn rows may join
+    a group."""
+    if p.distribution not in (*RANGE_IS, *HELD, COMPUTED):
+        known = ", ".join((*RANGE_IS, *HELD, COMPUTED))
+        return f"distribution {p.distribution!r} is not one of {known}"
+    if p.group and not p.is_uncertain:
+        return f"group {p.group!r}: a {p.distribution} value is not drawn, so joins no group"
+    if p.distribution == "fixed" and p.varies:
+        return "fixed but has a range: say why it is not drawn (decision, site or method)"
+    if p.distribution == COMPUTED and not p.group:
+        return "computed needs the group it is computed from"
+    if p.distribution not in RANGE_IS:
+        return None
+    if isinstance(p.default, tuple) or p.default is None:  # a schedule, or an unset number
+        return f"{p.distribution} needs one number, not a schedule or an unset value"
+    return marginal_problem(p.distribution, p.low, p.default, p.high)
+
+
+def _lone_groups(rows: Iterable[Parameter]) -> list[str]:
+    """A group of one row draws nothing jointly: a typo, most likely."""
+    members: dict[str, list[str]] = {}
+    for p in rows:
+        if p.group:
+            members.setdefault(p.group, []).append(p.name)
+    return [
+        f"group {g!r} has one row ({names[0]})" for g, names in members.items() if len(names) < 2
+    ]
 
 
 def register_table() -> pd.DataFrame:
