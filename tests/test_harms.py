@@ -13,18 +13,13 @@ BIRTH, END = 140.0, 505.0
 LATE_DAYS = 365.0 - EARLY_POSTPARTUM_DAYS
 
 
-def _published(h: Harms) -> float:
-    """The published rates integrated over pregnancy (140 days) and the first year."""
+def _reference(h: Harms) -> float:
+    """The reference rates integrated over pregnancy (140 days) and the first year."""
     return (
         140 * h.overdose_per_100k_days_pregnant
         + EARLY_POSTPARTUM_DAYS * h.overdose_per_100k_days_early_postpartum
         + LATE_DAYS * h.overdose_per_100k_days_late_postpartum
     ) / 1e5
-
-
-def _in_treatment_scale(h: Harms) -> float:
-    s = h.reference_in_treatment_share
-    return 1 / (s + (1 - s) * h.not_in_treatment_multiplier)
 
 
 def _followed(**changes):
@@ -33,24 +28,19 @@ def _followed(**changes):
     return w
 
 
-def test_an_opioid_user_in_treatment_has_the_published_rate_over_the_cohorts_mix():
+def test_an_opioid_user_in_treatment_has_the_reference_rate():
     h = Harms()
     got = expected_harms(_followed(), h, NONE)
-    expected = _published(h) * _in_treatment_scale(h)
-    assert got.overdoses == pytest.approx(expected)
-    assert got.overdose_deaths == pytest.approx(expected * h.overdose_fatal_share)
+    assert got.overdoses == pytest.approx(_reference(h))
+    assert got.overdose_deaths == pytest.approx(_reference(h) * h.overdose_fatal_share)
     assert got.suicides_after_removal == 0 and got.overdoses_after_removal == 0
-    mix = h.reference_in_treatment_share + (1 - h.reference_in_treatment_share) * (
-        h.not_in_treatment_multiplier
-    )
-    assert expected * mix == pytest.approx(_published(h))  # the cohort's average
 
 
 def test_non_users_overdose_less_than_users_whatever_their_treatment():
     h = Harms()
     user = expected_harms(_followed(), h, NONE).overdoses
     non_user = expected_harms(_followed(opioid_use=False, in_treatment=False), h, NONE)
-    assert non_user.overdoses == pytest.approx(_published(h) * h.non_opioid_overdose_ratio)
+    assert non_user.overdoses == pytest.approx(_reference(h) * h.non_opioid_overdose_ratio)
     assert non_user.overdoses < user
 
 
@@ -61,10 +51,10 @@ def test_overdose_risk_is_highest_in_the_weeks_after_leaving_treatment():
     got = expected_harms(w, h, NONE).overdoses
     early = h.overdose_per_100k_days_early_postpartum / 1e5
     late = h.overdose_per_100k_days_late_postpartum / 1e5
-    k, t, r = _in_treatment_scale(h), h.not_in_treatment_multiplier, h.recent_stop_multiplier
+    t, r = h.not_in_treatment_multiplier, h.recent_stop_multiplier
     split = BIRTH + EARLY_POSTPARTUM_DAYS
     stop_end = 300.0 + h.recent_stop_days
-    expected = k * (
+    expected = (
         140 * h.overdose_per_100k_days_pregnant / 1e5
         + early * (300 - BIRTH)
         + early * t * r * (split - 300)
@@ -107,7 +97,6 @@ def test_harms_after_removal_count_the_spell_in_care_only():
     w.set_treatment(200.0, False)
     got = expected_harms(w, h, HarmSpans(supported_from=180.0, specialist_care=None))
     early = h.overdose_per_100k_days_early_postpartum / 1e5
-    k = _in_treatment_scale(h)
     r, t, s = (
         h.removal_overdose_multiplier,
         h.not_in_treatment_multiplier,
@@ -115,7 +104,7 @@ def test_harms_after_removal_count_the_spell_in_care_only():
     )
     recent = h.recent_stop_days  # left treatment on day 200: raised risk for 4 weeks
     out = s * t * (h.recent_stop_multiplier * recent + (50 - recent))
-    after = k * early * r * (30 + s * 20 + out)
+    after = early * r * (30 + s * 20 + out)
     assert got.overdoses_after_removal == pytest.approx(after)
     suicide = h.suicide_per_100k_years / 1e5 / 365 * h.removal_suicide_multiplier
     assert got.suicides_after_removal == pytest.approx(suicide * (30 + s * 70))
@@ -125,7 +114,7 @@ def test_overdoses_by_period_add_up():
     h = Harms()
     got = expected_harms(_followed(mental_health_need=True), h, NONE)
     assert sum(got.overdoses_by_period) == pytest.approx(got.overdoses)
-    k = _in_treatment_scale(h) * h.mental_health_overdose_multiplier
+    k = h.mental_health_overdose_multiplier
     assert got.overdoses_by_period[0] == pytest.approx(
         k * 140 * h.overdose_per_100k_days_pregnant / 1e5
     )

@@ -71,6 +71,8 @@ def _woman(**changes) -> Woman:
         "housing_unstable": False,
         "domestic_abuse": False,
         "trauma_history": False,
+        "previous_removal": False,
+        "buprenorphine": False,
         "rural": False,
         "trust": 0.5,
         "knowledge": 0.5,
@@ -79,6 +81,7 @@ def _woman(**changes) -> Woman:
         "nas_stay_days": 10.0,
         "fate": np.zeros(FATES),
         "in_treatment_at_known": True,
+        "treatment_started": True,
     }
     env = simpy.Environment()
     streams = Streams(1, 0)

@@ -61,6 +61,7 @@ MIDS: dict[str, MID] = {
     "preterm_birth_pct": MID(1.0, _PP1),
     "nas_treatment_pct": MID(2.0, _PP2),
     "treatment_retention_12m_pct": MID(2.0, _PP2),
+    "treatment_entry_12m_pct": MID(2.0, _PP2),
     "overdoses_per_1000": MID(5.0, "5 per 1,000 women: one overdose a year fewer at a site "
                               "seeing 200 women"),
     "harm_after_removal_per_1000": MID(2.0, "2 per 1,000 women: rare events; smaller changes "
@@ -69,6 +70,12 @@ MIDS: dict[str, MID] = {
                                          "below this the change is under one in a decade"),
     "suicides_per_1000": MID(0.2, "0.2 per 1,000 women: any death matters, but below this "
                              "the change is under one in a decade at a typical site"),
+    **dict.fromkeys(
+        ("overdose_rate_opioid_pregnancy", "overdose_rate_opioid_0_6m",
+         "overdose_rate_opioid_7_12m"),
+        MID(1.0, "1 per 100,000 person-days: about a tenth of the late postpartum rate, one "
+            "overdose a year fewer among some 270 opioid users followed"),
+    ),
     "reunifications_per_100_removals": MID(5.0, "5 per 100 removals: one more baby home "
                                            "for every twenty removed"),
     "stable_at_12m_pct": MID(2.0, _PP2),

@@ -251,6 +251,7 @@ class _Contact:
             woman.antenatal_missed += not attended
         if not woman.born.triggered:
             woman.pregnancy_contacts += 1
+            woman.pregnancy_attended += attended
             if attended and self.where not in NOT_TRAVELLED:
                 woman.pregnancy_trips.append((now, self.where))
 
@@ -353,7 +354,7 @@ def _attended(
     if rec.first_attended_day is None:
         rec.first_attended_day = now
     new_to_service = rec.last_person is None
-    _continuity(system, rec, terms, post)
+    _continuity(system, rec, post)
     rush = system.workload.pressure[post.service]
     relational = 1 - system.capacity.rushed_relational_cut * rush
     known = post.staff_id in woman.seen_people
@@ -368,13 +369,14 @@ def _attended(
         _travel(system, woman, place, now)
 
 
-def _continuity(system: CareSystem, rec: ServiceRecord, terms: ContactTerms, post: Post) -> None:
-    """Whether she saw the same person as last time; a change of named worker is a break."""
+def _continuity(system: CareSystem, rec: ServiceRecord, post: Post) -> None:
+    """Whether she saw the same person as last time in this service; any change of
+    professional within a service is a break, whether or not it has named workers."""
     person = post.staff_id
     if person == rec.last_person:
         rec.same_person_streak += 1
     else:
-        if terms.spec.named_worker and rec.last_person is not None:
+        if rec.last_person is not None:
             rec.continuity_breaks += 1
         rec.same_person_streak = 1
     rec.last_person = person

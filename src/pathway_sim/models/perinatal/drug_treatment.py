@@ -4,6 +4,8 @@ She leaves treatment by dropping out (repeated misses, or giving up while she
 waits) or by stopping, a hazard in continuous time that is higher after birth,
 higher still after her baby is removed, higher while her key-worker contact is
 overdue, and higher the longer she waited to start; outreach can bring her back.
+Out of treatment, with her case closed or never opened, she may come forward later
+(in pregnancy or after birth) at the entry rates, and is assessed again.
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ import math
 from collections.abc import Generator
 from typing import Any
 
+import numpy as np
+
 from pathway_sim.core.units import DAYS_PER_WEEK, DAYS_PER_YEAR
-from pathway_sim.models.perinatal.engagement import disengage, wait_until_engaged
+from pathway_sim.models.perinatal.engagement import disengage, reengage, wait_until_engaged
 from pathway_sim.models.perinatal.fates import Fate
 from pathway_sim.models.perinatal.schema import DrugTreatment
 from pathway_sim.models.perinatal.system import CareSystem
@@ -25,27 +29,62 @@ SERVICE = "drug_treatment"
 
 
 def drug_treatment(system: CareSystem, woman: Woman) -> Generator[Any, Any, None]:
-    """Her time with the drug service, from referral (if needed) to the end of follow-up."""
+    """Her time with the drug service, to the end of follow-up: treatment if she is in it,
+    else a referral when she becomes known; out of treatment (never started, or her case
+    closed after she left), she may come forward later, in pregnancy or after birth."""
     if not system.available(SERVICE):
         return
+    if woman.in_treatment:
+        refer(system, woman, SERVICE)
+        yield from _in_treatment(system, woman, 0.0)
+    elif (
+        woman.fate[Fate.TREATMENT_REFERRAL]
+        < system.spec(SERVICE, DrugTreatment).referral_probability
+    ):
+        start = woman.fate[Fate.TREATMENT_START]
+        entry_overdue = yield from _assessed_and_started(system, woman, start)
+        if entry_overdue is not None:
+            yield from _in_treatment(system, woman, entry_overdue)
+    rng = system.streams.get("treatment-entry", woman.id)
+    while not woman.ended.triggered:
+        if not (yield from _comes_forward(system, woman, rng)):
+            return
+        entry_overdue = yield from _assessed_and_started(system, woman, rng.random())
+        if entry_overdue is not None:
+            yield from _in_treatment(system, woman, entry_overdue)
+
+
+def _assessed_and_started(
+    system: CareSystem, woman: Woman, start_draw: float
+) -> Generator[Any, Any, float | None]:
+    """Referral, an assessment offered until she attends, and the decision to start: the days
+    she waited beyond the grace to be assessed, or None if she did not start."""
     spec = system.spec(SERVICE, DrugTreatment)
     env = system.env
-    entry_overdue = 0.0
-    if not woman.in_treatment:
-        if woman.fate[Fate.TREATMENT_REFERRAL] >= spec.referral_probability:
-            return
-        refer(system, woman, SERVICE)
-        offered = env.now + spec.assessment_target_days
-        assessed = yield from first_appointment(
-            system, woman, SERVICE, "assessment", offered, hours=spec.assessment_hours
-        )
-        if not assessed or woman.fate[Fate.TREATMENT_START] >= spec.start_probability:
-            return
-        entry_overdue = max(0.0, env.now - offered - system.capacity.wait_grace_days)
-        woman.set_treatment(env.now, True)
-        system.events.log(woman, "treatment_started", SERVICE)
-    else:
-        refer(system, woman, SERVICE)
+    rec = woman.record(SERVICE)
+    woman.treatment_started = False  # a new episode: in treatment again only once started
+    if not rec.engaged:
+        reengage(system, woman, SERVICE, "came forward")
+    refer(system, woman, SERVICE)
+    offered = env.now + spec.assessment_target_days
+    assessed = yield from first_appointment(
+        system, woman, SERVICE, "assessment", offered, hours=spec.assessment_hours
+    )
+    if not assessed or start_draw >= spec.start_probability or woman.ended.triggered:
+        return None
+    woman.treatment_started = True
+    woman.set_treatment(env.now, True)
+    system.events.log(woman, "treatment_started", SERVICE)
+    return max(0.0, env.now - offered - system.capacity.wait_grace_days)
+
+
+def _in_treatment(
+    system: CareSystem, woman: Woman, entry_overdue: float
+) -> Generator[Any, Any, None]:
+    """Key-worker contacts and prescribing reviews while she stays in treatment; returns when
+    her case is closed (she left and was not brought back) or her follow-up ends."""
+    spec = system.spec(SERVICE, DrugTreatment)
+    env = system.env
     every = max(1, round(spec.review_interval_days / spec.keyworker_interval_days))
 
     def kind(n: int) -> str:
@@ -56,6 +95,30 @@ def drug_treatment(system: CareSystem, woman: Woman) -> Generator[Any, Any, None
     yield from regular_visits(
         system, woman, SERVICE, kind, env.now + interval, interval, lambda: math.inf
     )
+
+
+def _comes_forward(
+    system: CareSystem, woman: Woman, rng: np.random.Generator
+) -> Generator[Any, Any, bool]:
+    """Wait until she comes forward for treatment: a hazard in continuous time, at the
+    pregnancy rate until birth and the postpartum rate after, compared with a unit-exponential
+    threshold of her own. False if her follow-up ends first (or the rate is nil)."""
+    spec = system.spec(SERVICE, DrugTreatment)
+    env = system.env
+    need = rng.exponential()
+    while not woman.ended.triggered:
+        born = woman.born.triggered
+        rate = spec.entry_per_year_postpartum if born else spec.entry_per_year_pregnant
+        rate /= DAYS_PER_YEAR
+        if rate <= 0 and born:
+            return False
+        start = env.now
+        until = env.timeout(need / rate) if rate > 0 else env.event()
+        yield until | woman.ended | (woman.ended if born else woman.born)
+        need -= rate * (env.now - start)
+        if need <= 1e-12 and not woman.ended.triggered:
+            return True
+    return False
 
 
 def _stopping(system: CareSystem, woman: Woman, entry_overdue: float) -> Generator[Any, Any, None]:

@@ -99,7 +99,10 @@ def _outreach_visit(system: CareSystem, woman: Woman, service: str) -> Generator
 
 
 def _engagement_changed(system: CareSystem, woman: Woman, service: str, engaged: bool) -> None:
+    """Her standing with a service changes what it gives her: dropping out of drug treatment
+    ends her treatment, and coming back restores it only if she had started (a woman still to
+    be assessed is not in treatment until she starts)."""
     if service == "drug_treatment":
-        woman.set_treatment(system.env.now, engaged)
+        woman.set_treatment(system.env.now, engaged and woman.treatment_started)
     else:
         woman.set_navigator(service, engaged)

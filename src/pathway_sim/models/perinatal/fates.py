@@ -48,6 +48,21 @@ FATES = int(Fate.PRETERM_WEEK) + len(PRETERM_WEEKS)
 """How many numbers she draws."""
 
 
+class Circumstance(IntEnum):
+    """More of her numbers, drawn when she arrives from a stream of their own
+    (``CIRCUMSTANCES_STREAM``), so that adding them shifted none of ``Fate``'s numbers nor
+    the draws that follow them on her attribute stream."""
+
+    PREVIOUS_REMOVAL = 0  # she has had a child removed before
+    BUPRENORPHINE = 1  # on opioid substitution, her medication is buprenorphine
+
+
+CIRCUMSTANCES = len(Circumstance)
+"""How many numbers the circumstances stream gives her."""
+CIRCUMSTANCES_STREAM = "circumstances"
+"""The name of her circumstances stream."""
+
+
 class ContactDraw(IntEnum):
     """Her numbers for one contact, taken together once it is wanted on its day."""
 

@@ -7,12 +7,14 @@ wherever its rate changes: the period (pregnancy, early or late postpartum);
 treatment, and the first weeks after leaving it; the spells her baby is in
 care; support after removal; and specialist perinatal mental-health care.
 
-The published overdose rates (Schiff et al. 2018) are averages over a cohort of
-women with opioid use disorder, in and out of treatment. An opioid user's
-in-treatment rate is the published rate divided by that cohort's mix,
-``share + (1 - share) * not_in_treatment_multiplier``, so that at the cohort's
-mix her average is the published one; a woman who does not use opioids has a
-fixed fraction of the published rate, whatever her treatment.
+The overdose rates by period are those of a reference opioid user: in treatment, without
+a mental-health need, her baby not in care. Out of treatment, in the weeks after leaving
+it, with a need, in specialist care, after removal and with support after removal they
+are multiplied. The reference rates are calibrated so that the opioid users of the base
+scenario average the published profile of women with opioid use disorder (Schiff et al.
+2018: 3.3, 7.8 and 12.3 per 100,000 person-days in pregnancy, 0-6 and 7-12 months after
+birth; ``docs/calibration.md``); a woman who uses no opioids has a fixed fraction of the
+reference rate, whatever her treatment.
 """
 
 from __future__ import annotations
@@ -66,10 +68,6 @@ def expected_harms(woman: Woman, harms: Harms, spans: HarmSpans) -> ExpectedHarm
     if spans.specialist_care is not None:
         cuts.update(spans.specialist_care)
     points = sorted(t for t in cuts if start <= t <= end)
-    in_treatment_rate = 1.0 / (
-        harms.reference_in_treatment_share
-        + (1 - harms.reference_in_treatment_share) * harms.not_in_treatment_multiplier
-    )
     suicide_rate = harms.suicide_per_100k_years / 1e5 / DAYS_PER_YEAR
     overdoses = after_removal = suicides = suicides_removed = 0.0
     by_period = [0.0, 0.0, 0.0]
@@ -83,10 +81,9 @@ def expected_harms(woman: Woman, harms: Harms, spans: HarmSpans) -> ExpectedHarm
             care = spans.specialist_care
             if care is not None and care[0] <= t0 < care[1]:
                 common *= harms.specialist_care_multiplier
-        rate = _published_rate(harms, t0, birth) * common
+        rate = _reference_rate(harms, t0, birth) * common
         if woman.opioid_use:
-            rate *= in_treatment_rate
-            if not _in_treatment(woman, t0):
+            if not woman.in_treatment_on(t0):
                 rate *= harms.not_in_treatment_multiplier
                 if any(s <= t0 < s + harms.recent_stop_days for s in stops):
                     rate *= harms.recent_stop_multiplier
@@ -121,8 +118,8 @@ def _period(day: float, birth: float) -> int:
     return 0 if day < birth else 1 if day < birth + EARLY_POSTPARTUM_DAYS else 2
 
 
-def _published_rate(harms: Harms, day: float, birth: float) -> float:
-    """The published overdoses per person-day in the period ``day`` falls in."""
+def _reference_rate(harms: Harms, day: float, birth: float) -> float:
+    """The reference overdoses per person-day in the period ``day`` falls in."""
     per_100k = (
         harms.overdose_per_100k_days_pregnant,
         harms.overdose_per_100k_days_early_postpartum,
@@ -134,12 +131,3 @@ def _published_rate(harms: Harms, day: float, birth: float) -> float:
 def _stops(woman: Woman) -> list[float]:
     """The days she left treatment after first becoming known."""
     return [day for day, on in woman.treatment_changes[1:] if not on]
-
-
-def _in_treatment(woman: Woman, day: float) -> bool:
-    state = woman.in_treatment_at_known
-    for change_day, in_treatment in woman.treatment_changes:
-        if change_day > day:
-            break
-        state = in_treatment
-    return state

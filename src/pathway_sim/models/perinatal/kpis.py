@@ -34,14 +34,17 @@ _PATHWAY: tuple[KPI, ...] = (
     KPI(
         "retraumatised_pct",
         "S1",
-        "Women re-traumatised",
-        "Share of women with at least one re-traumatising event, counted from the quality of "
-        "care: a stigmatising contact that re-traumatises, telling her history again in a way "
-        "that re-traumatises, a child-protection meeting, or removal. Good contacts with known "
-        "workers make each of these less likely to re-traumatise.",
-        "% of women",
+        "Re-traumatisation index (assumed)",
+        "An index, not a measured prevalence: the share of simulated women with at least one "
+        "event the model counts as re-traumatising, each with an assumed probability (a "
+        "stigmatising contact, telling her history again, a child-protection meeting; removal "
+        "of her baby always counts). Good contacts with known workers make each less likely. "
+        "Its level follows the assumed probabilities; compare scenarios with it, do not read "
+        "it as how many women are re-traumatised.",
+        "index: % of women",
         "lower",
-        "No published per-event probabilities: assumptions to vary.",
+        "Assumption: no published per-event probabilities exist; every probability it counts "
+        "is an assumption-status register row to vary.",
     ),
     KPI(
         "retraumatising_events_per_woman",
@@ -76,11 +79,13 @@ _PATHWAY: tuple[KPI, ...] = (
     KPI(
         "continuity_breaks_per_woman",
         "S2",
-        "Changes of named worker per woman",
-        "Times a named worker changed between her contacts (staff turnover).",
+        "Changes of professional per woman",
+        "Times the professional she saw within a service changed from one attended contact to "
+        "the next, in every service (a new named worker after turnover, or another member of "
+        "a team without named workers).",
         "changes/woman",
         "lower",
-        "Turnover from workforce statistics.",
+        "Turnover from workforce statistics; allocation of contacts to posts is a model rule.",
     ),
     KPI(
         "history_retold_per_woman",
@@ -207,8 +212,9 @@ _PATHWAY: tuple[KPI, ...] = (
         "community_support_engaged_pct",
         "M2",
         "Engaged with community support at 12 months",
-        "Share of women who attended peer support, parenting support or support after removal in "
-        "the last 90 days of follow-up.",
+        "Share of women who attended community (third-sector) support at some time from first "
+        "contact to 12 months after birth: peer support and advocacy, parenting support or "
+        "support after removal (those the site has).",
         "% of women",
         "higher",
         "Depends on third-sector availability.",
@@ -278,6 +284,16 @@ _PATHWAY: tuple[KPI, ...] = (
         "Calibrated to 60-80% (Massachusetts 64%, 80% if treated throughout pregnancy; NSW 79%).",
     ),
     KPI(
+        "treatment_entry_12m_pct",
+        "S4",
+        "Entered treatment after birth",
+        "Of women who use opioids and were out of drug treatment when they gave birth, the share "
+        "in treatment 12 months later (came forward, were assessed and started).",
+        "% of women",
+        "higher",
+        "Entry rates are assumptions (no UK figure found).",
+    ),
+    KPI(
         "overdoses_per_1000",
         "I2",
         "Expected overdoses",
@@ -319,6 +335,23 @@ _PATHWAY: tuple[KPI, ...] = (
         "lower",
         "Base rate and mental-health multipliers assumed; removal multiplier from a Canadian "
         "cohort.",
+    ),
+    *(
+        KPI(
+            name,
+            "I2",
+            f"Overdose rate of opioid users, {period}",
+            f"Expected overdoses (fatal and non-fatal) per 100,000 person-days among women who "
+            f"use opioids, {period}: the profile the published rates describe.",
+            "per 100,000 person-days",
+            "lower",
+            "Reference rates calibrated to Schiff et al. 2018 (US) in the base scenario.",
+        )
+        for name, period in (
+            ("overdose_rate_opioid_pregnancy", "in pregnancy (from first contact)"),
+            ("overdose_rate_opioid_0_6m", "0-6 months after birth"),
+            ("overdose_rate_opioid_7_12m", "7-12 months after birth"),
+        )
     ),
     KPI(
         "reunifications_per_100_removals",

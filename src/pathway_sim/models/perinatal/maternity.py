@@ -94,10 +94,19 @@ def pregnancy(system: CareSystem, woman: Woman) -> Generator[Any, Any, None]:
 
 
 def preterm_risk(system: CareSystem, woman: Woman) -> float:
-    """Chance of a preterm birth given the care she is getting now."""
+    """Chance of a preterm birth given her opioid use and treatment now, and the care she is
+    getting: opioids raise it (illicit or prescribed); substitution treatment lowers it a
+    little, buprenorphine more than methadone; continuity of carer and adequate antenatal
+    care are the routes by which services move it."""
     b = system.birth
     midwifery = system.specs["midwifery"]
     risk = b.preterm_probability
+    if woman.opioid_use:
+        risk *= b.opioid_preterm_rr
+        if woman.in_treatment:
+            risk *= b.treatment_preterm_rr
+            if woman.buprenorphine:
+                risk *= b.buprenorphine_preterm_rr
     if midwifery.named_worker:
         risk *= b.continuity_preterm_rr
     if system.contact_terms["midwifery"].place in ("community", "hub"):
@@ -141,13 +150,12 @@ def give_birth(system: CareSystem, woman: Woman) -> Generator[Any, Any, None]:
         stigmatise(system, woman, "midwifery")
     baby_days = b.mother_stay_days
     if woman.opioid_use:
-        p_nas = b.nas_treatment_probability * (
-            b.keep_together_nas_rr if iv.keep_together_postnatally else 1
-        )
-        woman.nas_treated = bool(woman.fate[Fate.NAS_TREATMENT] < p_nas)
+        woman.nas_treated = bool(woman.fate[Fate.NAS_TREATMENT] < nas_probability(system, woman))
         baby_days = max(baby_days, b.observation_days)
         if woman.nas_treated:
             baby_days = woman.nas_stay_days
+            if woman.opioid_exposure == "buprenorphine":
+                baby_days *= b.buprenorphine_nas_stay_ratio
     mother_days = (
         max(b.mother_stay_days, baby_days) if iv.keep_together_postnatally else b.mother_stay_days
     )
@@ -155,6 +163,21 @@ def give_birth(system: CareSystem, woman: Woman) -> Generator[Any, Any, None]:
     yield env.timeout(mother_days)
     system.events.log(woman, "discharged", "midwifery", "hospital")
     yield from postnatal_midwifery(system, woman)
+
+
+def nas_probability(system: CareSystem, woman: Woman) -> float:
+    """Chance her opioid-exposed baby is treated for withdrawal: from what it was exposed to
+    at birth (methadone, buprenorphine or illicit opioids; treatment does not prevent it),
+    less when mother and baby stay together."""
+    b = system.birth
+    p = b.nas_treatment_probability * {
+        "methadone": 1.0,
+        "buprenorphine": b.buprenorphine_nas_rr,
+        "illicit": b.illicit_nas_rr,
+    }[woman.opioid_exposure]
+    if system.interventions.keep_together_postnatally:
+        p *= b.keep_together_nas_rr
+    return min(p, 1.0)
 
 
 def _baby_discharge(system: CareSystem, woman: Woman, days: float) -> Generator[Any, Any, None]:

@@ -16,7 +16,12 @@ from pathway_sim.core.units import DAYS_PER_WEEK
 from pathway_sim.engine.service import ServiceStats
 from pathway_sim.models.perinatal.costs import cost_kpis
 from pathway_sim.models.perinatal.fates import TERM_WEEKS
-from pathway_sim.models.perinatal.harms import ExpectedHarms, HarmSpans, expected_harms
+from pathway_sim.models.perinatal.harms import (
+    EARLY_POSTPARTUM_DAYS,
+    ExpectedHarms,
+    HarmSpans,
+    expected_harms,
+)
 from pathway_sim.models.perinatal.kpis import SERVICE_LABELS
 from pathway_sim.models.perinatal.schema import PerinatalScenario
 from pathway_sim.models.perinatal.woman import Woman
@@ -106,7 +111,7 @@ def _self_efficacy_and_community(
     return {
         "self_efficacy_index": mean(self_efficacy(w, scenario) for w in women),
         "community_support_engaged_pct": pct(
-            _community_engaged(w, community, scenario) for w in women
+            _community_engaged(w, community) for w in women
         ),
     }
 
@@ -129,6 +134,9 @@ def _impacts(
         "preterm_birth_pct": pct(born_preterm(w) for w in women),
         "nas_treatment_pct": pct(w.nas_treated for w in women if w.opioid_use),
         "treatment_retention_12m_pct": pct(w.in_treatment for w in in_treatment_at_birth),
+        "treatment_entry_12m_pct": pct(
+            w.in_treatment for w in women if w.opioid_use and not w.in_treatment_at_birth
+        ),
         "overdoses_per_1000": _per_1000(expected, lambda h: h.overdoses, n),
         "harm_after_removal_per_1000": _per_1000(
             expected, lambda h: h.overdoses_after_removal + h.suicides_after_removal, n
@@ -137,6 +145,7 @@ def _impacts(
             expected, lambda h: h.overdose_deaths_after_removal + h.suicides_after_removal, n
         ),
         "suicides_per_1000": _per_1000(expected, lambda h: h.suicides, n),
+        **_opioid_overdose_profile(women, harms),
         "reunifications_per_100_removals": ratio(
             sum(len(w.return_home_days) for w in women), sum(len(w.removal_days) for w in women)
         ),
@@ -226,10 +235,11 @@ def stable(w: Woman, scenario: PerinatalScenario) -> bool:
     )
 
 
-def _community_engaged(w: Woman, community: list[str], scenario: PerinatalScenario) -> bool:
-    """She attended a community (third-sector) service in the last weeks of follow-up."""
-    since = w.follow_up_end_day - scenario.indices.community_recent_days
-    return any(s in w.services and w.services[s].last_attended_day >= since for s in community)
+def _community_engaged(w: Woman, community: list[str]) -> bool:
+    """She attended a community (third-sector) service at some time in her follow-up, from
+    first contact to 12 months after birth (so a funding gap late in the year does not erase
+    the engagement she had)."""
+    return any(s in w.services and w.services[s].first_attended_day is not None for s in community)
 
 
 def _attended_of_scheduled(women: list[Woman], service: str) -> tuple[float, float]:
@@ -284,6 +294,35 @@ def _harms(w: Woman, scenario: PerinatalScenario) -> ExpectedHarms:
     )
 
 
+OVERDOSE_PROFILE = (
+    "overdose_rate_opioid_pregnancy",
+    "overdose_rate_opioid_0_6m",
+    "overdose_rate_opioid_7_12m",
+)
+"""The opioid users' overdose rate by period, in the order of ``overdoses_by_period``."""
+
+
+def _opioid_overdose_profile(
+    women: list[Woman], harms: dict[int, ExpectedHarms]
+) -> dict[str, float]:
+    """Expected overdoses per 100,000 person-days among women who use opioids, in pregnancy
+    (from first contact) and months 0-6 and 7-12 after birth: the profile the published
+    rates describe."""
+    users = [w for w in women if w.opioid_use]
+    events = [sum(harms[w.id].overdoses_by_period[k] for w in users) for k in range(3)]
+    days = [sum(person_days_by_period(w)[k] for w in users) for k in range(3)]
+    return {
+        name: ratio(e, d, 1e5) for name, e, d in zip(OVERDOSE_PROFILE, events, days, strict=True)
+    }
+
+
+def person_days_by_period(w: Woman) -> tuple[float, float, float]:
+    """Her days followed in pregnancy, months 0-6 and months 7-12 after birth."""
+    birth, end = w.born_day, w.follow_up_end_day
+    split = min(birth + EARLY_POSTPARTUM_DAYS, end)
+    return birth - w.arrival_day, split - birth, max(end - split, 0.0)
+
+
 def _per_1000(
     harms: Iterable[ExpectedHarms], pick: Callable[[ExpectedHarms], float], n: int
 ) -> float:
@@ -305,9 +344,11 @@ def woman_row(w: Woman, harms: ExpectedHarms, scenario: PerinatalScenario) -> di
         "housing_unstable": w.housing_unstable,
         "domestic_abuse": w.domestic_abuse,
         "trauma_history": w.trauma_history,
+        "previous_removal": w.previous_removal,
         "known_gestation_weeks": w.known_gestation_weeks,
         "booking_gestation_weeks": w.booking_gestation_weeks,
         "birth_gestation_weeks": w.birth_gestation_weeks,
+        "opioid_exposure": w.opioid_exposure,
         "nas_treated": w.nas_treated,
         "sw_referred": w.conference_deadline_day is not None,
         "conference_late": w.conference_late,
@@ -315,6 +356,7 @@ def woman_row(w: Woman, harms: ExpectedHarms, scenario: PerinatalScenario) -> di
         "placement_at_discharge": w.placement_at_discharge,
         "end_state": w.end_state,
         "in_treatment_at_birth": w.in_treatment_at_birth,
+        "in_treatment_at_6m": w.in_treatment_on(w.born_day + EARLY_POSTPARTUM_DAYS),
         "in_treatment_at_end": w.in_treatment,
         "trust_at_end": w.trust,
         "knowledge_at_birth": w.knowledge_at_birth,

@@ -105,10 +105,27 @@ class Population(Strict):
         "probability",
         "Chance that opioids are among the substances used (baby at risk of withdrawal).",
     )
-    in_treatment_probability: Probability = P(
-        0.6,
+    opioid_in_treatment_probability: Probability = P(
+        0.7,
         "probability",
-        "Chance of being in drug treatment when services learn of the pregnancy.",
+        "Chance that a woman who uses opioids is in drug treatment (opioid substitution) when "
+        "services learn of the pregnancy.",
+    )
+    other_in_treatment_probability: Probability = P(
+        0.3,
+        "probability",
+        "Chance that a woman who uses no opioids is in drug treatment when services learn of "
+        "the pregnancy.",
+    )
+    buprenorphine_share: Probability = P(
+        0.3,
+        "proportion",
+        "Share of women on opioid substitution who take buprenorphine rather than methadone.",
+    )
+    previous_removal_probability: Probability = P(
+        0.3,
+        "probability",
+        "Chance that she has had a child removed from her care before (care proceedings).",
     )
     mental_health_need_probability: Probability = P(
         0.45, "probability", "Chance of a mental-health need warranting specialist care."
@@ -328,6 +345,19 @@ class DrugTreatment(ServiceSpec):
     )
     stop_per_year_postpartum: float = P(
         0.4, "rate/year", "Rate of stopping treatment after birth, apart from disengaging.", ge=0
+    )
+    entry_per_year_pregnant: float = P(
+        0.5,
+        "rate/year",
+        "Rate at which a woman out of treatment in pregnancy comes forward (or is referred again) "
+        "for assessment, after the referral when she first became known.",
+        ge=0,
+    )
+    entry_per_year_postpartum: float = P(
+        0.2,
+        "rate/year",
+        "Rate at which a woman out of treatment after birth comes forward for assessment.",
+        ge=0,
     )
     removal_stop_multiplier: float = P(
         2.0, "hazard ratio", "Rate of stopping treatment while her baby is in care.", gt=0
@@ -966,15 +996,35 @@ class Birth(Strict):
     """Birth, prematurity and neonatal withdrawal care."""
 
     preterm_probability: Probability = P(
-        0.15,
+        0.11,
         "probability",
-        "Chance of birth at 28-37 weeks (spread evenly by week), hospital-based care.",
+        "Chance of birth at 28-37 weeks (spread evenly by week) for a woman who uses no opioids, "
+        "with hospital-based, adequate antenatal care.",
+    )
+    opioid_preterm_rr: float = P(
+        1.6, "relative risk", "Preterm birth when she uses opioids (illicit or prescribed).", gt=0
+    )
+    treatment_preterm_rr: float = P(
+        0.86,
+        "relative risk",
+        "Preterm birth of an opioid user while she is on opioid substitution treatment.",
+        gt=0,
+    )
+    buprenorphine_preterm_rr: float = P(
+        0.67,
+        "relative risk",
+        "Preterm birth on buprenorphine rather than methadone.",
+        gt=0,
     )
     continuity_preterm_rr: float = P(
         0.77, "relative risk", "Preterm birth with midwife continuity of carer.", gt=0
     )
     community_preterm_rr: float = P(
-        0.7, "relative risk", "Preterm birth with community-based antenatal care.", gt=0
+        1.0,
+        "relative risk",
+        "Preterm birth with community-based antenatal care, beyond what continuity of carer "
+        "and adequate care already give.",
+        gt=0,
     )
     inadequate_care_preterm_rr: float = P(
         1.5, "relative risk", "Preterm birth without adequate antenatal care.", gt=0
@@ -995,13 +1045,37 @@ class Birth(Strict):
         4.0, "days", "Baby's observation for withdrawal after opioid exposure.", ge=0
     )
     nas_treatment_probability: Probability = P(
-        0.45, "probability", "Chance an opioid-exposed baby needs treatment for withdrawal."
+        0.45,
+        "probability",
+        "Chance a baby exposed to prescribed methadone needs treatment for withdrawal.",
+    )
+    buprenorphine_nas_rr: float = P(
+        0.9,
+        "relative risk",
+        "Withdrawal treatment of a baby exposed to buprenorphine rather than methadone.",
+        gt=0,
+    )
+    illicit_nas_rr: float = P(
+        0.7,
+        "relative risk",
+        "Withdrawal treatment of a baby exposed to illicit opioids only (mother not on opioid "
+        "substitution at birth) rather than to methadone.",
+        gt=0,
+    )
+    buprenorphine_nas_stay_ratio: float = P(
+        0.57,
+        "ratio",
+        "Baby's stay when treated for withdrawal after buprenorphine exposure, relative to "
+        "methadone.",
+        gt=0,
     )
     keep_together_nas_rr: float = P(
         0.6, "relative risk", "Withdrawal treatment when mother and baby stay together.", gt=0
     )
     nas_stay_days: Distribution = P(
-        dist(dist="gamma", mean=14.0, sd=5.0), "days", "Baby's stay when treated for withdrawal."
+        dist(dist="gamma", mean=14.0, sd=5.0),
+        "days",
+        "Baby's stay when treated for withdrawal after methadone (or illicit opioid) exposure.",
     )
     follow_up_days: float = P(365.0, "days", "Follow-up after birth.", gt=0)
 
@@ -1020,6 +1094,23 @@ class ChildProtection(Strict):
     )
     referral_housing_odds_ratio: float = P(
         1.5, "odds ratio", "Referral with unstable housing.", gt=0
+    )
+    referral_previous_removal_odds_ratio: float = P(
+        6.0, "odds ratio", "Referral when she has had a child removed before.", gt=0
+    )
+    surveillance_log_odds_per_contact: float = P(
+        0.015,
+        "log-odds per contact",
+        "Rise in the chance of referral for each contact she attends in pregnancy: more contact "
+        "with professionals brings concerns to light (0 switches the surveillance effect off).",
+        ge=0,
+    )
+    non_opioid_treatment_weight: Probability = P(
+        0.0,
+        "proportion",
+        "Share of the treatment-status odds ratios of referral, plan, separation, later removal "
+        "and return home that applies to a woman who uses no opioids (0: her treatment status "
+        "does not enter these decisions).",
     )
     deadline_weeks: float = P(
         30.0, "weeks", "Gestation by which the pre-birth conference must be held.", gt=0, le=42
@@ -1070,7 +1161,7 @@ class ChildProtection(Strict):
         "separation chances are the reference ones.",
     )
     engagement_log_odds: float = P(
-        -3.0,
+        -1.5,
         "log-odds per unit",
         "Shift in plan and separation per unit of that attended share above the reference.",
         le=0,
@@ -1106,6 +1197,13 @@ class ChildProtection(Strict):
     )
     opioid_use_odds_ratio: float = P(
         1.3, "odds ratio", "Plan, separation and later removal when she uses opioids.", gt=0
+    )
+    previous_removal_odds_ratio: float = P(
+        3.0,
+        "odds ratio",
+        "Plan, separation and later removal (and, inverted, return home) when she has had a "
+        "child removed before.",
+        gt=0,
     )
     stopped_treatment_odds_ratio: float = P(
         1.5,
@@ -1165,13 +1263,23 @@ class Harms(Strict):
     """Overdose and suicide hazards, integrated into expected events (not sampled)."""
 
     overdose_per_100k_days_pregnant: float = P(
-        3.3, "per 100,000 person-days", "Overdose rate, pregnancy.", ge=0
+        3.3,
+        "per 100,000 person-days",
+        "Overdose rate in pregnancy of an opioid user in treatment, without a mental-health "
+        "need, her baby not in care (the reference the multipliers act on).",
+        ge=0,
     )
     overdose_per_100k_days_early_postpartum: float = P(
-        7.8, "per 100,000 person-days", "Overdose rate, first 6 months after birth.", ge=0
+        7.8,
+        "per 100,000 person-days",
+        "Overdose rate in the first 6 months after birth, reference opioid user as above.",
+        ge=0,
     )
     overdose_per_100k_days_late_postpartum: float = P(
-        12.3, "per 100,000 person-days", "Overdose rate, 7-12 months after birth.", ge=0
+        12.3,
+        "per 100,000 person-days",
+        "Overdose rate 7-12 months after birth, reference opioid user as above.",
+        ge=0,
     )
     overdose_fatal_share: Probability = P(0.045, "proportion", "Share of overdoses that are fatal.")
     not_in_treatment_multiplier: float = P(
@@ -1195,13 +1303,7 @@ class Harms(Strict):
     non_opioid_overdose_ratio: Probability = P(
         0.2,
         "rate ratio",
-        "Overdose rate of a woman who does not use opioids, as a share of the published rate.",
-    )
-    reference_in_treatment_share: Probability = P(
-        0.6,
-        "proportion",
-        "Share of the published cohort's person-time in treatment: turns its average rates "
-        "into the in-treatment rate.",
+        "Overdose rate of a woman who does not use opioids, as a share of the reference rate.",
     )
     recent_stop_days: float = P(
         28.0, "days", "Weeks after leaving treatment of raised overdose risk.", ge=0
@@ -1268,9 +1370,6 @@ class Indices(Strict):
     )
     stable_trust_threshold: Probability = P(
         0.5, "trust", "Trust at 12 months counted as stable engagement."
-    )
-    community_recent_days: float = P(
-        90.0, "days", "Window before follow-up ends for community engagement.", gt=0
     )
     network_recent_days: float = P(
         56.0,

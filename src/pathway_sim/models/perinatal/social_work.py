@@ -26,7 +26,7 @@ from pathway_sim.models.perinatal.care_quality import (
 )
 from pathway_sim.models.perinatal.contacts import ATTENDED, Booking, contact
 from pathway_sim.models.perinatal.fates import Fate
-from pathway_sim.models.perinatal.odds import logistic, logit, with_odds_ratio
+from pathway_sim.models.perinatal.odds import logistic, logit
 from pathway_sim.models.perinatal.schema import SocialWork
 from pathway_sim.models.perinatal.system import CareSystem
 from pathway_sim.models.perinatal.visits import refer, regular_visits
@@ -39,7 +39,7 @@ def social_work(system: CareSystem, woman: Woman) -> Generator[Any, Any, None]:
     """From a pre-birth referral (or none) to the end of her child-protection plan."""
     if not system.available(SERVICE):
         return
-    if woman.fate[Fate.SOCIAL_WORK_REFERRAL] >= referral_probability(system, woman):
+    if not (yield from _concern_raised(system, woman)):
         return
     env = system.env
     woman.sw_referred = True
@@ -78,16 +78,48 @@ def _under_plan(system: CareSystem, woman: Woman) -> Generator[Any, Any, None]:
     yield from _core_groups(system, woman)
 
 
+SURVEILLANCE_CHECK_DAYS = 7.0
+"""How often, in pregnancy, what services have seen of her is weighed again for a referral."""
+
+
+def _concern_raised(system: CareSystem, woman: Woman) -> Generator[Any, Any, bool]:
+    """A referral when she becomes known, or later in pregnancy as the contacts she attends
+    bring concerns to light (the surveillance effect): her own fixed number is compared, week
+    by week, with a chance that rises with every attended contact, so more contact can only
+    bring a referral earlier. False if none is made before birth."""
+    draw = woman.fate[Fate.SOCIAL_WORK_REFERRAL]
+    while draw >= referral_probability(system, woman):
+        if system.child_protection.surveillance_log_odds_per_contact == 0:
+            return False
+        yield system.env.timeout(SURVEILLANCE_CHECK_DAYS) | woman.born
+        if woman.born.triggered or woman.ended.triggered:
+            return False
+    return True
+
+
 def referral_probability(system: CareSystem, woman: Woman) -> float:
+    """The chance she has been referred to children's social care by now: her circumstances,
+    and how much of her services have seen."""
     cp = system.child_protection
-    p = cp.referral_probability
-    if not woman.in_treatment:
-        p = with_odds_ratio(p, cp.referral_not_in_treatment_odds_ratio)
+    x = logit(cp.referral_probability)
+    x += treatment_concern(system, woman) * math.log(cp.referral_not_in_treatment_odds_ratio)
     if woman.domestic_abuse:
-        p = with_odds_ratio(p, cp.referral_domestic_abuse_odds_ratio)
+        x += math.log(cp.referral_domestic_abuse_odds_ratio)
     if woman.housing_unstable:
-        p = with_odds_ratio(p, cp.referral_housing_odds_ratio)
-    return p
+        x += math.log(cp.referral_housing_odds_ratio)
+    if woman.previous_removal:
+        x += math.log(cp.referral_previous_removal_odds_ratio)
+    x += cp.surveillance_log_odds_per_contact * woman.pregnancy_attended
+    return logistic(x)
+
+
+def treatment_concern(system: CareSystem, woman: Woman) -> float:
+    """How far her not being in drug treatment weighs in a child-protection decision: fully
+    for an opioid user, by ``non_opioid_treatment_weight`` for a woman who uses no opioids
+    (no evidence found that it weighs for her; default none); nothing in treatment."""
+    if woman.in_treatment:
+        return 0.0
+    return 1.0 if woman.opioid_use else system.child_protection.non_opioid_treatment_weight
 
 
 def conference_deadline(system: CareSystem, woman: Woman) -> float:
@@ -229,13 +261,19 @@ def _core_groups(system: CareSystem, woman: Woman) -> Generator[Any, Any, None]:
 
 def later_removal_probability(system: CareSystem, woman: Woman) -> float:
     cp = system.child_protection
-    p = cp.later_removal_probability
-    engaged = woman.in_treatment and woman.record(SERVICE).engaged
-    if not engaged:
-        p = with_odds_ratio(p, cp.later_removal_disengaged_odds_ratio)
+    x = logit(cp.later_removal_probability)
+    x += _disengaged(system, woman) * math.log(cp.later_removal_disengaged_odds_ratio)
     if woman.parenting_completed:
-        p = with_odds_ratio(p, cp.parenting_support_odds_ratio)
-    return logistic(logit(p) + risk_factors(system, woman))
+        x += math.log(cp.parenting_support_odds_ratio)
+    return logistic(x + risk_factors(system, woman))
+
+
+def _disengaged(system: CareSystem, woman: Woman) -> float:
+    """How far she reads as disengaged at a review: out of social work's reach (fully), or
+    out of drug treatment (by ``treatment_concern``)."""
+    if not woman.record(SERVICE).engaged:
+        return 1.0
+    return treatment_concern(system, woman)
 
 
 def decide_placement(system: CareSystem, woman: Woman) -> None:
@@ -303,9 +341,7 @@ def reunification_probability(system: CareSystem, woman: Woman) -> float:
     rec = woman.services.get("post_removal_support")
     if rec is not None and rec.last_attended_day >= woman.removal_days[-1]:
         x += math.log(cp.reunification_support_odds_ratio)
-    in_treatment = woman.in_treatment or not woman.opioid_use
-    if not (in_treatment and woman.record(SERVICE).engaged):
-        x += math.log(cp.reunification_disengaged_odds_ratio)
+    x += _disengaged(system, woman) * math.log(cp.reunification_disengaged_odds_ratio)
     return logistic(x)
 
 
@@ -350,24 +386,26 @@ def _risk(system: CareSystem, woman: Woman) -> float:
     cp = system.child_protection
     x = cp.engagement_log_odds * (read_engagement(system, woman) - cp.engagement_reference)
     x += cp.trust_log_odds * (woman.trust - 0.5)
-    if not woman.in_treatment:
-        x += math.log(cp.not_in_treatment_odds_ratio)
+    x += treatment_concern(system, woman) * math.log(cp.not_in_treatment_odds_ratio)
     return x + risk_factors(system, woman)
 
 
 def risk_factors(system: CareSystem, woman: Woman) -> float:
-    """Log-odds from her circumstances: domestic abuse, unstable housing, opioid use, having
-    left treatment, and a mental-health need (less if under specialist care)."""
+    """Log-odds from her circumstances: a child removed before, domestic abuse, unstable
+    housing, opioid use, having left treatment (as far as ``treatment_concern`` weighs it),
+    and a mental-health need (less if under specialist care)."""
     cp = system.child_protection
     x = 0.0
+    if woman.previous_removal:
+        x += math.log(cp.previous_removal_odds_ratio)
     if woman.domestic_abuse:
         x += math.log(cp.domestic_abuse_odds_ratio)
     if woman.housing_unstable:
         x += math.log(cp.housing_odds_ratio)
     if woman.opioid_use:
         x += math.log(cp.opioid_use_odds_ratio)
-    if woman.in_treatment_at_known and not woman.in_treatment:
-        x += math.log(cp.stopped_treatment_odds_ratio)
+    if woman.in_treatment_at_known:
+        x += treatment_concern(system, woman) * math.log(cp.stopped_treatment_odds_ratio)
     if woman.mental_health_need:
         in_care = in_specialist_care(woman)
         x += math.log(

@@ -10,7 +10,13 @@ import simpy
 
 from pathway_sim.core.randomness import Streams, Uniforms
 from pathway_sim.core.units import DAYS_PER_WEEK
-from pathway_sim.models.perinatal.fates import FATES, Fate
+from pathway_sim.models.perinatal.fates import (
+    CIRCUMSTANCES,
+    CIRCUMSTANCES_STREAM,
+    FATES,
+    Circumstance,
+    Fate,
+)
 from pathway_sim.models.perinatal.odds import logistic, logit
 from pathway_sim.models.perinatal.schema import PerinatalScenario
 
@@ -58,6 +64,10 @@ class Woman:
     housing_unstable: bool
     domestic_abuse: bool
     trauma_history: bool
+    previous_removal: bool
+    buprenorphine: bool
+    """Her substitution medication, if she is (or comes to be) on one: buprenorphine, else
+    methadone."""
     rural: bool
     trust: float
     knowledge: float
@@ -70,6 +80,9 @@ class Woman:
     contact_draws: np.random.Generator
     durations: np.random.Generator
     in_treatment_at_known: bool = False
+    treatment_started: bool = False
+    """In treatment when first known, or started since: returning to the drug service puts her
+    back in treatment only then (before it, she is still to be assessed)."""
     booking_gestation_weeks: float | None = None
     birth_day: float | None = None
     birth_gestation_weeks: float | None = None
@@ -109,6 +122,7 @@ class Woman:
     antenatal_attended: int = 0
     antenatal_missed: int = 0
     pregnancy_contacts: int = 0
+    pregnancy_attended: int = 0
     pregnancy_trips: list[tuple[float, str]] = field(default_factory=list)
     knowledge_at_birth: float | None = None
     trust_at_birth: float | None = None
@@ -188,6 +202,25 @@ class Woman:
             self.in_treatment = in_treatment
             self.treatment_changes.append((day, in_treatment))
 
+    def in_treatment_on(self, day: float) -> bool:
+        """Whether she was in drug treatment on ``day`` (of her follow-up)."""
+        state = self.in_treatment_at_known
+        for change_day, in_treatment in self.treatment_changes:
+            if change_day > day:
+                break
+            state = in_treatment
+        return state
+
+    @property
+    def opioid_exposure(self) -> str:
+        """What opioid her baby was exposed to at birth: ``methadone`` or ``buprenorphine``
+        (substitution treatment), ``illicit`` (opioid use out of treatment) or ``none``."""
+        if not self.opioid_use:
+            return "none"
+        if not self.in_treatment_at_birth:
+            return "illicit"
+        return "buprenorphine" if self.buprenorphine else "methadone"
+
 
 def draw_woman(
     index: int,
@@ -211,19 +244,23 @@ def draw_woman(
     domestic_abuse = bool(u[Fate.DOMESTIC_ABUSE] < pop.domestic_abuse_probability)
     late_p = late_disclosure_probability(scenario, domestic_abuse)
     known = late if u[Fate.LATE_DISCLOSURE] < late_p else early
-    in_treatment = bool(u[Fate.IN_TREATMENT] < pop.in_treatment_probability)
+    opioid_use = bool(u[Fate.OPIOID_USE] < pop.opioid_use_probability)
+    in_treatment = bool(u[Fate.IN_TREATMENT] < in_treatment_probability(scenario, opioid_use))
+    c = streams.get(CIRCUMSTANCES_STREAM, index).random(CIRCUMSTANCES)
     woman = Woman(
         id=index,
         counted=counted,
         arrival_day=arrival_day,
         known_gestation_weeks=float(min(max(known, 4.0), 41.0)),
         nulliparous=bool(u[Fate.NULLIPAROUS] < pop.nulliparous_probability),
-        opioid_use=bool(u[Fate.OPIOID_USE] < pop.opioid_use_probability),
+        opioid_use=opioid_use,
         in_treatment=in_treatment,
         mental_health_need=bool(u[Fate.MENTAL_HEALTH_NEED] < pop.mental_health_need_probability),
         housing_unstable=bool(u[Fate.HOUSING_UNSTABLE] < pop.housing_unstable_probability),
         domestic_abuse=domestic_abuse,
         trauma_history=bool(u[Fate.TRAUMA_HISTORY] < pop.trauma_history_probability),
+        previous_removal=bool(c[Circumstance.PREVIOUS_REMOVAL] < pop.previous_removal_probability),
+        buprenorphine=bool(c[Circumstance.BUPRENORPHINE] < pop.buprenorphine_share),
         rural=bool(u[Fate.RURAL] < scenario.site.rural_share),
         trust=_unit(pop.initial_trust.sample(rng)),
         knowledge=_unit(pop.initial_knowledge.sample(rng)),
@@ -231,6 +268,7 @@ def draw_woman(
         term_gestation_weeks=scenario.birth.term_gestation_weeks.sample(rng),
         nas_stay_days=scenario.birth.nas_stay_days.sample(rng),
         in_treatment_at_known=in_treatment,
+        treatment_started=in_treatment,
         fate=u,
         born=env.event(),
         ended=env.event(),
@@ -239,6 +277,13 @@ def draw_woman(
     )
     woman.treatment_changes.append((arrival_day, in_treatment))
     return woman
+
+
+def in_treatment_probability(scenario: PerinatalScenario, opioid_use: bool) -> float:
+    """Her chance of being in drug treatment when first known, by substance group: opioid
+    substitution reaches opioid users far more often than treatment reaches other users."""
+    pop = scenario.population
+    return pop.opioid_in_treatment_probability if opioid_use else pop.other_in_treatment_probability
 
 
 def late_disclosure_probability(scenario: PerinatalScenario, domestic_abuse: bool) -> float:
