@@ -10,8 +10,10 @@ from pathway_sim.core.randomness import Streams
 from pathway_sim.models.perinatal import metrics
 from pathway_sim.models.perinatal.schema import PerinatalScenario
 from pathway_sim.models.perinatal.social_work import (
+    later_removal_probability,
     plan_probability,
     read_engagement,
+    referral_probability,
     reunification_probability,
     separation_probability,
 )
@@ -160,3 +162,94 @@ def test_late_booking_falls_with_training_and_coproduced_information(lever):
     mean, _, high = paired_difference(base, changed, confidence=0.95)
     assert mean < 0 and high < 0
     assert np.all(np.isfinite(base))
+
+
+def _log_odds(p: float) -> float:
+    return math.log(p / (1 - p))
+
+
+def _decisions(system, woman) -> dict[str, float]:
+    """Every child-protection decision's log-odds for her (plan, separation, referral, later
+    removal, return home after a removal)."""
+    woman.removal_days = [10.0]
+    return {
+        "referral": _log_odds(referral_probability(system, woman)),
+        "plan": _log_odds(plan_probability(system, woman)),
+        "separation": _log_odds(separation_probability(system, woman)),
+        "later removal": _log_odds(later_removal_probability(system, woman)),
+        "return home": _log_odds(reunification_probability(system, woman)),
+    }
+
+
+@pytest.mark.parametrize("weight", [0.0, 0.5, 1.0])
+def test_treatment_weighs_for_women_who_use_no_opioids_only_as_its_parameter_says(weight):
+    """Out of treatment (and having left it) against in treatment, for a woman who uses no
+    opioids: each decision's log-odds moves by ``weight`` times what it moves for an
+    opioid user, and not at all at the default weight 0."""
+    system = _system(child_protection={"non_opioid_treatment_weight": weight})
+
+    def shift(opioid_use: bool) -> dict[str, float]:
+        treated = _decisions(system, _under_plan(opioid_use=opioid_use))
+        left = _decisions(system, _under_plan(opioid_use=opioid_use, in_treatment=False))
+        return {k: left[k] - treated[k] for k in treated}
+
+    user, non_user = shift(True), shift(False)
+    for decision, moved in non_user.items():
+        assert moved == pytest.approx(weight * user[decision], abs=1e-12), decision
+    assert all(abs(v) > 0.1 for v in user.values())  # it does weigh for opioid users
+    default = _system().child_protection.non_opioid_treatment_weight
+    assert default == 0.0
+
+
+def test_a_child_removed_before_raises_referral_and_removal_odds_by_their_odds_ratios():
+    system = _system()
+    cp = system.child_protection
+    before = _decisions(system, _under_plan())
+    after = _decisions(system, _under_plan(previous_removal=True))
+    assert after["referral"] - before["referral"] == pytest.approx(
+        math.log(cp.referral_previous_removal_odds_ratio)
+    )
+    for decision in ("plan", "separation", "later removal"):
+        assert after[decision] - before[decision] == pytest.approx(
+            math.log(cp.previous_removal_odds_ratio)
+        )
+    assert after["return home"] < before["return home"]
+
+
+def test_referral_rises_with_contacts_attended_unless_surveillance_is_off():
+    w = _woman(domestic_abuse=True)
+    on, off = _system(), _system(child_protection={"surveillance_log_odds_per_contact": 0})
+    before_on, before_off = referral_probability(on, w), referral_probability(off, w)
+    w.pregnancy_attended = 12
+    assert referral_probability(on, w) > before_on
+    assert referral_probability(off, w) == before_off
+
+
+@pytest.mark.slow
+def test_prior_removals_raise_removal_on_the_same_women():
+    """Every woman with a child removed before against none, on common random numbers: more
+    babies are removed (paired over replications)."""
+    none = kpi_values(small("population.previous_removal_probability=0"), "baby_in_care_3m_pct", 10)
+    every = kpi_values(
+        small("population.previous_removal_probability=1"), "baby_in_care_3m_pct", 10
+    )
+    mean, low, _ = paired_difference(none, every, confidence=0.95)
+    assert mean > 0 and low > 0
+
+
+@pytest.mark.slow
+def test_referral_responds_to_contact_through_surveillance_and_not_without_it():
+    """More antenatal contact attended brings more referrals when the surveillance effect is
+    on (at the top of its register range, so ten replications see it); with it off, referral
+    reads fixed attributes only, so it is the same replication by replication."""
+    fewer, more = (
+        "services.midwifery.attendance_probability=0.4",
+        ("services.midwifery.attendance_probability=0.95"),
+    )
+    on = "child_protection.surveillance_log_odds_per_contact=0.025"
+    low, high = (kpi_values(small(on, c), "social_work_referral_pct", 10) for c in (fewer, more))
+    mean, ci_low, _ = paired_difference(low, high, confidence=0.95)
+    assert mean > 0 and ci_low > 0
+    off = "child_protection.surveillance_log_odds_per_contact=0"
+    low, high = (kpi_values(small(off, c), "social_work_referral_pct", 10) for c in (fewer, more))
+    assert np.array_equal(low, high)

@@ -509,7 +509,7 @@ class Services(Strict):
         hours_per_week=15.0,
         location="hospital",
         named_worker=True,
-        attendance_probability=0.795,
+        attendance_probability=0.805,
         turnover_per_year=0.12,
         stigma_probability=0.01,
         remote_eligible=True,
@@ -1084,7 +1084,7 @@ class ChildProtection(Strict):
     """Referral to social work, the conference deadline, plans and where the baby lives."""
 
     referral_probability: Probability = P(
-        0.4, "probability", "Chance of a pre-birth referral to social work, reference risk."
+        0.26, "probability", "Chance of a pre-birth referral to social work, reference risk."
     )
     referral_not_in_treatment_odds_ratio: float = P(
         2.0, "odds ratio", "Referral if not in treatment.", gt=0
@@ -1147,7 +1147,7 @@ class ChildProtection(Strict):
         "Chance the conference puts the baby on a child-protection plan, reference risk.",
     )
     separation_probability: Probability = P(
-        0.17,
+        0.12,
         "probability",
         "Chance the baby is separated at birth under a plan, reference engagement.",
     )
@@ -1182,7 +1182,7 @@ class ChildProtection(Strict):
         0.4, "proportion", "Share of separations to kinship care (else foster care)."
     )
     later_removal_probability: Probability = P(
-        0.004,
+        0.0025,
         "probability",
         "Chance a core group after birth removes the baby when she is engaged and in treatment.",
     )
@@ -1263,20 +1263,20 @@ class Harms(Strict):
     """Overdose and suicide hazards, integrated into expected events (not sampled)."""
 
     overdose_per_100k_days_pregnant: float = P(
-        3.3,
+        2.3,
         "per 100,000 person-days",
         "Overdose rate in pregnancy of an opioid user in treatment, without a mental-health "
         "need, her baby not in care (the reference the multipliers act on).",
         ge=0,
     )
     overdose_per_100k_days_early_postpartum: float = P(
-        7.8,
+        4.1,
         "per 100,000 person-days",
         "Overdose rate in the first 6 months after birth, reference opioid user as above.",
         ge=0,
     )
     overdose_per_100k_days_late_postpartum: float = P(
-        12.3,
+        5.9,
         "per 100,000 person-days",
         "Overdose rate 7-12 months after birth, reference opioid user as above.",
         ge=0,
