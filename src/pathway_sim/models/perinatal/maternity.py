@@ -170,11 +170,14 @@ def nas_probability(system: CareSystem, woman: Woman) -> float:
     at birth (methadone, buprenorphine or illicit opioids; treatment does not prevent it),
     less when mother and baby stay together."""
     b = system.birth
-    p = b.nas_treatment_probability * {
-        "methadone": 1.0,
-        "buprenorphine": b.buprenorphine_nas_rr,
-        "illicit": b.illicit_nas_rr,
-    }[woman.opioid_exposure]
+    p = (
+        b.nas_treatment_probability
+        * {
+            "methadone": 1.0,
+            "buprenorphine": b.buprenorphine_nas_rr,
+            "illicit": b.illicit_nas_rr,
+        }[woman.opioid_exposure]
+    )
     if system.interventions.keep_together_postnatally:
         p *= b.keep_together_nas_rr
     return min(p, 1.0)

@@ -110,9 +110,7 @@ def _self_efficacy_and_community(
     community = [name for name, spec in scenario.services if spec.third_sector]
     return {
         "self_efficacy_index": mean(self_efficacy(w, scenario) for w in women),
-        "community_support_engaged_pct": pct(
-            _community_engaged(w, community) for w in women
-        ),
+        "community_support_engaged_pct": pct(_community_engaged(w, community) for w in women),
     }
 
 

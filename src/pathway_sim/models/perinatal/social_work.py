@@ -1,14 +1,16 @@
 """Social work and child protection: referral, pre-birth assessment, conference, plan, placement.
 
-The conference deadline follows the nation's guidance (a gestation, or a number
-of days after a late concern). The social worker plans the assessment to meet
-it: a late referral gets a hurried one (visits closer together, shorter notice,
-fewer visits if even that cannot fit). Shortages of social workers then delay
-visits, which pushes conferences past their deadline. What follows reads both: a
-decision on less information, and one with less time to plan before birth, is
-more precautionary. Where the baby lives is decided when the baby leaves
-hospital, from her engagement, trust and treatment, and reviewed at core groups
-through the first year.
+A referral is weighed when she becomes known and again each week of pregnancy, as the
+contacts she attends bring concerns to light (the surveillance effect). The conference
+deadline follows the nation's guidance (a gestation, or a number of days after a late
+concern). The social worker plans the assessment to meet it: a late referral gets a
+hurried one (visits closer together, shorter notice, fewer visits if even that cannot
+fit). Shortages of social workers then delay visits, which pushes conferences past their
+deadline. What follows reads both: a decision on less information, and one with less time
+to plan before birth, is more precautionary. Where the baby lives is decided when the baby
+leaves hospital, from her engagement, trust, treatment (for an opioid user) and risk
+factors (a child removed before among them), and reviewed at core groups through the
+first year.
 """
 
 from __future__ import annotations
