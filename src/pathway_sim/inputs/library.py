@@ -9,6 +9,7 @@ resolves inside the library as it does in a clone.
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 from dataclasses import dataclass
@@ -19,6 +20,9 @@ from typing import Literal
 import yaml
 
 from pathway_sim.core.errors import UsageError
+from pathway_sim.core.paths import within
+
+log = logging.getLogger("pathway_sim")
 
 Kind = Literal["scenario", "experiment"]
 FOLDERS: dict[Kind, str] = {"scenario": "scenarios", "experiment": "experiments"}
@@ -77,16 +81,23 @@ def locate(name: str, kind: Kind) -> Path | None:
 
 
 def resolve(text: str | Path, kind: Kind) -> Path:
-    """A path that exists wins; else a library name; else a clear error."""
+    """A file that exists wins; else a library name; else a clear error. A directory is
+    never a scenario, so one called ``base`` here does not hide the library's ``base``."""
     path = Path(text)
-    if path.exists() or path.suffix in (".yaml", ".yml") or len(path.parts) > 1:
+    if path.suffix in (".yaml", ".yml") or len(path.parts) > 1:
+        return path
+    if path.exists() and not path.is_dir():
         return path
     found = locate(str(text), kind)
+    if found is None and path.exists():
+        return path  # a directory: the reader says it is one
     if found is None:
         raise UsageError(
             f"{text}: no such file, nor a {kind} of that name in the library "
             "(pathway-sim scenarios lists them)"
         )
+    if path.is_dir():
+        log.info("%s: a directory here, so the library's %s of that name", text, kind)
     return found
 
 
@@ -97,9 +108,11 @@ def copy_out(name: str, destination: Path) -> list[Path]:
     entry = next((e for e in entries() if e.name == name), None)
     if entry is None:
         raise UsageError(f"scenarios copy: {name!r} is not in the library (pathway-sim scenarios)")
+    if destination.exists() and not destination.is_dir():
+        raise UsageError(f"scenarios copy: {destination}: is a file; expected a directory")
     files = _with_references(entry.path)
-    targets = [destination / f.relative_to(root()) for f in files]
-    existing = [t for t in targets if t.exists()]
+    targets = [within(destination, destination / f.relative_to(root())) for f in files]
+    existing = [t for t in targets if t.exists() or t.is_symlink()]  # a dangling link too
     if existing:
         raise UsageError(f"scenarios copy: {existing[0]} exists; choose another directory")
     for source, target in zip(files, targets):
