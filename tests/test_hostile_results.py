@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import shutil
 import time
 from pathlib import Path
@@ -68,6 +69,15 @@ def test_report_never_reads_through_a_link_out_of_the_directory(cli, run_dir, tm
     (run_dir / "summary.csv").unlink()
     (run_dir / "summary.csv").symlink_to(secret)
     refused(cli("report", run_dir), str(run_dir / "summary.csv"), "refusing to read")
+
+
+def test_a_link_planted_under_a_temporary_name_is_never_written_through(cli, run_dir, tmp_path):
+    away = outside(tmp_path)
+    (run_dir / f".report.html.{os.getpid()}.tmp").symlink_to(away / "toc.svg")
+    code, _, err = cli("report", run_dir)
+    assert code == 0, err
+    assert (away / "toc.svg").read_text() == "keep"
+    assert "<html" in (run_dir / "report.html").read_text()
 
 
 def test_a_run_never_clears_a_store_linked_out_of_the_directory(cli, tmp_path):
@@ -136,6 +146,20 @@ def test_report_names_a_perinatal_table_without_its_columns(cli, perinatal, tmp_
     (copy / name).write_text("scenario,replication\nbase,0\n")
     err = refused(cli("report", copy), str(copy / name), "expected the columns")
     assert "--resume" not in err
+
+
+def test_a_full_disk_while_reporting_names_the_file_and_not_resume(cli, run_dir, monkeypatch):
+    import errno
+
+    from pathway_sim.runs import outputs
+
+    def full(source, target):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(outputs.os, "replace", full)
+    code, _, err = cli("report", run_dir)
+    assert code == 1 and "Traceback" not in err and "No space left on device" in err
+    assert str(run_dir / "figures") in err and "--resume" not in err
 
 
 def test_report_refuses_an_out_that_is_a_directory(cli, run_dir, tmp_path):

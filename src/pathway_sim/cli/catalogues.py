@@ -133,6 +133,8 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
     if args.action[0] != "copy" or len(args.action) != 3:
         raise UsageError("scenarios: expected no arguments (list) or: copy NAME DIR")
     _, name, destination = args.action
+    if not destination.strip():
+        raise UsageError("scenarios copy: expected a directory name for DIR, got an empty one")
     for path in library.copy_out(name, Path(destination)):
         print(f"wrote {printable(path)}")
     return 0

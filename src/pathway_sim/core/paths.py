@@ -24,6 +24,8 @@ def within(root: Path, path: Path, doing: str = "write") -> Path:
     delete never leaves it (``UsageError`` naming the link otherwise)."""
     if leaves(root, path):
         link = _link_on_the_way(root, path)
+        if link is None:
+            raise UsageError(f"{path}: outside {root}; refusing to {doing} there")
         raise UsageError(
             f"{link}: a symbolic link out of {root} (to {link.resolve()}); "
             f"refusing to {doing} through it"
@@ -31,15 +33,15 @@ def within(root: Path, path: Path, doing: str = "write") -> Path:
     return path
 
 
-def _link_on_the_way(root: Path, path: Path) -> Path:
-    """The first symbolic link from ``root`` down to ``path`` (``path`` if none is found)."""
+def _link_on_the_way(root: Path, path: Path) -> Path | None:
+    """The first symbolic link from ``root`` down to ``path``, if there is one."""
     try:
         parts = path.relative_to(root).parts
     except ValueError:
-        return path
+        return None
     current = root
     for part in parts:
         current = current / part
         if current.is_symlink():
             return current
-    return path
+    return None

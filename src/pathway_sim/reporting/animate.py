@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from pathway_sim.core.errors import UsageError
+from pathway_sim.core.schema import name_problem
 from pathway_sim.core.units import DAYS_PER_WEEK
 from pathway_sim.inputs.loading import load_scenario
 from pathway_sim.runs import layout
@@ -41,6 +42,8 @@ def find_scenario(results: ResultsDir, scenario: str | None) -> tuple[str, ...]:
     if scenario is None and results.event_log() is not None:
         return ()
     if scenario is not None:
+        if name_problem(scenario):
+            raise UsageError(f"--scenario {scenario!r}: {name_problem(scenario)}")
         if results.event_log(scenario) is None:
             raise UsageError(f"{results.path(scenario)}: no event log (run with --event-log)")
         return (scenario,)

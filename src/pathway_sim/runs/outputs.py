@@ -50,8 +50,10 @@ def atomic_write(path: Path, write: Callable[[IO[Any]], None], binary: bool = Fa
     """Write ``path`` through ``write(handle)`` so that it appears only when complete."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}{TEMPORARY_SUFFIX}")
+    # created afresh ("x"): never written through a link planted under its name
+    tmp.unlink(missing_ok=True)
     try:
-        with open(tmp, "wb") if binary else open(tmp, "w", encoding="utf-8", newline="") as handle:
+        with open(tmp, "xb") if binary else open(tmp, "x", encoding="utf-8", newline="") as handle:
             write(handle)
             handle.flush()
             os.fsync(handle.fileno())
