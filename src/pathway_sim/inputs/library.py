@@ -13,6 +13,7 @@ import logging
 import os
 import shutil
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Literal
@@ -97,8 +98,14 @@ def resolve(text: str | Path, kind: Kind) -> Path:
             "(pathway-sim scenarios lists them)"
         )
     if path.is_dir():
-        log.info("%s: a directory here, so the library's %s of that name", text, kind)
+        _note_shadowed(str(text), kind)
     return found
+
+
+@lru_cache(maxsize=64)
+def _note_shadowed(text: str, kind: str) -> None:
+    """Say once that a directory here was passed over for the library's file."""
+    log.info("%s: a directory here, so the library's %s of that name", text, kind)
 
 
 def copy_out(name: str, destination: Path) -> list[Path]:
