@@ -18,7 +18,7 @@ import pytest
 pytest.importorskip("streamlit", reason="the app extra is not installed: pip install .[app]")
 from streamlit.testing.v1 import AppTest
 
-from pathway_sim.app import jobs, levers, page, presets, results, server
+from pathway_sim.app import jobs, levers, page, presets, results, server, store
 from pathway_sim.cli.main import main
 from pathway_sim.core.errors import ScenarioError, UsageError
 from pathway_sim.inputs.loading import to_yaml
@@ -26,6 +26,14 @@ from pathway_sim.inputs.loading import to_yaml
 PAGE = Path(page.__file__)
 LEVER = "kr8_text_reminders"
 SITE = "northern_city"
+
+
+@pytest.fixture(autouse=True)
+def fresh_server():
+    """Each test starts with an empty store of runs, as a new server does."""
+    store.close_server()
+    yield
+    store.close_server()
 
 
 @pytest.fixture
@@ -52,13 +60,24 @@ def run_to_end(at: AppTest, timeout: float = 60.0) -> jobs.Job:
     """Press Run and rerun the page until the current job ends."""
     at.button(key="run").click()
     at.run()
-    job = at.session_state["runs"][at.session_state["current"]]
+    job = shown(at).job
     deadline = time.monotonic() + timeout
     while job.state == jobs.RUNNING and time.monotonic() < deadline:
         time.sleep(0.3)
     at.run()
     assert job.state != jobs.RUNNING, "the run did not end in time"
     return job
+
+
+def shown(at: AppTest) -> store.StoredRun:
+    """The run the page shows (its key in the session, the run in the server's store)."""
+    run = store.server().get(at.session_state["current"])
+    assert run is not None
+    return run
+
+
+def by_label(label: str) -> jobs.Job:
+    return next(r.job for r in store.server().runs() if r.label == label)
 
 
 def page_html(at: AppTest) -> str:
@@ -183,13 +202,13 @@ def test_a_failed_run_shows_its_message_not_a_traceback(app, monkeypatch):
 def test_run_while_running_stops_the_first_cleanly_and_stop_stops(app):
     choose(app, reps=60, name="Long")
     app.button(key="run").click().run()
-    first = app.session_state["runs"]["Long"]
+    first = by_label("Long")
     assert first.state == jobs.RUNNING
     app.text_input(key="name").set_value("Second").run()
     app.button(key="run").click().run()
     assert first.state == jobs.STOPPED and first.done < 60
     assert any("Stopped Long" in i.value for i in app.info)
-    second = app.session_state["runs"]["Second"]
+    second = by_label("Second")
     app.button(key="stop").click().run()
     assert second.wait(30) and second.state == jobs.STOPPED
 
@@ -200,7 +219,7 @@ def test_run_while_running_stops_the_first_cleanly_and_stop_stops(app):
 @pytest.fixture(scope="module")
 def finished() -> jobs.Job:
     base, whatif = levers.build(levers.WhatIf(SITE, [LEVER], {}, {}, 2, "Reminders"))
-    job = jobs.Job(base, whatif, jobs.ExecutorSpec()).start()
+    job = jobs.Job(base, whatif, jobs.Workers(1)).start()
     assert job.wait(60) and job.state == jobs.DONE
     return job
 
@@ -219,8 +238,8 @@ def test_the_scenario_yaml_runs_with_pathway_sim_run_to_the_same_numbers(finishe
 
 
 @pytest.mark.slow
-def test_results_zip_report_and_workbook_are_offered(finished):
-    files = page.files_of(finished)
+def test_results_zip_report_and_workbook_are_offered(finished, tmp_path):
+    files = page.files_of(finished, tmp_path)
     names = zipfile.ZipFile(io.BytesIO(files["Reminders_results.zip"][0])).namelist()
     assert "Reminders/comparison.csv" in names and "Reminders/northern_city/summary.csv" in names
     assert b"Theory of Change" in files["report.html"][0]

@@ -553,7 +553,7 @@ def test_a_run_that_counts_nobody_warns(cli, tmp_path):
 
 def test_report_on_a_tampered_directory_is_refused_without_a_traceback(cli, previous):
     (previous / "summary.csv").write_text("kpi,mean\nx,not a number\n")
-    refused(cli("report", previous), str(previous), "cannot build the report")
+    refused(cli("report", previous), str(previous / "summary.csv"), "expected the columns")
 
 
 def test_report_refuses_a_scenario_name_that_a_run_could_not_have_written(cli, tmp_path):
@@ -611,3 +611,95 @@ def test_a_lock_file_naming_no_process_is_stale(cli, previous):
     (previous / LOCK_NAME).write_text("0\n")
     code, _, err = cli("run", MMC, *SCENARIO_OPTIONS, "--out", previous)
     assert code == 0 and "it names no process" in err, err
+
+
+# --- 10 (issue 29): every command's bad input, one rule -----------------------------------
+
+
+@pytest.mark.parametrize("byte", ["\x00", "\x07", "\x1b"], ids=["NUL", "BEL", "ESC"])
+def test_a_raw_control_character_in_a_scenario_is_refused_naming_where(cli, tmp_path, byte):
+    path = write(tmp_path / "pasted.yaml", f'extends: {MMC}\ndescription: "red{byte}[31m"\n')
+    err = refused(cli("run", path, "--reps", "1"), str(path), "a control character",
+                  "at line 2, column 18", "expected printable text")  # fmt: skip
+    assert byte not in err
+
+
+def test_a_sensitivity_range_outside_the_parameter_names_the_file_and_range(cli, tmp_path):
+    path = write(
+        tmp_path / "s.yaml",
+        SENSITIVITY.replace("lhs", "morris")
+        + "parameters: [services.clinic.staff]\nranges: {services.clinic.staff: [-3, -1]}\n",
+    )
+    refused(cli("sensitivity", path, "--out", tmp_path / "R"), str(path),
+            "ranges: services.clinic.staff: [-3, -1]", "expected greater than 0")  # fmt: skip
+    assert not (tmp_path / "R").exists()
+
+
+def test_scenarios_copy_into_a_file_is_refused(cli, tmp_path):
+    target = write(tmp_path / "afile", "mine\n")
+    refused(cli("scenarios", "copy", "base", target), str(target), "is a file",
+            "expected a directory")  # fmt: skip
+    assert target.read_text() == "mine\n"
+
+
+def test_a_directory_named_like_a_library_scenario_does_not_hide_it(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "mmc").mkdir()
+    code, _, err = cli("run", "mmc", "--reps", "1", *short_options(), "--out", tmp_path / "R")
+    assert code == 0, err
+    assert "mmc: a directory here, so the library's scenario of that name" in err
+
+
+def test_a_file_size_limit_is_one_line_naming_the_file(tmp_path):
+    import resource
+    import signal
+
+    def limited() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (200, 200))
+
+    out = tmp_path / "R"
+    done = subprocess.run(
+        [sys.executable, "-m", "pathway_sim", "run", str(MMC), *SCENARIO_OPTIONS, "--out",
+         str(out)], preexec_fn=limited, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert "File too large" in done.stderr and str(out) in done.stderr
+    assert not list(out.rglob(".*.tmp"))
+
+
+def test_a_full_disk_leaves_no_empty_lock_file(cli, tmp_path, monkeypatch):
+    import errno
+
+    from pathway_sim.runs import lock
+
+    real = lock.os.fdopen
+
+    def full(fd, *args, **kwargs):
+        handle = real(fd, *args, **kwargs)
+
+        def no_space(text):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        handle.write = no_space
+        return handle
+
+    monkeypatch.setattr(lock.os, "fdopen", full)
+    out = tmp_path / "R"
+    code, _, err = cli("run", MMC, *SCENARIO_OPTIONS, "--out", out)
+    assert code == 1 and "No space left on device" in err and "Traceback" not in err
+    assert not (out / LOCK_NAME).exists()
+
+
+def test_an_internal_error_is_one_line_and_debug_shows_its_traceback(cli, monkeypatch):
+    from pathway_sim.cli import catalogues
+
+    def broken(args):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(catalogues, "cmd_kpis", broken)
+    code, _, err = cli("kpis")
+    assert code == 1 and "internal error (RuntimeError: a bug)" in err and "--debug" in err
+    assert "Traceback" not in err
+    with pytest.raises(RuntimeError, match="a bug"):
+        main(["--debug", "kpis"])

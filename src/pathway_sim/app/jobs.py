@@ -1,15 +1,20 @@
 """Replications in the background: the base and the what-if run pair by pair (the same
-replication index, so common random numbers) on the project's executors, in a thread
-that the page polls, so the page stays responsive and the intervals narrow as it watches.
+replication index, so common random numbers) on the server's workers (``Workers``),
+in a thread that the page polls, so the page stays responsive and the intervals narrow
+as it watches.
 
-The site's base replications are kept for the server's life (``BASE_CACHE``): a second
-what-if on the same site then only runs its own replications.
+Each site's base replications are kept in a bounded cache for the server's life
+(``BASE_CACHE``): a second what-if on the same site then only runs its own replications.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,17 +23,25 @@ import pandas as pd
 
 from pathway_sim.core.errors import ScenarioError, UsageError
 from pathway_sim.core.statistics import comparison_table
-from pathway_sim.inputs.loading import to_yaml
 from pathway_sim.models import Scenario
 from pathway_sim.models.perinatal.schema import PerinatalScenario
 from pathway_sim.models.results import ReplicationResult
-from pathway_sim.runs.executors import ExecutorSpec, executing
+from pathway_sim.runs.executors import (
+    Executor,
+    ProcessExecutor,
+    SerialExecutor,
+    WorkerDied,
+    process_pool,
+    stop_workers,
+)
 from pathway_sim.runs.runner import replications_table, run_replication
 
-BASE_CACHE: dict[tuple[str, int], ReplicationResult] = {}
-"""(resolved base YAML, replication index) -> result; identical inputs, identical result."""
-_CACHE_LOCK = threading.Lock()
 RUNNING, DONE, STOPPED, FAILED = "running", "done", "stopped", "failed"
+WORKERS_ENV = "PATHWAY_SIM_APP_WORKERS"
+"""Worker processes of the server's pool (default: one per core; 1 runs in a thread)."""
+MAX_CACHED_REPLICATIONS = 200
+"""Base replications kept (about 0.2 MB each): two sites' worth at the app's most
+replications, the oldest used dropped first."""
 
 
 def replicate(scenario: Scenario, seed: int, index: int) -> ReplicationResult:
@@ -36,25 +49,98 @@ def replicate(scenario: Scenario, seed: int, index: int) -> ReplicationResult:
     return run_replication(scenario, seed, index)
 
 
-_WARMED = threading.Event()
+def nothing() -> None:
+    """A task that starts a worker (which imports the runner), for ``Workers.warm``."""
 
 
-def _nothing() -> None:
-    """A task for ``warm``: its worker has imported the runner, which is the point."""
+def base_key(base: Scenario) -> str:
+    """What a base replication's result depends on: the resolved scenario without its
+    count of replications (replication ``i`` is the same whether 10 or 30 are run)."""
+    data = base.model_dump(mode="json", exclude={"extends"})
+    data["run"].pop("replications", None)
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
-def warm(spec: ExecutorSpec) -> None:
-    """Start the workers' fork server (it imports the model once) in the background, once
-    per server, so the presenter's first Run does not wait for it."""
-    if spec.kind != "processes" or _WARMED.is_set():
-        return
-    _WARMED.set()
+class BaseCache:
+    """(base key, replication index) -> result, at most ``limit`` of them, the least
+    recently used dropped first; safe to use from every session's thread."""
 
-    def run() -> None:
-        with executing(ExecutorSpec("processes", 1)) as executor:
-            list(executor.completed(_nothing, [(0, ())]))
+    def __init__(self, limit: int = MAX_CACHED_REPLICATIONS) -> None:
+        self.limit = limit
+        self._results: OrderedDict[tuple[str, int], ReplicationResult] = OrderedDict()
+        self._lock = threading.Lock()
 
-    threading.Thread(target=run, daemon=True).start()
+    def get(self, key: str, index: int) -> ReplicationResult | None:
+        with self._lock:
+            found = self._results.get((key, index))
+            if found is not None:
+                self._results.move_to_end((key, index))
+            return found
+
+    def put(self, key: str, index: int, result: ReplicationResult) -> None:
+        with self._lock:
+            self._results[key, index] = result
+            self._results.move_to_end((key, index))
+            while len(self._results) > self.limit:
+                self._results.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._results)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._results.clear()
+
+
+BASE_CACHE = BaseCache()
+
+
+class Workers:
+    """Where the server's runs replicate: one process pool of ``size`` workers shared by
+    every run, or each run's own thread when ``size`` is 1."""
+
+    def __init__(self, size: int) -> None:
+        self.size = max(1, size)
+        self._pool: Any = None
+        self._lock = threading.Lock()
+
+    def executor(self) -> Executor:
+        if self.size == 1:
+            return SerialExecutor()
+        with self._lock:
+            if self._pool is None:
+                self._pool = process_pool(self.size)
+            return ProcessExecutor(self._pool)
+
+    def warm(self) -> None:
+        """Start the workers now (from the thread that will outlive them: their parent),
+        so the first Run does not wait for them to import the model."""
+        if self.size > 1:
+            calls = [(i, ()) for i in range(self.size)]
+            list(self.executor().completed(nothing, calls))
+
+    def renew(self) -> None:
+        """After a worker died: the next run gets a new pool."""
+        with self._lock:
+            old, self._pool = self._pool, None
+        if old is not None:
+            old.shutdown(wait=False, cancel_futures=True)
+
+    def close(self) -> None:
+        """End the workers at once (the server is stopping)."""
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            stop_workers(pool)
+            pool.shutdown(wait=False, cancel_futures=True)
+
+
+def machine_workers() -> int:
+    """The pool's size: ``PATHWAY_SIM_APP_WORKERS`` or the cores this process may use."""
+    given = os.environ.get(WORKERS_ENV)
+    if given:
+        return int(given)
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 @dataclass
@@ -63,7 +149,7 @@ class Job:
 
     base: PerinatalScenario
     whatif: PerinatalScenario
-    spec: ExecutorSpec
+    workers: Workers
     base_results: dict[int, ReplicationResult] = field(default_factory=dict)
     whatif_results: dict[int, ReplicationResult] = field(default_factory=dict)
     state: str = RUNNING
@@ -74,6 +160,10 @@ class Job:
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
     _table: tuple[int, pd.DataFrame] | None = None
+    _base_key: str = ""
+
+    def __post_init__(self) -> None:
+        self._base_key = base_key(self.base)
 
     @property
     def reps(self) -> int:
@@ -98,7 +188,7 @@ class Job:
     def stop(self, wait: float = 30.0) -> None:
         """Ask the job to stop after the replications in flight; wait for it."""
         self._stop.set()
-        if self._thread is not None:
+        if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(wait)
 
     def wait(self, timeout: float) -> bool:
@@ -109,13 +199,19 @@ class Job:
 
     def _run(self, replicate_fn: Callable[..., ReplicationResult]) -> None:
         try:
-            with executing(self.spec) as executor:
-                for calls in self._batches():
-                    if self._stop.is_set():
-                        break
-                    for (which, index), result in executor.completed(replicate_fn, calls):
-                        self._keep(which, index, result)
+            executor = self.workers.executor()
+            for calls in self._batches():
+                if self._stop.is_set():
+                    break
+                for (which, index), result in executor.completed(replicate_fn, calls):
+                    self._keep(which, index, result)
             self.state = STOPPED if self.done < self.reps else DONE
+        except WorkerDied:
+            self.workers.renew()
+            self.error, self.state = (
+                "a worker process died (out of memory?); press Run again",
+                FAILED,
+            )
         except (ScenarioError, UsageError, ValueError, OSError, RuntimeError) as exc:
             self.error, self.state = _message(exc), FAILED
         except Exception as exc:  # the page shows it, never a traceback
@@ -128,7 +224,7 @@ class Job:
         batch: list[tuple[Any, tuple[Any, ...]]] = []
         for i in range(self.reps):
             batch.extend(self._calls(i))
-            if len(batch) >= self.spec.workers:
+            if len(batch) >= self.workers.size:
                 yield batch
                 batch = []
         if batch:
@@ -136,7 +232,7 @@ class Job:
 
     def _calls(self, i: int) -> list[tuple[Any, tuple[Any, ...]]]:
         seed = self.base.run.seed
-        cached = BASE_CACHE.get((to_yaml(self.base), i))
+        cached = BASE_CACHE.get(self._base_key, i)
         calls: list[tuple[Any, tuple[Any, ...]]] = []
         if cached is not None:
             self.base_results[i] = cached
@@ -147,8 +243,7 @@ class Job:
 
     def _keep(self, which: str, index: int, result: ReplicationResult) -> None:
         if which == "base":
-            with _CACHE_LOCK:
-                BASE_CACHE[(to_yaml(self.base), index)] = result
+            BASE_CACHE.put(self._base_key, index, result)
             self.base_results[index] = result
         else:
             self.whatif_results[index] = result

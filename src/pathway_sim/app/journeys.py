@@ -6,7 +6,6 @@ The event log is costly, so the live run never keeps it; this runs only when ask
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -21,10 +20,16 @@ EXAMPLES = 2
 
 
 def journey_figures(
-    base: Scenario, whatif: Scenario, labels: Mapping[str, str], count: int = EXAMPLES
+    base: Scenario,
+    whatif: Scenario,
+    labels: Mapping[str, str],
+    folder: Path,
+    count: int = EXAMPLES,
 ) -> Iterator[tuple[str, Figure]]:
-    """(title, matplotlib figure) for up to ``count`` example women of replication 0."""
-    folder = Path(tempfile.mkdtemp(prefix="pathway-sim-journeys-")) / "run"
+    """(title, matplotlib figure) for up to ``count`` example women of replication 0,
+    from a one-replication comparison written in ``folder`` (the run's own: removed with
+    the run)."""
+    folder = folder / "journeys"
     api.compare(base, whatif, reps=1, out=folder, event_log=True)
     logs = {s.name: s.events for s in read_results(folder).scenarios if s.events is not None}
     events = {name: eventlog.read_events(log.path, 0) for name, log in logs.items()}

@@ -4,45 +4,52 @@ Change outcomes move, keep each run and compare up to four side by side.
 Run by ``pathway-sim app`` (``streamlit run`` on this file). Settings come from the
 environment the server sets: ``PATHWAY_SIM_APP_RESULTS`` (presets written by
 ``pathway-sim precompute``) and ``PATHWAY_SIM_APP_WORKERS`` (1 runs in a thread only).
+Runs live in the server's store (``store.py``), shared by every session; the page's
+address names the run it shows (``?run=KEY``), so a refresh shows it again. A label the
+presenter typed is shown as text: escaped for Markdown, and as text in a table a
+spreadsheet may open (``core/text.py``).
 """
 
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import streamlit as st
+from pandas.api.types import is_numeric_dtype
 from streamlit.runtime.state import SessionStateProxy
 
-from pathway_sim.app import jobs, levers, presets, results, server
+from pathway_sim.app import jobs, levers, presets, results, server, store
+from pathway_sim.app.store import StoredRun
 from pathway_sim.core.errors import ScenarioError, UsageError
+from pathway_sim.core.text import as_spreadsheet_text, for_markdown
 from pathway_sim.inputs.loading import to_yaml
 from pathway_sim.models.perinatal.toc import KEY_REQUIREMENTS
 from pathway_sim.runs import layout
-from pathway_sim.runs.executors import ExecutorSpec
 from pathway_sim.runs.reader import ResultsDir
 
 MAX_REPS = 100
 DEFAULT_REPS = 30
 POLL_SECONDS = 1.0
 RESULTS_ENV = server.RESULTS_ENV
-WORKERS_ENV = "PATHWAY_SIM_APP_WORKERS"
-
-
-def executor() -> ExecutorSpec:
-    """Processes on up to two cores (the workshop laptop), or a thread alone with 1."""
-    workers = int(os.environ.get(WORKERS_ENV) or min(2, os.cpu_count() or 1))
-    return ExecutorSpec("processes", workers) if workers > 1 else ExecutorSpec()
+WORKERS_ENV = jobs.WORKERS_ENV
+RUN_PARAM = "run"
+"""The query parameter naming the run shown (its key in the server's store)."""
 
 
 def state() -> SessionStateProxy:
-    """This browser session's runs (name -> job, in the order run) and messages."""
-    st.session_state.setdefault("runs", {})
-    st.session_state.setdefault("current", None)
+    """This browser session's current run (its key), taken from the page's address when
+    the session starts (a refresh, a shared link)."""
+    if "current" not in st.session_state:
+        key = st.query_params.get(RUN_PARAM)
+        st.session_state["current"] = key if store.server().get(key) else None
     return st.session_state
+
+
+def current() -> StoredRun | None:
+    return store.server().get(state()["current"])
 
 
 # --- choosing ---------------------------------------------------------------------------------
@@ -53,7 +60,7 @@ def choose_site() -> tuple[str, str, int]:
     with st.sidebar:
         st.header("Site and run")
         site = st.selectbox("Site archetype", levers.sites(), key="site")
-        taken = len(state()["runs"]) + 1
+        taken = len(store.server().runs()) + 1
         name = st.text_input("Name of this what-if", f"What-if {taken}", key="name", max_chars=60)
         reps = st.number_input(
             "Replications", min_value=2, max_value=MAX_REPS, value=DEFAULT_REPS, step=1,
@@ -122,54 +129,44 @@ def choose_staff(site: str) -> dict[str, int]:
 
 
 def start(choice: levers.WhatIf) -> None:
-    """Build and start the what-if; a run still going is stopped first (kept as stopped)."""
-    runs = state()["runs"]
-    running = [j for j in runs.values() if j.state == jobs.RUNNING]
-    for job in running:
-        job.stop()
-        st.info(f"Stopped {job.whatif.label} ({job.done} of {job.reps} done) to start this one.")
+    """Build and start the what-if; this session's run still going is stopped first
+    (kept as stopped)."""
+    running = current()
+    if running is not None and running.job.state == jobs.RUNNING:
+        running.job.stop()
+        job = running.job
+        st.info(f"Stopped {for_markdown(running.label)} ({job.done} of {job.reps} done) to "
+                "start this one.")  # fmt: skip
     try:
         base, whatif = levers.build(choice)
+        run = store.server().start(base, whatif)
     except (ScenarioError, UsageError, ValueError) as exc:
-        st.error(f"This what-if cannot run: {exc}")
+        st.error(f"This what-if cannot run: {for_markdown(exc)}")
         return
-    label = _unique(whatif.label, runs)
-    if label != whatif.label:
-        base, whatif = levers.build(_renamed(choice, label))
-    runs[label] = jobs.Job(base, whatif, executor()).start()
-    state()["current"] = label
+    state()["current"] = run.key
+    st.query_params[RUN_PARAM] = run.key
 
 
-def _unique(label: str, runs: dict[str, Any]) -> str:
-    n, found = 2, label
-    while found in runs:
-        found, n = f"{label} ({n})", n + 1
-    return found
+def labels_of(run: StoredRun) -> dict[str, str]:
+    job = run.job
+    return {job.base.name: f"{job.base.name} (base)", job.whatif.name: run.label}
 
 
-def _renamed(choice: levers.WhatIf, name: str) -> levers.WhatIf:
-    return levers.WhatIf(choice.site, choice.levers, choice.intensity, choice.staff,
-                         choice.reps, name)  # fmt: skip
-
-
-def labels_of(job: jobs.Job) -> dict[str, str]:
-    return {job.base.name: f"{job.base.name} (base)", job.whatif.name: job.whatif.label}
-
-
-def show_job(job: jobs.Job) -> None:
+def show_job(run: StoredRun) -> None:
     """Progress, then the ToC panel, verdicts and costs from the pairs done so far."""
-    st.subheader(f"{job.whatif.label} against {job.base.name}")
+    job = run.job
+    st.subheader(f"{for_markdown(run.label)} against {job.base.name}")
     st.progress(job.done / job.reps, text=f"{job.done} of {job.reps} paired replications done")
     _status(job)
     table = job.comparison()
     if table is None:
         return
-    show_comparison(table, labels_of(job), {job.whatif.name: job.whatif.key_requirements})
+    show_comparison(table, labels_of(run), {job.whatif.name: job.whatif.key_requirements})
 
 
 def _status(job: jobs.Job) -> None:
     if job.state == jobs.FAILED:
-        st.error(f"The run failed: {job.error}")
+        st.error(f"The run failed: {for_markdown(job.error)}")
     elif job.state == jobs.STOPPED:
         st.warning(f"Stopped after {job.done} of {job.reps} paired replications.")
     elif job.state == jobs.DONE:
@@ -185,33 +182,44 @@ def show_comparison(
     st.html(results.toc_html(table, labels, requirements))
     st.markdown("**Verdicts** (difference from the base, 95% interval, minimal important "
                 "difference)")  # fmt: skip
-    st.dataframe(results.verdicts(table, labels), hide_index=True)
+    st.dataframe(as_text_table(results.verdicts(table, labels)), hide_index=True)
     st.markdown("**Costs**")
-    st.dataframe(results.costs(table, labels), hide_index=True)
+    st.dataframe(as_text_table(results.costs(table, labels)), hide_index=True)
+
+
+def as_text_table(table: pd.DataFrame) -> pd.DataFrame:
+    """The table with a label that a spreadsheet would take for a formula shown as text:
+    the browser's table exports itself as CSV."""
+    return table.apply(lambda column: column if is_numeric_dtype(column)
+                       else column.map(as_spreadsheet_text))  # fmt: skip
 
 
 @st.fragment(run_every=POLL_SECONDS)
 def live() -> None:
     """The current run, redrawn every second while it runs (the rest of the page stays)."""
-    current = state()["current"]
-    if current is None or current not in state()["runs"]:
+    run = current()
+    if run is None:
         return
-    job = state()["runs"][current]
-    show_job(job)
+    show_job(run)
     settled = st.session_state.setdefault("settled", set())
-    if job.state != jobs.RUNNING and current not in settled:
-        settled.add(current)
+    if run.job.state != jobs.RUNNING and run.key not in settled:
+        settled.add(run.key)
         st.rerun()  # the whole page, so compare and downloads list the finished run
 
 
-def journeys(job: jobs.Job) -> None:
+def journeys(run: StoredRun) -> None:
     """Example journeys of the same women in the base and the what-if (one replication,
-    run with the event log on demand)."""
+    run with the event log on demand, in the run's folder)."""
     from pathway_sim.app.journeys import journey_figures
 
+    try:
+        job, folder = run.job, store.server().folder(run)
+    except UsageError as exc:
+        st.error(for_markdown(exc))
+        return
     with st.spinner("Running one replication of each with the event log..."):
-        for title, figure in journey_figures(job.base, job.whatif, labels_of(job)):
-            st.caption(title)
+        for title, figure in journey_figures(job.base, job.whatif, labels_of(run), folder):
+            st.caption(for_markdown(title))
             st.pyplot(figure)
 
 
@@ -236,11 +244,12 @@ def compare() -> None:
 
 
 def _comparable() -> dict[str, tuple[pd.DataFrame, dict[str, str], dict[str, Any]]]:
-    found = {}
-    for label, job in state()["runs"].items():
-        table = job.comparison()
+    found: dict[str, tuple[pd.DataFrame, dict[str, str], dict[str, Any]]] = {}
+    for run in store.server().runs():
+        job, table = run.job, run.job.comparison()
         if table is not None and job.state != jobs.RUNNING:
-            found[label] = (table, labels_of(job), {job.whatif.name: job.whatif.key_requirements})
+            found[run.label] = (table, labels_of(run),
+                                {job.whatif.name: job.whatif.key_requirements})  # fmt: skip
     for preset in loaded_presets():
         names = {preset.table["scenario"].iloc[0]: f"{preset.site} (base)",
                  preset.lever: f"{preset.label} ({preset.site}, preset)"}  # fmt: skip
@@ -264,31 +273,38 @@ def loaded_presets() -> list[presets.Preset]:
             st.session_state["presets"] = []
             st.session_state["presets_error"] = str(exc)
     if st.session_state.get("presets_error"):
-        st.error(st.session_state["presets_error"])
+        st.error(for_markdown(st.session_state["presets_error"]))
     return st.session_state["presets"]
 
 
 def downloads() -> None:
     """Any kept run as scenario YAML, results directory (zip), HTML report and xlsx."""
-    finished = {k: j for k, j in state()["runs"].items() if j.state != jobs.RUNNING and j.done}
+    finished = {
+        r.label: r for r in store.server().runs() if r.job.state != jobs.RUNNING and r.job.done
+    }
     if not finished:
         return
     st.subheader("Take it away")
     label = st.selectbox("Run", list(finished), key="download_run")
-    job = finished[label]
+    run = finished[label]
+    job = run.job
     st.download_button("Scenario YAML", to_yaml(job.whatif), f"{job.whatif.name}.yaml",
                        "application/x-yaml", key="yaml")  # fmt: skip
     if st.button("Prepare results, report and workbook", key="prepare"):
-        st.session_state[f"files:{label}"] = files_of(job)
-    for name, (data, mime) in st.session_state.get(f"files:{label}", {}).items():
-        st.download_button(name, data, name, mime, key=f"get:{label}:{name}")
+        try:
+            run.files = files_of(job, store.server().folder(run))
+        except UsageError as exc:
+            st.error(for_markdown(exc))
+    for name, (data, mime) in run.files.items():
+        st.download_button(name, data, name, mime, key=f"get:{run.key}:{name}")
 
 
-def files_of(job: jobs.Job) -> dict[str, tuple[bytes, str]]:
-    """The run's results directory, its HTML report and workbook, as downloadable bytes."""
+def files_of(job: jobs.Job, folder: Path) -> dict[str, tuple[bytes, str]]:
+    """The run's results directory (written in ``folder``), its HTML report and
+    workbook, as downloadable bytes."""
     from pathway_sim.reporting.report import build_report
 
-    folder = Path(tempfile.mkdtemp(prefix="pathway-sim-app-")) / job.whatif.name
+    folder = folder / job.whatif.name
     pairs = job.paired()
     results.write_results(folder, [job.base, job.whatif],
                           [[job.base_results[i] for i in pairs],
@@ -311,11 +327,11 @@ def controls(choice: levers.WhatIf) -> None:
     run_col, stop_col, journey_col = st.columns(3)
     if run_col.button("Run", type="primary", key="run"):
         start(choice)
-    current = state()["runs"].get(state()["current"])
-    if stop_col.button("Stop", key="stop", disabled=current is None) and current is not None:
-        current.stop()
-    if journey_col.button("Example journeys", key="journeys", disabled=current is None):
-        journeys(current)
+    run = current()
+    if stop_col.button("Stop", key="stop", disabled=run is None) and run is not None:
+        run.job.stop()
+    if journey_col.button("Example journeys", key="journeys", disabled=run is None) and run:
+        journeys(run)
 
 
 def main() -> None:
@@ -323,7 +339,6 @@ def main() -> None:
     st.title("What if? Perinatal care for women who use drugs")
     st.caption("A simulation judged against the Theory of Change: pick a site and levers, "
                "press Run, and watch the outcomes move against the site as it is.")  # fmt: skip
-    jobs.warm(executor())
     site, name, reps = choose_site()
     chosen, intensity = choose_levers(site)
     staff = choose_staff(site)

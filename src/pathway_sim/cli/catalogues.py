@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pathway_sim.core.errors import ScenarioError, UsageError
+from pathway_sim.core.text import printable
 
 if TYPE_CHECKING:
     from pathway_sim.cli.options import Subcommands
@@ -31,9 +32,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
         except (ScenarioError, UsageError) as exc:
             failures += 1
             where = "" if str(path) in str(exc) else f"{path}: "  # most messages name their file
-            print(f"pathway-sim: {where}{exc}", file=sys.stderr)
+            print(f"pathway-sim: {printable(f'{where}{exc}')}", file=sys.stderr)
         else:
-            print(f"ok  {path}  ({scenario.model}: {scenario.name})")
+            print(f"ok  {printable(path)}  ({scenario.model}: {scenario.name})")
     return 2 if failures else 0
 
 
@@ -132,6 +133,8 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
     if args.action[0] != "copy" or len(args.action) != 3:
         raise UsageError("scenarios: expected no arguments (list) or: copy NAME DIR")
     _, name, destination = args.action
+    if not destination.strip():
+        raise UsageError("scenarios copy: expected a directory name for DIR, got an empty one")
     for path in library.copy_out(name, Path(destination)):
-        print(f"wrote {path}")
+        print(f"wrote {printable(path)}")
     return 0

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from pathway_sim.cli.options import out_dir
 from pathway_sim.core.errors import UsageError
+from pathway_sim.runs import layout
 
 if TYPE_CHECKING:
     from pathway_sim.cli.options import Subcommands
@@ -29,9 +30,10 @@ def add_animate(subcommands: Subcommands) -> None:
     )
     animate.add_argument(
         "--weeks", default="0:4", metavar="A:B",
-        help="weeks from the start of the run shown (default 0:4)",
+        help="weeks from the start of the counted cohort (the warm-up's end) shown, "
+             "at most 13 (default 0:4); the clock counts days of the run",
     )  # fmt: skip
-    animate.add_argument("--out", type=Path, required=True, help="the HTML file written")
+    animate.add_argument("--out", type=out_dir, required=True, help="the HTML file written")
     animate.set_defaults(func=cmd_animate)
 
 
@@ -40,6 +42,7 @@ def cmd_animate(args: argparse.Namespace) -> int:
 
     if not args.results_dir.is_dir():
         raise UsageError(f"{args.results_dir}: no such results directory")
+    refuse_directory(args.out, "animation.html")
     weeks = animate.parse_weeks(args.weeks)
     figure = animate.build(args.results_dir, args.scenario, args.replication, weeks)
     animate.write_animation(figure, args.out)
@@ -69,10 +72,19 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     if not args.results_dir.is_dir():
         raise UsageError(f"{args.results_dir}: no such results directory")
+    refuse_directory(args.out, layout.REPORT)
     check_results_dir(args.results_dir)
     with locked(args.results_dir):
         write_report(args.results_dir, args.out, quiet=False)
     return 0
+
+
+def refuse_directory(out: Path | None, example: str) -> None:
+    """``--out`` names the file to write: an existing directory cannot be one."""
+    if out is not None and out.is_dir():
+        raise UsageError(
+            f"--out {out}: is a directory; expected the file to write, e.g. {out / example}"
+        )
 
 
 REPORT_INPUT_ERRORS = (KeyError, ValueError, TypeError, IndexError, UnicodeDecodeError)

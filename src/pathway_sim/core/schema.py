@@ -151,3 +151,9 @@ class RunSettings(Strict):
     )
     replications: int = Field(default=30, gt=0, description="Number of replications.")
     seed: int = Field(default=1, ge=0, description="Root seed of the SeedSequence.")
+
+    @property
+    def counted_from_day(self) -> float:
+        """The day the counted cohort starts: the warm-up's end, before which no one is
+        counted. ``animate --weeks`` and the app's animation count weeks from it."""
+        return self.warmup_days

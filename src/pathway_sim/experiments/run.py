@@ -24,6 +24,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from pathway_sim.core.errors import UsageError
+from pathway_sim.core.paths import within
 from pathway_sim.core.statistics import comparison_table, factorial_effects, kpi_columns, summarise
 from pathway_sim.experiments.cost_effectiveness import cost_effectiveness
 from pathway_sim.experiments.scorecard import display_names, scorecard_table
@@ -38,7 +39,7 @@ from pathway_sim.runs.formats import DEFAULT_EVENT_LOG_FORMAT
 from pathway_sim.runs.options import RunOptions
 from pathway_sim.runs.outputs import manifest, remove_stale, write_csv, write_run, write_text
 from pathway_sim.runs.precision import PrecisionGoal, PrecisionTracker
-from pathway_sim.runs.preflight import capped, within
+from pathway_sim.runs.preflight import capped
 from pathway_sim.runs.runner import replications_table, run_replication, services_table
 from pathway_sim.runs.store import (
     ReplicationStore,

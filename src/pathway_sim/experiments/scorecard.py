@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import pandas as pd
 
 from pathway_sim.core import verdicts
+from pathway_sim.core.text import printable
 from pathway_sim.experiments import cost_effectiveness as ce
 from pathway_sim.models import kpi
 from pathway_sim.models.mids import kpi_verdict
@@ -40,8 +41,13 @@ SHORT = {
 
 def display_names(scenarios: Iterable[object]) -> dict[str, str]:
     """Scenario name -> display name: its ``label`` or, without one, its whole name;
-    a label two scenarios share gets the name added, so every column stays distinct."""
-    pairs = [(s.name, getattr(s, "label", None) or s.name) for s in scenarios]  # type: ignore[attr-defined]
+    a label two scenarios share gets the name added, so every column stays distinct.
+    A control character in a label is written out (``core.text.printable``): a figure
+    would draw it as a missing glyph, a terminal would obey it."""
+    pairs = [
+        (s.name, printable(getattr(s, "label", None) or s.name))  # type: ignore[attr-defined]
+        for s in scenarios
+    ]
     shown = [label for _, label in pairs]
     return {
         name: label if shown.count(label) == 1 or label == name else f"{label} ({name})"
@@ -132,7 +138,8 @@ def format_scorecard(
     kpis = list(kpis or compact_kpis(scorecard))
     scenarios = list(dict.fromkeys(scorecard["scenario"]))
     wrapped = [
-        textwrap.wrap(names.get(s, s), column_width - 1, break_long_words=True) for s in scenarios
+        textwrap.wrap(printable(names.get(s, s)), column_width - 1, break_long_words=True)
+        for s in scenarios
     ]
     depth = max(len(w) for w in wrapped)
     lines = [

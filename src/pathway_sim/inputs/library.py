@@ -9,9 +9,11 @@ resolves inside the library as it does in a clone.
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Literal
@@ -19,6 +21,9 @@ from typing import Literal
 import yaml
 
 from pathway_sim.core.errors import UsageError
+from pathway_sim.core.paths import within
+
+log = logging.getLogger("pathway_sim")
 
 Kind = Literal["scenario", "experiment"]
 FOLDERS: dict[Kind, str] = {"scenario": "scenarios", "experiment": "experiments"}
@@ -77,17 +82,30 @@ def locate(name: str, kind: Kind) -> Path | None:
 
 
 def resolve(text: str | Path, kind: Kind) -> Path:
-    """A path that exists wins; else a library name; else a clear error."""
+    """A file that exists wins; else a library name; else a clear error. A directory is
+    never a scenario, so one called ``base`` here does not hide the library's ``base``."""
     path = Path(text)
-    if path.exists() or path.suffix in (".yaml", ".yml") or len(path.parts) > 1:
+    if path.suffix in (".yaml", ".yml") or len(path.parts) > 1:
+        return path
+    if path.exists() and not path.is_dir():
         return path
     found = locate(str(text), kind)
+    if found is None and path.exists():
+        return path  # a directory: the reader says it is one
     if found is None:
         raise UsageError(
             f"{text}: no such file, nor a {kind} of that name in the library "
             "(pathway-sim scenarios lists them)"
         )
+    if path.is_dir():
+        _note_shadowed(str(text), kind)
     return found
+
+
+@lru_cache(maxsize=64)
+def _note_shadowed(text: str, kind: str) -> None:
+    """Say once that a directory here was passed over for the library's file."""
+    log.info("%s: a directory here, so the library's %s of that name", text, kind)
 
 
 def copy_out(name: str, destination: Path) -> list[Path]:
@@ -97,9 +115,11 @@ def copy_out(name: str, destination: Path) -> list[Path]:
     entry = next((e for e in entries() if e.name == name), None)
     if entry is None:
         raise UsageError(f"scenarios copy: {name!r} is not in the library (pathway-sim scenarios)")
+    if destination.exists() and not destination.is_dir():
+        raise UsageError(f"scenarios copy: {destination}: is a file; expected a directory")
     files = _with_references(entry.path)
-    targets = [destination / f.relative_to(root()) for f in files]
-    existing = [t for t in targets if t.exists()]
+    targets = [within(destination, destination / f.relative_to(root())) for f in files]
+    existing = [t for t in targets if t.exists() or t.is_symlink()]  # a dangling link too
     if existing:
         raise UsageError(f"scenarios copy: {existing[0]} exists; choose another directory")
     for source, target in zip(files, targets):

@@ -117,7 +117,10 @@ def expanded_size(node: Any, sizes: dict[int, int] | None = None) -> int:
 def parse_yaml(text: str, source: str) -> Any:
     """The data of one YAML document under the reader's limits (``ScenarioError`` naming
     ``source`` otherwise)."""
-    loader = BoundedLoader(text)
+    try:
+        loader = BoundedLoader(text)  # its reader refuses control characters at once
+    except yaml.reader.ReaderError as exc:
+        raise ScenarioError(f"{source}: {_unreadable(text, exc)}") from None
     try:
         node = loader.get_single_node()
         if node is None:
@@ -134,6 +137,17 @@ def parse_yaml(text: str, source: str) -> Any:
         raise ScenarioError(f"{source}: malformed YAML: {exc}") from None
     finally:
         loader.dispose()
+
+
+def _unreadable(text: str, exc: yaml.reader.ReaderError) -> str:
+    """Where the reader found a character YAML does not allow, and which."""
+    line = text.count("\n", 0, exc.position) + 1
+    column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+    code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+    return (
+        f"a control character (U+{code:04X}) at line {line}, column {column}; "
+        "expected printable text (colour codes pasted from a terminal?)"
+    )
 
 
 def _where(exc: yaml.YAMLError) -> str:

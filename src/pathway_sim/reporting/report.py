@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from pathway_sim.core.paths import within
 from pathway_sim.core.version import __version__
 from pathway_sim.experiments.scorecard import display_names
 from pathway_sim.models.perinatal.costs import PRICE_YEAR
@@ -77,7 +78,7 @@ def build_report(results_dir: str | Path, out: str | Path | None = None) -> Path
     plots.use_theme()
     labels = display_names(results.scenarios)
     colours = {labels[n]: c for n, c in plots.scenario_colours(results.names).items()}
-    figures = FigureWriter(results.root / layout.FIGURES)
+    figures = FigureWriter(within(results.root, results.root / layout.FIGURES))
     ctx = Context(results, labels, colours, figures, _load_logs(results))
     how = render("how_to_read.html.j2", intervals=_intervals_text(results), price_year=PRICE_YEAR)
     sections = [section("how-to-read", "How to read this", how)]

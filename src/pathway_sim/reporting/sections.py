@@ -99,15 +99,17 @@ def section_toc(ctx: Context) -> str:
             acting.setdefault(kr, []).append((ctx.label(s.name), ctx.colours[ctx.label(s.name)]))
     base = ctx.label(ctx.base.name)
     what = (
-        f"Each outcome box shows its headline KPI's difference from the base <b>{base}</b>, "
-        "one line per scenario, rounded to what its interval supports, with its verdict."
+        Markup(  # format() escapes the label: it is the user's text, not markup
+            "Each outcome box shows its headline KPI's difference from the base <b>{}</b>, "
+            "one line per scenario, rounded to what its interval supports, with its verdict."
+        ).format(base)
         if table is not None
         else "Each outcome box shows its headline KPI's mean (one run: no differences)."
     )
     data = toc_panel.panel_data(
         table, summary, ctx.base.summary, ctx.colours, _assumption_kpis(ctx.results), acting
     )
-    return render("toc_panel.html.j2", what=Markup(what), **data)
+    return render("toc_panel.html.j2", what=what, **data)
 
 
 def forest_table(comparison: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:

@@ -14,8 +14,10 @@ from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Font
 
+from pathway_sim.core.text import formula_like
 from pathway_sim.inputs.register import register_table
 from pathway_sim.models import kpi
 from pathway_sim.runs import layout
@@ -37,12 +39,24 @@ def _sheet(book: Workbook, title: str, table: pd.DataFrame) -> None:
     sheet.append(list(table.columns))
     for row in table.itertuples(index=False):
         sheet.append([_cell(v) for v in row])
+    for cells in sheet.iter_rows():
+        for cell in cells:
+            if formula_like(cell.value):
+                as_text(cell)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
     for i, column in enumerate(table.columns, 1):
         longest = max([len(str(column)), *(len(str(v)) for v in table[column].head(200))])
         sheet.column_dimensions[sheet.cell(1, i).column_letter].width = min(MAX_WIDTH, longest + 2)
+
+
+def as_text(cell: Cell) -> None:
+    """Keep a cell that starts like a formula (``=HYPERLINK(...)`` in a label) as the text
+    it is: a string cell, quote-prefixed so that editing it in Excel keeps it text. Every
+    value written goes through here (``core.text.formula_like``)."""
+    cell.data_type = "s"
+    cell.quotePrefix = True
 
 
 def cost_rows(comparison: pd.DataFrame) -> pd.DataFrame:

@@ -218,12 +218,7 @@ class executing:
 
     def __enter__(self) -> Executor:
         if self.spec.kind == "processes":
-            pool = ProcessPoolExecutor(
-                self.spec.workers,
-                mp_context=process_context(),
-                initializer=tie_to_parent,
-                initargs=(os.getpid(),),
-            )
+            pool = process_pool(self.spec.workers)
             self._closers.append(lambda: pool.shutdown(wait=True, cancel_futures=True))
             self._stoppers.append(lambda: stop_workers(pool))
             return ProcessExecutor(pool)
@@ -265,6 +260,14 @@ class executing:
             client.register_plugin(tied_to_parent_plugin(os.getpid()))
         self._closers.append(client.close)
         return client
+
+
+def process_pool(workers: int) -> ProcessPoolExecutor:
+    """A pool of ``workers`` processes tied to this one (``tie_to_parent``): they end when
+    it ends, however it ends."""
+    return ProcessPoolExecutor(
+        workers, mp_context=process_context(), initializer=tie_to_parent, initargs=(os.getpid(),)
+    )
 
 
 def stop_workers(pool: ProcessPoolExecutor) -> None:

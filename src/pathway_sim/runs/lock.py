@@ -57,8 +57,12 @@ def _create(path: Path) -> bool:
         return False
     except OSError as exc:
         raise UsageError(f"{path.parent}: cannot write there ({exc.strerror})") from None
-    with os.fdopen(fd, "w", encoding="ascii") as handle:
-        handle.write(f"{os.getpid()}\n")
+    try:
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(f"{os.getpid()}\n")
+    except OSError:  # a full disk: no empty lock file left behind to puzzle the next run
+        path.unlink(missing_ok=True)
+        raise
     return True
 
 

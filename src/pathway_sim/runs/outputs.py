@@ -25,7 +25,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pathway_sim.core.errors import UsageError
+from pathway_sim.core.paths import within
 from pathway_sim.core.statistics import summarise
 from pathway_sim.core.version import __version__
 from pathway_sim.inputs.evidence import kpi_evidence
@@ -50,12 +50,19 @@ def atomic_write(path: Path, write: Callable[[IO[Any]], None], binary: bool = Fa
     """Write ``path`` through ``write(handle)`` so that it appears only when complete."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}{TEMPORARY_SUFFIX}")
+    # created afresh ("x"): never written through a link planted under its name
+    tmp.unlink(missing_ok=True)
     try:
-        with open(tmp, "wb") if binary else open(tmp, "w", encoding="utf-8", newline="") as handle:
+        with open(tmp, "xb") if binary else open(tmp, "x", encoding="utf-8", newline="") as handle:
             write(handle)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
+    except OSError as exc:
+        if exc.filename is not None or exc.errno is None:
+            raise
+        # a failed write names no file (a full disk, a file-size limit): name the one meant
+        raise OSError(exc.errno, exc.strerror, str(path)) from exc
     finally:
         tmp.unlink(missing_ok=True)
 
@@ -73,9 +80,7 @@ def remove_stale(out: Path, names: Sequence[str] = layout.RUN_FILES) -> None:
 
 def remove_entry(out: Path, path: Path) -> None:
     """Delete a file or directory of ``out`` (a symlink itself, not its target)."""
-    parent, top = path.parent.resolve(), out.resolve()
-    if parent != top and top not in parent.parents:
-        raise UsageError(f"{path}: outside the results directory {out}; refusing to delete it")
+    within(out, path.parent, "delete")
     if path.is_symlink() or path.is_file():
         path.unlink()
     elif path.is_dir():

@@ -165,15 +165,6 @@ def check_scheduler(address: str | None, timeout: float = 5.0) -> None:
         ) from None
 
 
-def within(out: Path, path: Path) -> Path:
-    """``path``, checked to lie inside ``out`` once resolved (symlinks followed), so a
-    write or delete never leaves the output directory."""
-    top, resolved = out.resolve(), path.resolve()
-    if resolved != top and top not in resolved.parents:
-        raise UsageError(f"{path}: outside the results directory {out}; refusing to write there")
-    return path
-
-
 def capped(spec: ExecutorSpec, tasks: int) -> ExecutorSpec:
     """The executor with no more local workers than there are tasks to run."""
     if spec.kind == "serial" or spec.scheduler or spec.workers <= max(tasks, 1):

@@ -16,59 +16,98 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from pathway_sim.core.errors import UsageError
+from pathway_sim.core.paths import within
 from pathway_sim.core.schema import name_problem
+from pathway_sim.core.statistics import COMPARISON_COLUMNS, ID_COLUMNS
 from pathway_sim.inputs.yaml_files import read_mapping
 from pathway_sim.models.results import EVENT_COLUMNS
 from pathway_sim.runs import layout
 from pathway_sim.runs.formats import EVENT_LOG_FILES
 from pathway_sim.runs.outputs import CATEGORICAL_EVENT_COLUMNS, typed_events
 
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-"""libyaml's safe loader where PyYAML has it (ten times quicker on a resolved scenario). The
-command line has read each file under ``inputs/yaml_files.py``'s limits before this
-(``check_results_dir``)."""
 CSV_CHUNK_ROWS = 200_000
 """Rows of a gzip CSV event log read at a time."""
+COLUMNS_READ: dict[str, tuple[str, ...]] = {
+    layout.REPLICATIONS: ID_COLUMNS,
+    layout.SUMMARY: ("scenario", "kpi", "mean", "ci_low", "ci_high"),
+    layout.SERVICES: ("scenario", "replication", "service", "wait_mean_days"),
+    layout.WOMEN: ("replication", "woman_id", "birth_day", "known_gestation_weeks", "rural",
+                   "travel_hours"),
+    layout.ENGAGEMENT_WEEKLY: ("service", "week", "women", "engaged"),
+    layout.BURDEN_WEEKLY: ("week", "women", "contacts", "places"),
+    layout.KPI_EVIDENCE: ("kpi", "rests_on_assumptions"),
+    layout.COMPARISON: tuple(COMPARISON_COLUMNS),
+    layout.EFFECTS: ("kpi", "effect", "estimate", "ci_low", "ci_high", "confidence"),
+}  # fmt: skip
+"""The columns the readers of each table rely on (the report, the app, animate): a table
+without them is refused when it is read, naming the file, rather than failing later."""
+REWRITE = "run the command that wrote the directory again"
 
 
 @dataclass(frozen=True)
 class ResultsDir:
     """A results directory as a command wrote it. ``parts`` name a file below it: a layout
-    name, after the sub-directory of a comparison's scenario if there is one."""
+    name, after the sub-directory of a comparison's scenario if there is one. A file
+    that is missing or not as a command writes it is refused (``UsageError`` naming it)."""
 
     root: Path
 
     def path(self, *parts: str) -> Path:
-        return self.root.joinpath(*parts)
+        """The file (or directory) ``parts`` names, refused if a link leads it out of the
+        directory: a results directory may come from someone else."""
+        return within(self.root, self.root.joinpath(*parts), "read")
 
     def has(self, *parts: str) -> bool:
         return self.path(*parts).is_file()
 
     def table(self, *parts: str) -> pd.DataFrame:
-        return pd.read_csv(self.path(*parts))
+        """A table the run wrote, with at least the columns its readers rely on."""
+        return read_result_table(self.file(*parts), list(COLUMNS_READ.get(parts[-1], ())))
 
     def optional_table(self, *parts: str) -> pd.DataFrame | None:
         """The table, or None when the run did not write it."""
         return self.table(*parts) if self.has(*parts) else None
 
     def text(self, *parts: str) -> str:
-        return self.path(*parts).read_text(encoding="utf-8")
+        path = self.file(*parts)
+        try:
+            return path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise UsageError(f"{path}: expected UTF-8 text as pathway-sim writes it") from None
 
     def data(self, *parts: str) -> bytes:
-        return self.path(*parts).read_bytes()
+        return self.file(*parts).read_bytes()
 
     def manifest(self, *where: str) -> dict[str, Any]:
         """``manifest.json`` of the run in ``where`` (the top by default)."""
-        found: dict[str, Any] = json.loads(self.text(*where, layout.MANIFEST))
+        try:
+            found = json.loads(self.text(*where, layout.MANIFEST))
+        except (ValueError, RecursionError) as exc:
+            found = exc
+        if not isinstance(found, dict):
+            raise UsageError(
+                f"{self.path(*where, layout.MANIFEST)}: expected a JSON object as pathway-sim "
+                f"writes it ({found if isinstance(found, Exception) else type(found).__name__})"
+                f"; {REWRITE}"
+            )
         return found
 
     def scenario(self, *where: str) -> dict[str, Any]:
-        """``scenario.yaml`` of the run in ``where``, as plain data."""
-        found: dict[str, Any] = yaml.load(self.text(*where, layout.SCENARIO), Loader=SAFE_LOADER)
-        return found
+        """``scenario.yaml`` of the run in ``where``, as plain data, read under the input
+        files' limits (``inputs/yaml_files.py``): it may have been edited by hand."""
+        return read_mapping(self.file(*where, layout.SCENARIO), "resolved scenario")[1]
+
+    def file(self, *parts: str) -> Path:
+        """The path of a file the run must have written (refused if it is not there)."""
+        path = self.path(*parts)
+        if not path.is_file():
+            missing = "is a directory" if path.is_dir() else "is missing"
+            raise UsageError(
+                f"{path}: {missing}; expected the file the run writes there; {REWRITE}"
+            )
+        return path
 
     def event_log(self, *where: str) -> Path | None:
         """The event log of the run in ``where``, in whichever format it was written."""
@@ -153,7 +192,7 @@ def read_results(root: Path) -> Results:
             f"{layout.COMPARISON} (from compare or experiment)"
         )
     comparison = where.table(layout.COMPARISON)
-    names = [str(n) for n in dict.fromkeys(comparison["scenario"])]
+    names = scenario_names(where.path(layout.COMPARISON), comparison)
     text = where.text(layout.EXPERIMENT_FILE) if where.has(layout.EXPERIMENT_FILE) else None
     effects = where.optional_table(layout.EFFECTS)
     return Results(where.root, [read_run(where, n) for n in names], comparison, text, effects)
@@ -165,9 +204,12 @@ def read_run(results: ResultsDir, *where: str) -> RunResults:
     if not results.has(*where, layout.MANIFEST):
         raise UsageError(f"{path}: no finished run here ({layout.MANIFEST} is missing)")
     scenario = results.scenario(*where)
+    name = scenario.get("name")
+    if name_problem(name):
+        raise UsageError(f"{results.path(*where, layout.SCENARIO)}: name: {name_problem(name)}")
     women = results.optional_table(*where, layout.WOMEN)
     return RunResults(
-        name=scenario["name"],
+        name=str(name),
         path=path,
         scenario=scenario,
         manifest=results.manifest(*where),
@@ -192,8 +234,12 @@ def _event_log(
 
 
 def read_comparison(root: Path) -> pd.DataFrame:
-    """``comparison.csv`` alone, without the runs below it (the app's presets)."""
-    return ResultsDir(root).table(layout.COMPARISON)
+    """``comparison.csv`` alone, without the runs below it (the app's presets), with a
+    row for at least one scenario, each named as a run names it."""
+    results = ResultsDir(root)
+    table = results.table(layout.COMPARISON)
+    scenario_names(results.path(layout.COMPARISON), table)
+    return table
 
 
 # --- checks before a results directory is trusted -------------------------------------------
@@ -206,22 +252,31 @@ def check_results_dir(root: Path) -> None:
     results = ResultsDir(root)
     comparison = results.path(layout.COMPARISON)
     if comparison.is_file() and not results.has(layout.MANIFEST):
-        names = read_result_table(comparison, ["scenario"])["scenario"]
-        for name in dict.fromkeys(names):
-            if name_problem(name):
-                raise UsageError(f"{comparison}: scenario: {name_problem(name)}")
-            _check_run_dir(results.path(str(name)))
+        table = read_result_table(comparison, ["scenario"])
+        for name in scenario_names(comparison, table):
+            _check_run_dir(results, name)
     else:
-        _check_run_dir(root)
+        _check_run_dir(results)
 
 
-def _check_run_dir(path: Path) -> None:
-    scenario = path / layout.SCENARIO
-    if not scenario.is_file():
+def _check_run_dir(results: ResultsDir, *where: str) -> None:
+    if not results.has(*where, layout.SCENARIO):
         return  # the report says what is missing
-    _, data = read_mapping(scenario, "resolved scenario")
-    if name_problem(data.get("name")):
-        raise UsageError(f"{scenario}: name: {name_problem(data.get('name'))}")
+    name = results.scenario(*where).get("name")
+    if name_problem(name):
+        raise UsageError(f"{results.path(*where, layout.SCENARIO)}: name: {name_problem(name)}")
+
+
+def scenario_names(path: Path, comparison: pd.DataFrame) -> list[str]:
+    """The scenarios of a comparison, base first, each a name a run could have written
+    (the readers join them into paths)."""
+    names = list(dict.fromkeys(comparison["scenario"]))
+    for name in names:
+        if name_problem(name):
+            raise UsageError(f"{path}: scenario: {name_problem(name)}; {REWRITE}")
+    if not names:
+        raise UsageError(f"{path}: expected a row per KPI and scenario, found none; {REWRITE}")
+    return [str(n) for n in names]
 
 
 def read_result_table(path: Path, columns: list[str]) -> pd.DataFrame:
@@ -229,10 +284,12 @@ def read_result_table(path: Path, columns: list[str]) -> pd.DataFrame:
     try:
         table = pd.read_csv(path)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{path}: not a table pathway-sim wrote ({exc})") from None
+        raise UsageError(f"{path}: not a table pathway-sim wrote ({exc}); {REWRITE}") from None
     missing = [c for c in columns if c not in table.columns]
     if missing:
-        raise UsageError(f"{path}: expected the columns {', '.join(missing)}")
+        raise UsageError(
+            f"{path}: expected the columns {', '.join(missing)} (not in its header); {REWRITE}"
+        )
     return table
 
 
@@ -256,9 +313,22 @@ def read_event_log(
         path = found
     wanted = list(columns or EVENT_COLUMNS)
     rows = dict(rows or {})
-    if path.name.endswith(".parquet"):
-        filters = [(column, "in", list(values)) for column, values in rows.items()] or None
-        return pd.read_parquet(path, columns=wanted, filters=filters).reset_index(drop=True)
+    try:
+        if path.name.endswith(".parquet"):
+            filters = [(column, "in", list(values)) for column, values in rows.items()] or None
+            return pd.read_parquet(path, columns=wanted, filters=filters).reset_index(drop=True)
+        return _read_csv_log(path, wanted, rows)
+    except (ValueError, KeyError, TypeError, OSError, EOFError) as exc:  # pyarrow's too
+        raise UsageError(
+            f"{path}: not an event log pathway-sim wrote, with the columns "
+            f"{', '.join(wanted)} ({type(exc).__name__}: {exc}); {REWRITE}"
+        ) from None
+
+
+def _read_csv_log(
+    path: Path, wanted: list[str], rows: Mapping[str, Sequence[object]]
+) -> pd.DataFrame:
+    """A gzip CSV event log's ``wanted`` columns, only the ``rows`` asked for."""
     text = [c for c in wanted if c in CATEGORICAL_EVENT_COLUMNS]
     chunks = pd.read_csv(
         path, usecols=sorted({*wanted, *rows}), dtype=dict.fromkeys(text, "str"),

@@ -32,6 +32,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pathway_sim.core.errors import UsageError
+from pathway_sim.core.paths import within
 from pathway_sim.core.version import __version__
 from pathway_sim.models import Scenario
 from pathway_sim.models.results import ReplicationResult
@@ -181,7 +182,7 @@ class ReplicationStore:
     """The finished replications of one run directory."""
 
     def __init__(self, out: Path) -> None:
-        self.directory = out / layout.STORE
+        self.directory = within(out, out / layout.STORE)
         self._digest = ""
 
     def check(self, wanted: dict[str, Any], resume: bool) -> None:

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from pathway_sim.core.errors import ScenarioError, UsageError
+from pathway_sim.core.paths import within
 from pathway_sim.experiments.run import DEFAULTS, Run, check_resumable, progress_bar, replicate
 from pathway_sim.inputs.loading import to_yaml, with_changes
 from pathway_sim.models import Scenario
@@ -38,7 +39,7 @@ from pathway_sim.runs.outputs import (
     write_json,
     write_text,
 )
-from pathway_sim.runs.preflight import capped, check_kpis, within
+from pathway_sim.runs.preflight import capped, check_kpis
 from pathway_sim.runs.runner import replications_table
 from pathway_sim.runs.store import identity
 from pathway_sim.sensitivity.methods import (
@@ -144,7 +145,10 @@ def point_scenario(spec: SensitivitySpec, row: np.ndarray, label: str) -> Scenar
     try:
         return with_changes(spec.base, changes, label)
     except ScenarioError as exc:
-        raise UsageError(f"{spec.file.name}: {label} is not a valid scenario: {exc}") from None
+        raise UsageError(
+            f"{spec.sources[0] if spec.sources else spec.file.name}: parameters: {label} is "
+            f"not a valid scenario: {exc}"
+        ) from None
 
 
 def point_key(scenario: Scenario) -> str:

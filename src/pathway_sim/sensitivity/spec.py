@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import fnmatch
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -29,7 +30,7 @@ from pydantic import Field, StrictFloat, model_validator
 from pathway_sim.core.errors import ScenarioError
 from pathway_sim.core.schema import Name, Strict
 from pathway_sim.experiments.spec import Changes, validate_file
-from pathway_sim.inputs.loading import load_scenario, scenario_sources
+from pathway_sim.inputs.loading import load_scenario, scenario_sources, with_changes
 from pathway_sim.inputs.register import load_register, numeric_leaves
 from pathway_sim.inputs.yaml_files import read_mapping
 from pathway_sim.models import Scenario
@@ -141,6 +142,7 @@ def load_sensitivity(path: str | Path, **changes: object) -> SensitivitySpec:
     settings[f"{path}: seed"] = ("run.seed", spec.seed)
     base = load_scenario(path.parent / spec.base, settings=settings)
     factors = resolve_factors(path, base, spec)
+    check_range_ends(path, base, factors)
     sources = (path, *scenario_sources(path.parent / spec.base))
     return SensitivitySpec(spec, base, factors, text, sources)
 
@@ -168,6 +170,26 @@ def resolve_factors(path: Path, base: Scenario, spec: SensitivityFile) -> tuple[
         if name not in names:
             raise ScenarioError(f"{path}: ranges: {name} is not among the parameters varied")
     return tuple(_factor(n, leaves[n], spec) for n in names)
+
+
+def check_range_ends(path: Path, base: Scenario, factors: Sequence[Factor]) -> None:
+    """Each range's ends, one factor at a time on the base, must be valid values of the
+    parameter: a range outside them is refused naming the file and the parameter,
+    before any point is sampled (a point combining valid ends is still checked when
+    it is built)."""
+    for factor in factors:
+        field = (
+            "ranges" if factor.range_source == "file" else "parameters (range from the register)"
+        )
+        for end in (factor.low, factor.high):
+            value = int(end) if factor.integer else end
+            try:
+                with_changes(base, {factor.name: value}, f"{factor.name} = {value:g}")
+            except ScenarioError as exc:
+                raise ScenarioError(
+                    f"{path}: {field}: {factor.name}: [{factor.low:g}, {factor.high:g}] holds "
+                    f"values the parameter cannot take: {exc}"
+                ) from None
 
 
 def _is_pattern(text: str) -> bool:
