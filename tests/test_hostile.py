@@ -647,7 +647,7 @@ def test_a_directory_named_like_a_library_scenario_does_not_hide_it(cli, tmp_pat
     (tmp_path / "mmc").mkdir()
     code, _, err = cli("run", "mmc", "--reps", "1", *short_options(), "--out", tmp_path / "R")
     assert code == 0, err
-    assert "mmc: a directory here, so the library's scenario of that name" in err
+    assert "mmc: is a directory here; using the library's scenario of that name" in err
 
 
 def test_a_file_size_limit_is_one_line_naming_the_file(tmp_path):
@@ -688,7 +688,7 @@ def test_a_full_disk_leaves_no_empty_lock_file(cli, tmp_path, monkeypatch):
     out = tmp_path / "R"
     code, _, err = cli("run", MMC, *SCENARIO_OPTIONS, "--out", out)
     assert code == 1 and "No space left on device" in err and "Traceback" not in err
-    assert not (out / LOCK_NAME).exists()
+    assert str(out / LOCK_NAME) in err and not (out / LOCK_NAME).exists()
 
 
 def test_an_internal_error_is_one_line_and_debug_shows_its_traceback(cli, monkeypatch):

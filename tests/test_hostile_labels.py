@@ -144,6 +144,13 @@ def test_terminal_escapes_in_a_file_name_are_shown_not_obeyed(cli, tmp_path):
     assert "\x1b" not in out and f"ok  {printable(path)}" in out
 
 
+def test_terminal_escapes_in_the_output_directory_are_shown_not_obeyed(cli, tmp_path):
+    out = tmp_path / ESCAPES
+    code, printed, err = cli("run", MMC, "--reps", "1", "--out", out)
+    assert code == 0, err
+    assert "\x1b" not in printed and f"results in {printable(out)}" in printed
+
+
 def test_every_character_a_terminal_obeys_is_written_out():
     assert printable("a\x1b[2Jb\x07c\rd\x9be\u202ef\n\tg") == (
         "a\\x1b[2Jb\\x07c\\rd\\x9be\\u202ef\n\tg"

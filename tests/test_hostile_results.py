@@ -148,6 +148,17 @@ def test_report_names_a_perinatal_table_without_its_columns(cli, perinatal, tmp_
     assert "--resume" not in err
 
 
+@pytest.mark.slow
+def test_report_names_an_event_log_without_its_columns_in_one_line(cli, perinatal, tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    copy = Path(shutil.copytree(perinatal, tmp_path / "copy"))
+    pq.write_table(pa.table({"run": [0], "time": [1.0]}), copy / "events.parquet")
+    err = refused(cli("report", copy), str(copy / "events.parquet"), "not an event log")
+    assert len(err.strip().splitlines()) == 1, err
+
+
 def test_a_full_disk_while_reporting_names_the_file_and_not_resume(cli, run_dir, monkeypatch):
     import errno
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from pathway_sim.cli.options import out_dir
 from pathway_sim.core.errors import UsageError
+from pathway_sim.core.text import printable
 from pathway_sim.runs import layout
 
 if TYPE_CHECKING:
@@ -46,7 +47,7 @@ def cmd_animate(args: argparse.Namespace) -> int:
     weeks = animate.parse_weeks(args.weeks)
     figure = animate.build(args.results_dir, args.scenario, args.replication, weeks)
     animate.write_animation(figure, args.out)
-    print(f"animation: {args.out} ({len(figure.frames)} frames)")
+    print(f"animation: {printable(args.out)} ({len(figure.frames)} frames)")
     return 0
 
 
@@ -110,5 +111,5 @@ def write_report(results_dir: Path, out: Path | None, quiet: bool) -> Path:
             "that wrote the directory again"
         ) from None
     if not quiet:
-        print(f"report: {path} (built in {time.perf_counter() - started:.1f} s)")
+        print(f"report: {printable(path)} (built in {time.perf_counter() - started:.1f} s)")
     return path

@@ -28,6 +28,7 @@ from pathway_sim.cli.options import (
 from pathway_sim.cli.reading import write_report
 from pathway_sim.core.corrections import CORRECTIONS
 from pathway_sim.core.errors import UsageError
+from pathway_sim.core.text import printable
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -89,7 +90,8 @@ def cmd_run(args: argparse.Namespace) -> int:
                     f"target not reached within {len(result.replications)} replications: "
                     "raise --max-reps or loosen --target-precision"
                 )
-        print(f"\n{len(result.replications)} replications in {wall:.1f} s; results in {out}")
+        print(f"\n{len(result.replications)} replications in {wall:.1f} s; "
+              f"results in {printable(out)}")  # fmt: skip
     return 0
 
 
@@ -174,7 +176,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     comparison = api.compare(*scenarios, correction=args.correction, options=options)
     if not args.quiet:
         print_comparison(comparison, args.full)
-        print(f"\nresults in {out}")
+        print(f"\nresults in {printable(out)}")
     if args.report:
         write_report(out, None, args.quiet)
     return 0
@@ -209,7 +211,7 @@ def cmd_experiment(args: argparse.Namespace) -> int:
         print_comparison(result.comparison, args.full)
         if result.effects is not None:
             print("\n" + format_effects(result.effects))
-        print(f"\nresults in {out}")
+        print(f"\nresults in {printable(out)}")
     if args.report:
         write_report(out, None, args.quiet)
     return 0
@@ -262,7 +264,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
         print(format_sensitivity(result.indices, spec.file.method))
         points = len(result.samples)
         print(f"\n{points} points x {spec.file.replications} replications in {wall:.1f} s; "
-              f"results in {out}")  # fmt: skip
+              f"results in {printable(out)}")  # fmt: skip
     return 0
 
 
@@ -305,7 +307,7 @@ def cmd_calibration(args: argparse.Namespace) -> int:
             f"\n{met} of {len(table)} targets in range; "
             f"{len(result.replications)} replications in {wall:.1f} s"
         )
-        print(f"results in {out}")
+        print(f"results in {printable(out)}")
     return 0
 
 

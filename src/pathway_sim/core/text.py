@@ -34,6 +34,13 @@ def printable(text: object) -> str:
     return _OBEYED_BY_TERMINALS.sub(lambda found: ascii(found.group())[1:-1], str(text))
 
 
+def first_line(text: object) -> str:
+    """The first line of ``text``: a library's error (pyarrow's) may append a whole schema
+    to the one line a message needs."""
+    lines = str(text).strip().splitlines()
+    return lines[0] if lines else ""
+
+
 def formula_like(value: object) -> bool:
     """Whether a spreadsheet would read ``value`` as a formula rather than as text."""
     return isinstance(value, str) and value.startswith(FORMULA_STARTS)

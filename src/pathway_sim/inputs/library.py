@@ -105,7 +105,7 @@ def resolve(text: str | Path, kind: Kind) -> Path:
 @lru_cache(maxsize=64)
 def _note_shadowed(text: str, kind: str) -> None:
     """Say once that a directory here was passed over for the library's file."""
-    log.info("%s: a directory here, so the library's %s of that name", text, kind)
+    log.info("%s: is a directory here; using the library's %s of that name", text, kind)
 
 
 def copy_out(name: str, destination: Path) -> list[Path]:

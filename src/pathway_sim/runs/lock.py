@@ -60,9 +60,9 @@ def _create(path: Path) -> bool:
     try:
         with os.fdopen(fd, "w", encoding="ascii") as handle:
             handle.write(f"{os.getpid()}\n")
-    except OSError:  # a full disk: no empty lock file left behind to puzzle the next run
+    except OSError as exc:  # a full disk: no empty lock file left behind to puzzle the next run
         path.unlink(missing_ok=True)
-        raise
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
     return True
 
 

@@ -21,6 +21,7 @@ from pathway_sim.core.errors import UsageError
 from pathway_sim.core.paths import within
 from pathway_sim.core.schema import name_problem
 from pathway_sim.core.statistics import COMPARISON_COLUMNS, ID_COLUMNS
+from pathway_sim.core.text import first_line
 from pathway_sim.inputs.yaml_files import read_mapping
 from pathway_sim.models.results import EVENT_COLUMNS
 from pathway_sim.runs import layout
@@ -321,7 +322,7 @@ def read_event_log(
     except (ValueError, KeyError, TypeError, OSError, EOFError) as exc:  # pyarrow's too
         raise UsageError(
             f"{path}: not an event log pathway-sim wrote, with the columns "
-            f"{', '.join(wanted)} ({type(exc).__name__}: {exc}); {REWRITE}"
+            f"{', '.join(wanted)} ({type(exc).__name__}: {first_line(exc)}); {REWRITE}"
         ) from None
 
 
